@@ -1,0 +1,94 @@
+"""The command line: `python build.py [command]`. Library errors become messages and exit status 1 here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from planpress.build import CheckedPlan, build, check_plan
+from planpress.errors import ContentErrors, Finding, PlanError
+from planpress.targets import all_targets
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    root = (args.project or root or Path.cwd()).resolve()
+    try:
+        if args.command == "check":
+            return _check(root)
+        targets = [t for t in all_targets() if args.command in (None, "build", t.name)]
+        return _build(root, targets, args)
+    except ContentErrors as problems:
+        _print_findings(problems.findings, sys.stderr)
+        print("Nothing was written: output/ is as it was. Fix the errors above and build again.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    except PlanError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        print("Nothing was written: output/ is as it was.", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _parser() -> argparse.ArgumentParser:
+    targets = all_targets()
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Check and build the Better Care Fund plan in content/.",
+        epilog="With no command, checks the plan and builds every output into output/.",
+    )
+    commands = ["build", "check", *(t.name for t in targets)]
+    parser.add_argument("command", nargs="?", choices=commands, metavar="command",
+                        help="check: report every problem in the plan; build: build every output; "
+                        + "; ".join(f"{t.name}: build only {t.summary}" for t in targets))
+    parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
+    return parser
+
+
+def _check(root: Path) -> int:
+    started = time.perf_counter()
+    checked = check_plan(root)
+    elapsed = time.perf_counter() - started
+    _print_findings(checked.findings, sys.stdout)
+    print(_summary(checked, elapsed))
+    return EXIT_PROBLEMS if checked.errors else EXIT_OK
+
+
+def _build(root: Path, targets, args) -> int:
+    started = time.perf_counter()
+    checked, written = build(root, targets)
+    _print_findings(checked.findings, sys.stdout)
+    for name in written:
+        print(f"Wrote output/{name}")
+    print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s.")
+    return EXIT_OK
+
+
+def _summary(checked: CheckedPlan, elapsed: float) -> str:
+    errors, warnings = len(checked.errors), len(checked.warnings)
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if errors:
+        return f"The plan has {counts}. Fix the errors, then run `python build.py check` again."
+    return f"The plan is ready to build: {counts} (checked in {elapsed:.2f} s)."
+
+
+def _print_findings(findings: list[Finding], stream) -> None:
+    for severity, heading in (("error", "Errors"), ("warning", "Warnings")):
+        chosen = [f for f in findings if f.severity == severity]
+        if chosen:
+            print(f"{heading} ({len(chosen)}):", file=stream)
+            for finding in chosen:
+                print(f"  {finding}", file=stream)
+            print(file=stream)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Findings and the few exceptions the library raises; the CLI turns them into messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the content: a file relative to the project, and a line (1-based; 0 if unknown)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem for an author to fix: where, how bad, what is wrong and how to fix it."""
+
+    location: Location
+    severity: Severity
+    message: str
+    hint: str = ""
+    rule: str = ""
+    owner: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {_sentence(self.message)}"
+        return f"{text} {_sentence(self.hint)}" if self.hint else text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+class PlanError(Exception):
+    """Something an author or the build's surroundings must fix; never shown as a traceback."""
+
+
+class ContentErrors(PlanError):
+    """The content could not be loaded or checked cleanly; carries every finding."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__(f"{len(findings)} problem(s) in the content")
+
+
+class BuildError(PlanError):
+    """A build stage failed (a template, pandoc, a tool); the message names the item."""

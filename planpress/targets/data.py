@@ -1,0 +1,40 @@
+"""The plan as one JSON file: every figure and sentence of content/, typed, for other tools."""
+
+from __future__ import annotations
+
+import json
+
+from planpress.targets import BuildContext, Target
+
+
+def build(context: BuildContext) -> list[str]:
+    content = context.content
+    data = {
+        "plan": content.plan.model_dump(mode="json"),
+        "sections": [
+            {**s.meta.model_dump(mode="json"), "file": s.file,
+             "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
+                        "markdown": p.markdown.strip()} for p in s.parts]}
+            for s in content.sections
+        ],
+        "schemes": [
+            {**s.meta.model_dump(mode="json"), "file": s.file,
+             "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
+                        "markdown": p.markdown.strip()} for p in s.parts]}
+            for s in content.schemes
+        ],
+        **{name: getattr(content, name).model_dump(mode="json")
+           for name in ("themes", "finance", "metrics", "risks", "milestones", "governance",
+                        "documents", "providers")},
+    }
+    name = f"{context.slug}-bcf-plan.json"
+    context.stage.path(name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [name]
+
+
+TARGET = Target(
+    name="data",
+    summary="the whole plan as one JSON file, for other tools",
+    outputs=lambda slug: [f"{slug}-bcf-plan.json"],
+    build=build,
+)
