@@ -1,0 +1,82 @@
+"""The Jinja environment for our own templates, with the filters every target shares.
+
+Templates come from the plan's pack folder first, then templates/common/, so a pack can
+override a shared partial. Undefined names are errors, never blank text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+
+from planpress.errors import BuildError
+
+COMMON = "common"
+
+
+def money(value: Decimal | int | None) -> str:
+    """£1,250,000; pence only when there are some; a dash for nothing."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    text = f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
+    return f"{sign}£{text}"
+
+
+def long_date(value: dt.date | None) -> str:
+    """11 September 2014."""
+    return f"{value.day} {value:%B %Y}" if value else "not yet"
+
+
+def number(value: float | int) -> str:
+    """24,860 for whole numbers; 82.5 or 2.45 otherwise, without trailing zeros."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def cell(value: object) -> str:
+    """Text made safe for one pipe-table cell: no pipes breaking the row, no line breaks."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
+    folders = [root / "templates" / pack_id, root / "templates" / COMMON]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown out, escaped per target where needed
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(money=money, long_date=long_date, cell=cell, number=number)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render one of our templates; a mistake in it names the template and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildError(f"templates/…/{error.name or name}:{error.lineno}: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        raise BuildError(f"Error rendering '{name}' at {_template_line(error)}: {error.message}. "
+                         "Check the name against the data it should come from.") from None
+
+
+def _template_line(error: Exception) -> str:
+    """The template file and line an exception came from, read off Jinja's own traceback frames."""
+    tb = error.__traceback__
+    where = "an unknown line"
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
