@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,6 +35,18 @@ class Finding:
     def __str__(self) -> str:
         text = f"{self.location}: {_sentence(self.message)}"
         return f"{text} {_sentence(self.hint)}" if self.hint else text
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name an author most probably meant by `name`, if one is close enough."""
+    known = list(known)
+    lowered = name.lower()
+    for candidate in known:
+        shorter, longer = sorted((lowered, candidate.lower()), key=len)
+        if len(shorter) >= 3 and longer.startswith(shorter):
+            return candidate
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return guess[0] if guess else None
 
 
 def _sentence(text: str) -> str:

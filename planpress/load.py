@@ -95,6 +95,10 @@ class PlanContent:
     providers: m.ProvidersFile | None = None
     broken_files: set[str] = field(default_factory=set)
 
+    def schemes_complete(self) -> bool:
+        """True when every scheme file loaded, so a reference to a missing scheme is a real mistake."""
+        return not any(f.startswith(SCHEMES_DIR) for f in self.broken_files)
+
     def is_complete(self) -> bool:
         """True when every file loaded, so checks across files can trust what they see."""
         return not self.broken_files and all(

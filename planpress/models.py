@@ -296,8 +296,8 @@ class MetricsFile(Record):
 
 
 class FinancialImpact(Record):
-    thousands: Money
-    """The financial impact if the risk happens, in £ thousands."""
+    amount: Money
+    """The cost if the risk happens, in pounds, such as "£450,000" (outputs show it in £ thousands)."""
     falls_on: str
     """Who bears it, such as the CCG or the council."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from planpress.errors import Finding
+from planpress.errors import Finding, closest
 from planpress.models import Record
 from planpress.yamlsource import YamlDoc
 
@@ -58,8 +57,8 @@ def _finding(model: type[BaseModel], doc: YamlDoc, detail: dict) -> Finding:
     value = detail.get("input")
     if kind == "extra_forbidden":
         known = list(owner.model_fields) if owner else []
-        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = (f"Did you mean '{guess[0]}'?" if guess else "Remove it, or check its spelling.")
+        guess = closest(name, known)
+        hint = f"Did you mean '{guess}'?" if guess else "Remove it, or check its spelling."
         return Finding(where, "error", f"Unknown field '{name}'",
                        f"{hint} The known fields here are: {', '.join(known)}", rule="unknown-field")
     if kind == "missing":

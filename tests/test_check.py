@@ -150,7 +150,7 @@ def test_section_id_not_in_the_template(project: Path) -> None:
 
 def test_malformed_money_is_an_error_not_a_guess(project: Path) -> None:
     text = (project / "content/data/finance.yaml").read_text(encoding="utf-8")
-    match = re.search(r'"£[\d,]+"', text)
+    match = re.search(r'(?<=: )"£[\d,]+"', text)
     assert match
     line = text[: match.start()].count("\n") + 1
     edit(project, "content/data/finance.yaml", match.group(0), '"£214,00"')

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
-from planpress.errors import Finding, Location
+from planpress.errors import Finding, Location, closest
 from planpress.load import PlanContent, SchemeDoc, SectionDoc
 from planpress.models import Record
 
@@ -25,9 +24,9 @@ def check(content: PlanContent) -> Iterator[Finding]:
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """A hint naming the closest known name, or listing the known names when none is close."""
     known = sorted(set(known))
-    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    guess = closest(name, known)
     if guess:
-        return f"Did you mean '{guess[0]}'?"
+        return f"Did you mean '{guess}'?"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
     return f"Use one of: {shown}" if known else "There is nothing of that kind to refer to yet"
 
@@ -66,6 +65,8 @@ def _theme_list(content: PlanContent) -> Iterator[Finding]:
                 continue
             listed[ref] = theme.id
             scheme = schemes.get(ref)
+            if scheme is None and not content.schemes_complete():
+                continue  # its file may be the broken one: that finding says enough
             if scheme is None:
                 yield Finding(where, "error", f"Scheme '{ref}' is listed but has no description in content/schemes/",
                               f"Add content/schemes/{ref}.md (Annex 1), or correct the reference. "
@@ -115,7 +116,7 @@ def _unique_ids(content: PlanContent) -> Iterator[Finding]:
 
 def _scheme_references(content: PlanContent) -> Iterator[Finding]:
     known = scheme_refs(content)
-    if not content.schemes:
+    if not content.schemes or not content.schemes_complete():
         return
     references: list[tuple[Location, str]] = []
     if content.finance:
@@ -194,18 +195,19 @@ _LINK = re.compile(r"\]\((scheme|section|milestone|risk|metric):([^)\s]*)\)")
 
 
 def _markdown_links(content: PlanContent) -> Iterator[Finding]:
+    # A kind whose file did not load is left out, so its links are not all reported as broken.
     targets = {
-        "scheme": scheme_refs(content),
-        "section": {s.id for s in content.pack.sections} if content.pack else set(),
-        "milestone": {t.id for t in content.milestones.milestones} if content.milestones else set(),
-        "risk": {r.id for r in content.risks.risks} if content.risks else set(),
-        "metric": {x.id for x in content.metrics.metrics} if content.metrics else set(),
+        "scheme": scheme_refs(content) if content.schemes_complete() else None,
+        "section": {s.id for s in content.pack.sections} if content.pack else None,
+        "milestone": {t.id for t in content.milestones.milestones} if content.milestones else None,
+        "risk": {r.id for r in content.risks.risks} if content.risks else None,
+        "metric": {x.id for x in content.metrics.metrics} if content.metrics else None,
     }
     for doc in [*content.sections, *content.schemes]:
         for text, first_line in markdown_blocks(doc):
             for match in _LINK.finditer(text):
                 kind, name = match.groups()
-                if name not in targets[kind]:
+                if targets[kind] is not None and name not in targets[kind]:
                     line = first_line + text.count("\n", 0, match.start())
                     yield Finding(Location(doc.file, line), "error",
                                   f"The link to {kind} '{name}' goes nowhere: there is no such {kind}",
