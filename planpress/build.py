@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress.checks import run_checks
+from planpress.checks import STRUCTURAL_FAMILIES, RULE_FAMILIES
+from planpress.checks.unfinished import UNFINISHED_RULES
 from planpress.errors import ContentErrors, Finding
-from planpress.load import PlanContent, load_content
+from planpress.load import DATA_FILES, PLAN_FILE, PlanContent, load_content
+from planpress.prose import render_prose
 from planpress.targets import BuildContext, Target, all_targets, slugify
 from planpress.write import staged_output
 
@@ -15,6 +18,7 @@ from planpress.write import staged_output
 @dataclass(frozen=True)
 class CheckedPlan:
     content: PlanContent
+    """The plan, with author prose already rendered (figures quoted in the text filled in)."""
     findings: list[Finding]
 
     @property
@@ -25,30 +29,67 @@ class CheckedPlan:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    @property
+    def blocking(self) -> list[Finding]:
+        """Errors that stop every build: the content could not be read or rendered whole."""
+        return [f for f in self.errors if f.blocks_build]
+
+    @property
+    def unfinished(self) -> list[Finding]:
+        """What stops a final build: every error, and every placeholder or unanswered question."""
+        return [f for f in self.findings if f.severity == "error" or f.rule in UNFINISHED_RULES]
+
+
+class FinalBuildRefused(ContentErrors):
+    """A final build found errors or unfinished text."""
+
 
 def check_plan(root: Path) -> CheckedPlan:
-    """Load content/ and run every check; the findings come sorted by file and line."""
-    content, findings = load_content(root)
-    findings = findings + run_checks(content)
+    """Load content/, run every check and render the author prose; findings sorted by file and line.
+
+    Loading and reference problems block every build; the other rules' errors only block a
+    final build, so a draft can always be built and shared.
+    """
+    content, load_findings = load_content(root)
+    structural = [f for family in STRUCTURAL_FAMILIES for f in family(content)]
+    rules = [f for family in RULE_FAMILIES for f in family(content)]
+    content, prose_findings = render_prose(content)
+    blocking = [dataclasses.replace(f, blocks_build=True) for f in load_findings + structural + prose_findings]
+    findings = _with_owners(content, blocking + rules)
     findings.sort(key=lambda f: (f.location.file, f.location.line))
     return CheckedPlan(content, findings)
 
 
 def build(root: Path, targets: list[Target] | None = None, final: bool = False) -> tuple[CheckedPlan, list[str]]:
-    """Build the chosen targets (all by default) into output/; raise ContentErrors if the plan has errors.
+    """Build the chosen targets (all by default) into output/.
 
-    Stages, in order: read and check the whole plan; stage a copy of output/ without the
-    targets' old files; let each target write; swap the stage into output/.
+    Stages, in order: read and check the whole plan; refuse if it cannot be built (or, for a
+    final build, if anything is unfinished); stage a copy of output/ without the targets' old
+    files; let each target write; swap the stage into output/.
     """
     checked = check_plan(root)
-    if checked.errors:
+    if checked.blocking:
         raise ContentErrors(checked.findings)
+    if final and checked.unfinished:
+        raise FinalBuildRefused(checked.unfinished)
     targets = targets if targets is not None else all_targets()
     slug = slugify(checked.content.plan.area)
     owned = [name for target in targets for name in target.outputs(slug)]
     written: list[str] = []
     with staged_output(root, owned) as stage:
-        context = BuildContext(checked.content, stage, final)
+        context = BuildContext(checked.content, stage, final, tuple(checked.findings))
         for target in targets:
             written += target.build(context)
     return checked, written
+
+
+def _with_owners(content: PlanContent, findings: list[Finding]) -> list[Finding]:
+    """Name on each finding the person who answers for its file, so work can be shared out."""
+    owners = {doc.file: doc.meta.owner for doc in content.sections}
+    owners |= {doc.file: doc.meta.owner or doc.meta.lead for doc in content.schemes}
+    if content.plan:
+        named = content.plan.data_owners
+        owners |= {file: named[name] for name, (file, _) in DATA_FILES.items() if name in named}
+        if "plan" in named:
+            owners[PLAN_FILE] = named["plan"]
+    return [dataclasses.replace(f, owner=owners.get(f.location.file, "")) for f in findings]

@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from planpress.build import CheckedPlan, build, check_plan
+import json
+
+from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
 from planpress.errors import ContentErrors, Finding, PlanError
 from planpress.targets import all_targets
 
@@ -20,9 +22,15 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     root = (args.project or root or Path.cwd()).resolve()
     try:
         if args.command == "check":
-            return _check(root)
+            return _check(root, args.format)
         targets = [t for t in all_targets() if args.command in (None, "build", t.name)]
         return _build(root, targets, args)
+    except FinalBuildRefused as refused:
+        _print_by_owner(refused.findings, sys.stderr)
+        print(f"The final build was refused: {_plural(len(refused.findings), 'problem')} left (above, by owner). "
+              "Nothing was written: output/ is as it was. A draft build (without --final) still works.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
     except ContentErrors as problems:
         _print_findings(problems.findings, sys.stderr)
         print("Nothing was written: output/ is as it was. Fix the errors above and build again.",
@@ -45,14 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", choices=commands, metavar="command",
                         help="check: report every problem in the plan; build: build every output; "
                         + "; ".join(f"{t.name}: build only {t.summary}" for t in targets))
+    parser.add_argument("--final", action="store_true",
+                        help="build the submission: refuse while any error or unfinished text remains")
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="how check reports its findings (json for CI and other tools)")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     return parser
 
 
-def _check(root: Path) -> int:
+def _check(root: Path, output_format: str) -> int:
     started = time.perf_counter()
     checked = check_plan(root)
     elapsed = time.perf_counter() - started
+    if output_format == "json":
+        print(json.dumps({"errors": len(checked.errors), "warnings": len(checked.warnings),
+                          "unfinished": len(checked.unfinished),
+                          "findings": [f.as_dict() for f in checked.findings]}, indent=2, ensure_ascii=False))
+        return EXIT_PROBLEMS if checked.errors else EXIT_OK
     _print_findings(checked.findings, sys.stdout)
     print(_summary(checked, elapsed))
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
@@ -60,11 +77,15 @@ def _check(root: Path) -> int:
 
 def _build(root: Path, targets, args) -> int:
     started = time.perf_counter()
-    checked, written = build(root, targets)
+    checked, written = build(root, targets, final=args.final)
     _print_findings(checked.findings, sys.stdout)
     for name in written:
         print(f"Wrote output/{name}")
-    print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s.")
+    kind = "final" if args.final else "draft"
+    print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s ({kind} build).")
+    if not args.final:
+        print(f"Every output is marked DRAFT ({_plural(len(checked.findings), 'open problem')}). "
+              "Build the submission with `python build.py --final`.")
     return EXIT_OK
 
 
@@ -84,6 +105,19 @@ def _print_findings(findings: list[Finding], stream) -> None:
             for finding in chosen:
                 print(f"  {finding}", file=stream)
             print(file=stream)
+
+
+def _print_by_owner(findings: list[Finding], stream) -> None:
+    """What is left, grouped by the person who answers for it."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.owner or "No owner named (add one in content/plan.yaml: data_owners)",
+                          []).append(finding)
+    for owner in sorted(groups):
+        print(f"{owner} ({len(groups[owner])}):", file=stream)
+        for finding in groups[owner]:
+            print(f"  {finding}", file=stream)
+        print(file=stream)
 
 
 def _plural(count: int, word: str) -> str:

@@ -31,6 +31,12 @@ class Finding:
     hint: str = ""
     rule: str = ""
     owner: str = field(default="", compare=False)
+    blocks_build: bool = field(default=False, compare=False)
+    """True when no output can be built until it is fixed (the content could not be read whole)."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.location.file, "line": self.location.line, "severity": self.severity,
+                "message": self.message, "hint": self.hint, "rule": self.rule, "owner": self.owner}
 
     def __str__(self) -> str:
         text = f"{self.location}: {_sentence(self.message)}"

@@ -5,11 +5,14 @@ Templates and prose quote these; nothing is added up in a template.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from planpress.load import PlanContent
-from planpress.models import ExpenditureLine, Risk
+from planpress.models import ExpenditureLine, Finance, Metric, Risk
+from planpress.pack import Pack
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,38 @@ class SchemeSpend:
 
 
 @dataclass(frozen=True)
+class PayForPerformanceFigures:
+    """The pay-for-performance element: the planned reduction in admissions and what it is worth."""
+
+    baseline_admissions: int
+    baseline_period: str
+    planned_reduction: int
+    unit_cost: Decimal
+    minimum_reduction_percent: Decimal
+    stated_fund: Decimal | None
+
+    @property
+    def reduction_percent(self) -> Decimal:
+        """The planned reduction as a percentage of the baseline, to two places."""
+        return (Decimal(self.planned_reduction) * 100 / self.baseline_admissions).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def minimum_reduction(self) -> int:
+        """The fewest admissions the plan may set out to avoid to meet the national minimum."""
+        return math.ceil(self.baseline_admissions * self.minimum_reduction_percent / 100)
+
+    @property
+    def fund(self) -> Decimal:
+        """The performance-linked fund: planned reduction x unit cost."""
+        return self.planned_reduction * self.unit_cost
+
+    @property
+    def planned_admissions(self) -> int:
+        return self.baseline_admissions - self.planned_reduction
+
+
+@dataclass(frozen=True)
 class Figures:
     years: list[str]
     funding_by_year: dict[str, Decimal]
@@ -31,6 +66,12 @@ class Figures:
     spend_by_scheme: dict[str, SchemeSpend]
     spend_by_theme: dict[str, dict[str, Decimal]]
     risk_factors: dict[str, int]
+    risk_bands: dict[str, str]
+    minimum_by_year: dict[str, Decimal]
+    agreed_by_year: dict[str, Decimal | None]
+    protection_by_year: dict[str, Decimal]
+    carers_by_year: dict[str, Decimal]
+    pay_for_performance: PayForPerformanceFigures | None
 
     @property
     def funding_total(self) -> Decimal:
@@ -55,14 +96,48 @@ def compute(content: PlanContent) -> Figures:
                    for year in years}
         for theme in content.themes.themes
     }
+    factors = {risk.id: risk_factor(risk) for risk in content.risks.risks}
+    budgets = content.plan.pooled_budget
     return Figures(
         years=years,
         funding_by_year=_sum_by_year((f.amounts for f in finance.funding), years),
         expenditure_by_year=_sum_by_year((e.amounts for e in finance.expenditure), years),
         spend_by_scheme=spend,
         spend_by_theme=by_theme,
-        risk_factors={risk.id: risk_factor(risk) for risk in content.risks.risks},
+        risk_factors=factors,
+        risk_bands={ref: content.pack.risk_band(f) if content.pack else "" for ref, f in factors.items()},
+        minimum_by_year={b.year: b.minimum for b in budgets},
+        agreed_by_year={b.year: b.agreed for b in budgets},
+        protection_by_year=dict(finance.social_care_protection),
+        carers_by_year=dict(finance.carers_support),
+        pay_for_performance=pay_for_performance(finance, content.pack),
     )
+
+
+def pay_for_performance(finance: Finance, pack: Pack | None) -> PayForPerformanceFigures | None:
+    """The pay-for-performance figures, where the plan gives them and the template asks for them."""
+    given = finance.pay_for_performance
+    rule = pack.pay_for_performance if pack else None
+    if given is None or rule is None:
+        return None
+    return PayForPerformanceFigures(
+        baseline_admissions=given.baseline_admissions,
+        baseline_period=given.baseline_period,
+        planned_reduction=given.planned_reduction,
+        unit_cost=given.unit_cost if given.unit_cost is not None else rule.unit_cost,
+        minimum_reduction_percent=Decimal(str(rule.minimum_reduction_percent)),
+        stated_fund=given.stated_fund,
+    )
+
+
+MetricStatus = Literal["on track", "off track"]
+
+
+def metric_status(metric: Metric, planned: float, actual: float) -> MetricStatus:
+    """On track when the actual is at least as good as the plan, as the metric defines good."""
+    if metric.better == "lower":
+        return "on track" if actual <= planned else "off track"
+    return "on track" if actual >= planned else "off track"
 
 
 def risk_factor(risk: Risk) -> int:

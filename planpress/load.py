@@ -33,7 +33,10 @@ DATA_FILES: dict[str, tuple[str, type[m.Record]]] = {
     "governance": ("content/data/governance.yaml", m.GovernanceFile),
     "documents": ("content/data/documents.yaml", m.DocumentsFile),
     "providers": ("content/data/providers.yaml", m.ProvidersFile),
+    "website": ("content/data/website.yaml", m.WebsiteFile),
 }
+# Data files a plan may leave out: the outputs that use them fall back to plain defaults.
+OPTIONAL_DATA_FILES = {"website"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,10 @@ class PlanContent:
     governance: m.GovernanceFile | None = None
     documents: m.DocumentsFile | None = None
     providers: m.ProvidersFile | None = None
+    website: m.WebsiteFile | None = None
     broken_files: set[str] = field(default_factory=set)
+    sources: dict[str, YamlDoc] = field(default_factory=dict)
+    """Every YAML document read (data files and front matter), by file, for checks that scan text."""
 
     def schemes_complete(self) -> bool:
         """True when every scheme file loaded, so a reference to a missing scheme is a real mistake."""
@@ -103,6 +109,7 @@ class PlanContent:
         """True when every file loaded, so checks across files can trust what they see."""
         return not self.broken_files and all(
             getattr(self, name) is not None for name in ("pack", "plan", *DATA_FILES)
+            if name not in OPTIONAL_DATA_FILES
         )
 
 
@@ -113,6 +120,8 @@ def load_content(root: Path) -> tuple[PlanContent, list[Finding]]:
     content.plan = _load_yaml_model(root, PLAN_FILE, m.Plan, findings, content)
     content.pack = _load_pack(root, content.plan, findings)
     for name, (file, model) in DATA_FILES.items():
+        if name in OPTIONAL_DATA_FILES and not (root / file).is_file():
+            continue
         setattr(content, name, _load_yaml_model(root, file, model, findings, content))
     content.sections = _load_sections(root, content.pack, findings, content)
     content.schemes = _load_schemes(root, content.pack, findings, content)
@@ -127,7 +136,9 @@ def _read_yaml(root: Path, file: str, findings: list[Finding], content: PlanCont
         content.broken_files.add(file)
         return None
     try:
-        return parse_yaml(read_text(path, file), file)
+        doc = parse_yaml(read_text(path, file), file)
+        content.sources[file] = doc
+        return doc
     except YamlProblem as problem:
         findings.append(problem.finding)
         content.broken_files.add(file)
@@ -169,7 +180,9 @@ def _load_markdown(root: Path, folder: str, findings: list[Finding],
     for path in sorted((root / folder).glob("*.md")):
         file = f"{folder}/{path.name}"
         try:
-            files.append(parse_markdown(read_text(path, file), file))
+            md = parse_markdown(read_text(path, file), file)
+            files.append(md)
+            content.sources[file] = md.front
         except YamlProblem as problem:
             findings.append(problem.finding)
             content.broken_files.add(file)

@@ -21,7 +21,7 @@ from planpress.errors import Location
 
 _MONEY_GROUPED = re.compile(r"^-?£?\d{1,3}(,\d{3})*(\.\d{2})?$")
 _MONEY_PLAIN = re.compile(r"^-?£?\d+(\.\d{2})?$")
-_MONEY_SHORT = re.compile(r"^-?£?(\d+(\.\d+)?)\s*([km])$", re.IGNORECASE)
+_MONEY_SHORT = re.compile(r"^-?£?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([km])$", re.IGNORECASE)
 
 
 def parse_money(value: object) -> Decimal:
@@ -41,9 +41,9 @@ def parse_money(value: object) -> Decimal:
             return Decimal(text.replace("£", "").replace(",", ""))
         short = _MONEY_SHORT.match(text)
         if short:
-            factor = 1000 if short.group(3).lower() == "k" else 1_000_000
+            factor = 1000 if short.group(2).lower() == "k" else 1_000_000
             sign = -1 if text.startswith("-") else 1
-            return sign * (Decimal(short.group(1)) * factor).quantize(Decimal("1"))
+            return sign * (Decimal(short.group(1).replace(",", "")) * factor).quantize(Decimal("1"))
     raise ValueError(f"'{value}' is not a well-formed sum of money")
 
 
@@ -151,6 +151,8 @@ class Plan(Record):
     """The national template the plan follows: the name of a pack in templates/, such as bcf-2014."""
     signatories: list[Signatory] = []
     """Authorisation and sign-off: one entry per organisation."""
+    data_owners: dict[str, str] = {}
+    """Who answers for each data file, by its name in content/data (such as finance: "Rachel Ingham")."""
 
 
 # --- content/sections/*.md and content/schemes/*.md ------------------------------------
@@ -235,8 +237,8 @@ class PayForPerformance(Record):
     """The baseline period, such as "April to December 2013"."""
     planned_reduction: int = Field(ge=0)
     """The number of non-elective admissions the plan sets out to avoid."""
-    unit_cost: Money
-    """The cost of one non-elective admission as the national template gives it (£1,490 in 2014)."""
+    unit_cost: Money | None = None
+    """The cost of one admission, if not the national template's own (£1,490 in 2014)."""
     stated_fund: Money | None = None
     """The performance-linked fund as the plan states it, if it states one."""
     local_case: str = ""
@@ -436,3 +438,43 @@ class ProviderCommentary(Record):
 class ProvidersFile(Record):
     providers: list[ProviderCommentary] = Field(min_length=1)
     """One commentary per acute provider."""
+
+
+# --- content/data/website.yaml (optional: the website's publisher and accessibility statement) ---
+
+
+class Publisher(Record):
+    name: str
+    """The organisation that publishes the website, such as Harrowdale Borough Council."""
+    email: str
+    """Where readers write to ask for the plan in another format or to report a problem."""
+    phone: str = ""
+    """A telephone number for the same, if there is one."""
+    address: str = ""
+    """A postal address, if readers may write."""
+
+
+class AccessibilityStatement(Record):
+    standard: str = "WCAG 2.2 AA"
+    """The standard the website is tested against, as the 2018 Regulations require."""
+    compliance: Literal["full", "partial", "none"] = "full"
+    """Whether the website fully, partly or does not meet that standard."""
+    known_issues: list[str] = []
+    """Content that is not yet accessible, one sentence each, with when it will be fixed."""
+    other_formats: str = "large print, easy read, audio recording or braille"
+    """The formats readers may ask for."""
+    response_days: int = Field(default=10, gt=0)
+    """How many working days the publisher takes to reply to a request."""
+    how_checked: str = "automated testing with axe-core in a web browser and a manual check of keyboard use"
+    """How the website was checked."""
+    last_checked: dt.date
+    """When the website was last checked for accessibility."""
+    prepared: dt.date
+    """When this statement was first prepared."""
+
+
+class WebsiteFile(Record):
+    publisher: Publisher
+    """Who publishes the plan's website, and how to reach them."""
+    accessibility: AccessibilityStatement
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require."""

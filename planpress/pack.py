@@ -5,9 +5,11 @@ Nothing about one year's template is written in code: a later round is a new pac
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
 
-from planpress.models import Record
+from pydantic import Field, field_validator
+
+from planpress.models import Money, Record
 
 
 class PackPart(Record):
@@ -43,17 +45,62 @@ class PackSection(Record):
         return f"{self.number}) {self.title}"
 
 
+class PayForPerformanceRule(Record):
+    minimum_reduction_percent: float = Field(gt=0, lt=100)
+    """The smallest planned reduction in non-elective admissions, as a percentage of the baseline."""
+    unit_cost: Money
+    """The national cost of one non-elective admission, used to value the reduction."""
+
+
+class RiskBand(Record):
+    up_to: int = Field(ge=1, le=25)
+    """The highest risk factor in the band."""
+    name: str
+    """The band's name, such as High."""
+
+
+class PlaceholderPattern(Record):
+    name: str
+    """What the pattern finds, as an author would say it, such as "to be confirmed"."""
+    pattern: str
+    """A Python regular expression."""
+    ignore_case: bool = False
+    """Match any mix of capitals and small letters."""
+    unless_after: list[str] = []
+    """Words that, just before a match, make it something else (the roman numeral in "section x")."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"the pattern does not compile: {error}") from None
+        return value
+
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
+
+
 class Pack(Record):
     id: str
     """The pack's id, the name of its folder in templates/."""
     name: str
     """The template's full name."""
-    pay_for_performance: bool = False
-    """Whether the template asks for a pay-for-performance element."""
+    pay_for_performance: PayForPerformanceRule | None = None
+    """The pay-for-performance element the template asks for, if any."""
+    risk_bands: list[RiskBand] = []
+    """Bands for the overall risk factor, lowest first."""
+    placeholders: list[PlaceholderPattern] = []
+    """The forms of unfinished text to find anywhere in the content."""
     sections: list[PackSection] = Field(min_length=1)
     """The template's sections, in order."""
     scheme_parts: list[PackPart] = Field(min_length=1)
     """The parts of the detailed scheme description (Annex 1)."""
+
+    def risk_band(self, factor: int) -> str:
+        """The name of the band a risk factor falls in, or "" when the pack has no bands."""
+        return next((band.name for band in self.risk_bands if factor <= band.up_to), "")
 
     def section(self, section_id: str) -> PackSection | None:
         return next((s for s in self.sections if s.id == section_id), None)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from planpress.checks import references, structure
+from planpress.checks import documents, money, plan_rules, references, structure, unfinished
 from planpress.errors import Finding
 from planpress.load import PlanContent
 
-RULE_FAMILIES = (references.check, structure.check)
+# Problems that stop any build: the plan cannot be put together while these stand.
+STRUCTURAL_FAMILIES = (references.check, structure.check)
+# The rules an assessor checks: a draft builds in spite of them, a final build does not.
+RULE_FAMILIES = (money.check, plan_rules.check, unfinished.check, documents.check)
 
 
 def run_checks(content: PlanContent) -> list[Finding]:
-    """Every finding of every rule family, in a stable order: by file, then line."""
-    findings = [finding for family in RULE_FAMILIES for finding in family(content)]
-    return findings
+    """Every finding of every rule family (without the prose, which planpress.build renders)."""
+    return [finding for family in (*STRUCTURAL_FAMILIES, *RULE_FAMILIES) for finding in family(content)]

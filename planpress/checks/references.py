@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from planpress.errors import Finding, Location, closest
-from planpress.load import PlanContent, SchemeDoc, SectionDoc
+from planpress.load import DATA_FILES, PlanContent, SchemeDoc, SectionDoc
 from planpress.models import Record
 
 
@@ -19,6 +19,7 @@ def check(content: PlanContent) -> Iterator[Finding]:
     yield from _board_references(content)
     yield from _years(content)
     yield from _markdown_links(content)
+    yield from _data_owner_names(content)
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -187,6 +188,17 @@ def _years(content: PlanContent) -> Iterator[Finding]:
                               "error", f"The year {year} is outside the plan's period ({', '.join(years)})",
                               "Use one of the plan's years, or change the period in content/plan.yaml",
                               rule="year-outside-period")
+
+
+def _data_owner_names(content: PlanContent) -> Iterator[Finding]:
+    if content.plan is None:
+        return
+    known = ["plan", *DATA_FILES]
+    for name in content.plan.data_owners:
+        if name not in known:
+            yield Finding(content.plan.where("data_owners", name), "error",
+                          f"There is no data file called '{name}' to own", did_you_mean(name, known),
+                          rule="unknown-data-file")
 
 
 # --- links in Markdown -----------------------------------------------------------------

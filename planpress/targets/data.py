@@ -10,15 +10,17 @@ from planpress.targets import BuildContext, Target
 def build(context: BuildContext) -> list[str]:
     content = context.content
     data = {
+        "build": {"draft": context.draft, "open_problems": context.open_problems,
+                  "findings": [f.as_dict() for f in context.findings]},
         "plan": content.plan.model_dump(mode="json"),
         "sections": [
-            {**s.meta.model_dump(mode="json"), "file": s.file,
+            {**s.meta.model_dump(mode="json"), "file": s.file, "intro": s.intro.strip(),
              "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
                         "markdown": p.markdown.strip()} for p in s.parts]}
             for s in content.sections
         ],
         "schemes": [
-            {**s.meta.model_dump(mode="json"), "file": s.file,
+            {**s.meta.model_dump(mode="json"), "file": s.file, "intro": s.intro.strip(),
              "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
                         "markdown": p.markdown.strip()} for p in s.parts]}
             for s in content.schemes
