@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from planpress.errors import Finding
 from planpress.load import PlanContent
 from planpress.write import Stage
 
@@ -19,6 +20,18 @@ class BuildContext:
     content: PlanContent
     stage: Stage
     final: bool = False
+    findings: tuple[Finding, ...] = ()
+    """Every open problem check found (none are errors in a final build)."""
+
+    @property
+    def draft(self) -> bool:
+        """Outputs say DRAFT unless this is a final build of an agreed plan."""
+        assert self.content.plan is not None
+        return not self.final or self.content.plan.status != "agreed"
+
+    @property
+    def open_problems(self) -> int:
+        return len(self.findings)
 
     @property
     def slug(self) -> str:
