@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from planpress.load import PlanContent
-from planpress.models import ExpenditureLine, Finance, Metric, Risk
+from planpress.models import ExpenditureLine, Finance, Metric, MetricProgress, ProgressReport, Quarter, Risk
 from planpress.pack import Pack
 
 
@@ -157,3 +157,80 @@ def _sum_by_year(amounts, years: list[str]) -> dict[str, Decimal]:
             if year in totals:
                 totals[year] += amount
     return totals
+
+
+# --- quarterly progress ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricProgressFigures:
+    metric: Metric
+    entry: MetricProgress
+    target: float | None
+    status: MetricStatus | None
+
+
+@dataclass(frozen=True)
+class SchemeProgressFigures:
+    reference: str
+    name: str
+    budget: Decimal
+    projected: Decimal
+    notes: str
+
+    @property
+    def variance(self) -> Decimal:
+        """Projected outturn less budget: above zero is an overspend."""
+        return self.projected - self.budget
+
+
+@dataclass(frozen=True)
+class ProgressFigures:
+    quarter: Quarter
+    report: ProgressReport
+    metrics: list[MetricProgressFigures]
+    schemes: list[SchemeProgressFigures]
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((s.budget for s in self.schemes), Decimal(0))
+
+    @property
+    def projected_total(self) -> Decimal:
+        return sum((s.projected for s in self.schemes), Decimal(0))
+
+    @property
+    def variance_total(self) -> Decimal:
+        return self.projected_total - self.budget_total
+
+    @property
+    def off_track(self) -> list[MetricProgressFigures]:
+        return [m for m in self.metrics if m.status == "off track"]
+
+
+def metric_target(metric: Metric, entry: MetricProgress) -> float | None:
+    """The planned value to judge an actual against: the one given, or the plan's for the same period."""
+    if entry.target is not None:
+        return entry.target
+    return next((plan.value for plan in metric.plans if plan.period == entry.period), None)
+
+
+def progress(content: PlanContent, figures: Figures, quarter_name: str) -> ProgressFigures:
+    """Status and variance for one quarter's update; references are assumed checked."""
+    report = content.progress[quarter_name]
+    quarter = Quarter.parse(quarter_name)
+    metrics = {m.id: m for m in content.metrics.metrics}
+    names = {s.meta.reference: s.meta.name for s in content.schemes}
+    metric_rows = []
+    for entry in report.metrics:
+        metric = metrics[entry.metric]
+        target = metric_target(metric, entry)
+        status = metric_status(metric, target, entry.actual) if target is not None else None
+        metric_rows.append(MetricProgressFigures(metric, entry, target, status))
+    scheme_rows = [
+        SchemeProgressFigures(entry.scheme, names[entry.scheme],
+                              figures.spend_by_scheme[entry.scheme].by_year.get(quarter.financial_year, Decimal(0)),
+                              entry.projected_outturn, entry.notes)
+        for entry in report.schemes
+    ]
+    return ProgressFigures(quarter, report, metric_rows, scheme_rows)

@@ -22,6 +22,7 @@ R = TypeVar("R", bound=m.Record)
 PLAN_FILE = "content/plan.yaml"
 SECTIONS_DIR = "content/sections"
 SCHEMES_DIR = "content/schemes"
+PROGRESS_DIR = "content/progress"
 
 # Each data file and the model it holds. The attribute names are those of PlanContent.
 DATA_FILES: dict[str, tuple[str, type[m.Record]]] = {
@@ -97,6 +98,8 @@ class PlanContent:
     documents: m.DocumentsFile | None = None
     providers: m.ProvidersFile | None = None
     website: m.WebsiteFile | None = None
+    progress: dict[str, m.ProgressReport] = field(default_factory=dict)
+    """The quarterly progress updates, by quarter (such as "2014-q3"), oldest first."""
     broken_files: set[str] = field(default_factory=set)
     sources: dict[str, YamlDoc] = field(default_factory=dict)
     """Every YAML document read (data files and front matter), by file, for checks that scan text."""
@@ -125,6 +128,7 @@ def load_content(root: Path) -> tuple[PlanContent, list[Finding]]:
         setattr(content, name, _load_yaml_model(root, file, model, findings, content))
     content.sections = _load_sections(root, content.pack, findings, content)
     content.schemes = _load_schemes(root, content.pack, findings, content)
+    content.progress = _load_progress(root, findings, content)
     return content, findings
 
 
@@ -169,6 +173,24 @@ def _load_pack(root: Path, plan: m.Plan | None, findings: list[Finding]) -> Pack
         return None
     scratch = PlanContent(root=root)
     return _load_yaml_model(root, file, Pack, findings, scratch)
+
+
+def _load_progress(root: Path, findings: list[Finding], content: PlanContent) -> dict[str, m.ProgressReport]:
+    reports = {}
+    for path in sorted((root / PROGRESS_DIR).glob("*.y*ml")):
+        file = f"{PROGRESS_DIR}/{path.name}"
+        try:
+            quarter = m.Quarter.parse(path.stem)
+        except ValueError:
+            findings.append(Finding(Location(file), "error",
+                                    f"'{path.name}' is not named after a quarter",
+                                    "Name a progress file <year>-q<N>.yaml, such as 2014-q3.yaml for October to "
+                                    "December 2014 (quarter 3 of 2014/15)", rule="progress-file-name"))
+            continue
+        report = _load_yaml_model(root, file, m.ProgressReport, findings, content)
+        if report is not None:
+            reports[quarter.name] = report
+    return dict(sorted(reports.items(), key=lambda item: m.Quarter.parse(item[0]).start))
 
 
 # --- Markdown files --------------------------------------------------------------------

@@ -478,3 +478,94 @@ class WebsiteFile(Record):
     """Who publishes the plan's website, and how to reach them."""
     accessibility: AccessibilityStatement
     """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require."""
+
+
+class Quarter(BaseModel):
+    """A quarter of a financial year: 2014-q1 is April to June 2014, 2014-q4 January to March 2015."""
+
+    model_config = ConfigDict(frozen=True)
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, name: str) -> "Quarter":
+        match = re.fullmatch(r"(\d{4})-q([1-4])", name.strip().lower())
+        if not match:
+            raise ValueError(f"'{name}' is not a quarter written like 2014-q3")
+        return cls(year=int(match.group(1)), number=int(match.group(2)))
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}-q{self.number}"
+
+    @property
+    def financial_year(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def start(self) -> dt.date:
+        month = 4 + 3 * (self.number - 1)
+        return dt.date(self.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        following = Quarter(year=self.year + (self.number == 4), number=self.number % 4 + 1).start
+        return following - dt.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        """"Quarter 3 of 2014/15 (October to December 2014)"."""
+        return f"Quarter {self.number} of {self.financial_year} ({self.start:%B} to {self.end:%B %Y})"
+
+
+# --- content/progress/<year>-q<N>.yaml (the quarterly update to the HWB) ---------------
+
+
+class MetricProgress(Record):
+    metric: str
+    """The metric's id, as in content/data/metrics.yaml (such as nel-admissions)."""
+    period: str
+    """The period the latest actual covers, such as "April to September 2014"."""
+    actual: float
+    """The latest actual value."""
+    target: float | None = None
+    """The planned value for that period; leave out when the period is one of the metric's plan periods."""
+    source: str
+    """Where the actual comes from, such as "SUS, month 6"."""
+    action: str = ""
+    """What is being done about it, especially when off track."""
+
+
+class SchemeProgress(Record):
+    scheme: str
+    """The scheme's reference, such as PE1."""
+    projected_outturn: Money
+    """What the scheme is now expected to spend in the financial year, such as "£410,000"."""
+    notes: str = ""
+    """Progress, and the reason for any variance."""
+
+
+class RiskProgress(Record):
+    risk: str
+    """The risk's number, such as R3."""
+    note: str
+    """What has changed since the plan."""
+
+
+class ProgressReport(Record):
+    meeting: dt.date
+    """The date of the Health and Wellbeing Board meeting that receives the update."""
+    author: str
+    """Who writes the update: name and position."""
+    summary: str
+    """A short paragraph on progress in the quarter."""
+    recommendations: list[str] = Field(min_length=1)
+    """What the board is asked to do, one item each."""
+    metrics: list[MetricProgress] = []
+    """The latest actual for each metric."""
+    schemes: list[SchemeProgress] = []
+    """The projected outturn for each scheme."""
+    risks: list[RiskProgress] = []
+    """Risks that changed in the quarter."""
+    next_steps: list[str] = []
+    """What happens next, one item each."""

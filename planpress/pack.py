@@ -82,6 +82,21 @@ class PlaceholderPattern(Record):
         return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
 
 
+class WorkbookSheets(Record):
+    """The names the template gives the sheets of its Part 2 workbook."""
+
+    summary: str = "Summary"
+    """The plan details and totals."""
+    funding: str = "Funding sources"
+    """Funding sources by year."""
+    expenditure: str = "Expenditure plan"
+    """One row per scheme line and year."""
+    metrics: str = "Benefits and metrics"
+    """Baseline and planned values of each metric."""
+    risks: str = "Risk log"
+    """The risk log."""
+
+
 class Pack(Record):
     id: str
     """The pack's id, the name of its folder in templates/."""
@@ -93,6 +108,8 @@ class Pack(Record):
     """Bands for the overall risk factor, lowest first."""
     placeholders: list[PlaceholderPattern] = []
     """The forms of unfinished text to find anywhere in the content."""
+    workbook: WorkbookSheets = WorkbookSheets()
+    """The Part 2 workbook's sheet names."""
     sections: list[PackSection] = Field(min_length=1)
     """The template's sections, in order."""
     scheme_parts: list[PackPart] = Field(min_length=1)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from planpress.checks import documents, money, plan_rules, references, structure, unfinished
+from planpress.checks import documents, money, plan_rules, progress, references, structure, unfinished
 from planpress.errors import Finding
 from planpress.load import PlanContent
 
 # Problems that stop any build: the plan cannot be put together while these stand.
-STRUCTURAL_FAMILIES = (references.check, structure.check)
+STRUCTURAL_FAMILIES = (references.check, structure.check, progress.check)
 # The rules an assessor checks: a draft builds in spite of them, a final build does not.
-RULE_FAMILIES = (money.check, plan_rules.check, unfinished.check, documents.check)
+RULE_FAMILIES = (money.check, plan_rules.check, unfinished.check, documents.check, progress.missing)
 
 
 def run_checks(content: PlanContent) -> list[Finding]:

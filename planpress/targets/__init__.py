@@ -58,6 +58,6 @@ def slugify(text: str) -> str:
 
 
 def all_targets() -> list[Target]:
-    from planpress.targets import data
+    from planpress.targets import data, workbook
 
-    return [data.TARGET]
+    return [data.TARGET, workbook.TARGET]
