@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import sys
 import time
 from pathlib import Path
-
-import json
 
 from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
 from planpress.errors import ContentErrors, Finding, PlanError
@@ -15,12 +15,24 @@ from planpress.targets import all_targets
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+# Commands that are not outputs: the module that runs each (its `run(root, args) -> exit status`),
+# and one line of help. Their extra words arrive in args.arguments.
+TOOL_COMMANDS: dict[str, tuple[str, str]] = {}
+
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     root = (args.project or root or Path.cwd()).resolve()
     try:
+        if args.command == "serve":
+            from planpress.serve import serve
+            return serve(root, port=args.port)
+        if args.command in TOOL_COMMANDS:
+            module = importlib.import_module(TOOL_COMMANDS[args.command][0])
+            return module.run(root, args)
+        if args.arguments:
+            parser.error(f"'{args.command or 'build'}' takes no further arguments: {' '.join(args.arguments)}")
         if args.command == "check":
             return _check(root, args.format)
         targets = [t for t in all_targets() if args.command in (None, "build", t.name)]
@@ -49,15 +61,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Check and build the Better Care Fund plan in content/.",
         epilog="With no command, checks the plan and builds every output into output/.",
     )
-    commands = ["build", "check", *(t.name for t in targets)]
+    commands = ["build", "check", "serve", *TOOL_COMMANDS, *(t.name for t in targets)]
     parser.add_argument("command", nargs="?", choices=commands, metavar="command",
                         help="check: report every problem in the plan; build: build every output; "
+                        "serve: preview the website locally, rebuilt as files are saved; "
+                        + "".join(f"{name}: {summary}; " for name, (_, summary) in TOOL_COMMANDS.items())
                         + "; ".join(f"{t.name}: build only {t.summary}" for t in targets))
+    parser.add_argument("arguments", nargs="*", metavar="argument",
+                        help="what the command works on, such as a quarter for report (2014-q3)")
     parser.add_argument("--final", action="store_true",
                         help="build the submission: refuse while any error or unfinished text remains")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="how check reports its findings (json for CI and other tools)")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
+    parser.add_argument("--port", type=int, default=8000, help="the local port serve listens on (default: 8000)")
     return parser
 
 
