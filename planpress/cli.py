@@ -17,7 +17,13 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 # Commands that are not outputs: the module that runs each (its `run(root, args) -> exit status`),
 # and one line of help. Their extra words arrive in args.arguments.
-TOOL_COMMANDS: dict[str, tuple[str, str]] = {}
+TOOL_COMMANDS: dict[str, tuple[str, str]] = {
+    "report": ("planpress.targets.report", "build one quarter's progress report to the board: report 2014-q3"),
+    "changes": ("planpress.changes", "what changed between two versions: changes FROM [TO] (git tags or commits)"),
+    "status": ("planpress.status", "each section and scheme with its owner, status, last change and open problems"),
+    "codeowners": ("planpress.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
+    "fmt": ("planpress.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
+}
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -75,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="how check reports its findings (json for CI and other tools)")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     parser.add_argument("--port", type=int, default=8000, help="the local port serve listens on (default: 8000)")
+    parser.add_argument("--owner", help="status: only the work of this person (any part of their name)")
+    parser.add_argument("--check", action="store_true",
+                        help="fmt and codeowners: change nothing, list what would change, exit 1 if anything would")
     return parser
 
 

@@ -153,6 +153,9 @@ class Plan(Record):
     """Authorisation and sign-off: one entry per organisation."""
     data_owners: dict[str, str] = {}
     """Who answers for each data file, by its name in content/data (such as finance: "Rachel Ingham")."""
+    accounts: dict[str, str] = {}
+    """Each owner's account on the hosting service (such as "@pnatarajan") or email, by their name as written
+    before the comma (such as Priya Natarajan): `python build.py codeowners` makes CODEOWNERS from it."""
 
 
 # --- content/sections/*.md and content/schemes/*.md ------------------------------------

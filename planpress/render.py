@@ -68,15 +68,28 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     except jinja2.UndefinedError as error:
         raise BuildError(f"Error rendering '{name}' at {_template_line(error)}: {error.message}. "
                          "Check the name against the data it should come from.") from None
+    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as error:
+        raise BuildError(f"Error rendering '{name}' at {_template_line(error)}: {error}") from None
 
 
 def _template_line(error: Exception) -> str:
-    """The template file and line an exception came from, read off Jinja's own traceback frames."""
+    """The template files and lines an exception came from, outermost first, read off Jinja's traceback.
+
+    A mistake inside a shared macro is reported with the line that called it, since either may be wrong.
+    """
     tb = error.__traceback__
-    where = "an unknown line"
+    frames: list[str] = []
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2") or "/templates/" in filename:
-            where = f"{filename}:{tb.tb_lineno}"
+            where = f"{_from_templates(filename)}:{tb.tb_lineno}"
+            if not frames or frames[-1] != where:
+                frames.append(where)
         tb = tb.tb_next
-    return where
+    return ", in a macro at ".join(frames) or "an unknown line"
+
+
+def _from_templates(filename: str) -> str:
+    """templates/common/site/home.md.j2 rather than the whole path of the project."""
+    index = filename.rfind("/templates/")
+    return filename[index + 1:] if index >= 0 else filename

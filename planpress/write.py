@@ -6,6 +6,7 @@ site. We build beside output/, then swap: a failed build leaves the previous out
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -48,8 +49,9 @@ class Stage:
 def staged_output(root: Path, replacing: Iterable[str]) -> Iterator[Stage]:
     """Yield a stage holding the previous output less the paths being rebuilt; swap it in on success.
 
-    `replacing` names the top-level files and folders of output/ this build writes anew; the
-    rest of the previous output (say, the documents when only the site is rebuilt) is kept.
+    `replacing` names the top-level files and folders of output/ this build writes anew (a name
+    may be a pattern such as "plan-progress-*"); the rest of the previous output (say, the
+    documents when only the site is rebuilt) is kept.
     """
     output = root / OUTPUT_DIR
     folder = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=root))
@@ -66,7 +68,7 @@ def _copy_previous(output: Path, folder: Path, replacing: set[str]) -> None:
     if not output.is_dir():
         return
     for item in output.iterdir():
-        if item.name in replacing:
+        if any(fnmatch.fnmatchcase(item.name, pattern) for pattern in replacing):
             continue
         if item.is_dir():
             shutil.copytree(item, folder / item.name, symlinks=True)

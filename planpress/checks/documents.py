@@ -40,6 +40,7 @@ def _block(doc: SectionDoc | SchemeDoc, text: str, first_line: int) -> Iterator[
     lines = text.split("\n")
     in_fence = False
     table_cells: int | None = None
+    piped = False  # whether the table's rows start with "|", as its header does
     for index, line in enumerate(lines):
         where = Location(doc.file, first_line + index)
         if _FENCE.match(line):
@@ -47,7 +48,8 @@ def _block(doc: SectionDoc | SchemeDoc, text: str, first_line: int) -> Iterator[
             continue
         if in_fence:
             continue
-        is_row = bool(_TABLE_ROW.match(line)) or (table_cells is not None and "|" in _CODE_SPAN.sub("", line))
+        is_row = bool(_TABLE_ROW.match(line)) or (table_cells is not None and not piped
+                                                  and "|" in _CODE_SPAN.sub("", line))
         if table_cells is not None and not is_row:
             if line.strip():
                 yield Finding(where, "error", "This line continues the table row above it, but a table cell "
@@ -55,6 +57,8 @@ def _block(doc: SectionDoc | SchemeDoc, text: str, first_line: int) -> Iterator[
                               "Keep each row of a table on one line", rule="table-row-split")
             table_cells = None
         if is_row:
+            if table_cells is None:
+                piped = bool(_TABLE_ROW.match(line))
             table_cells = yield from _table_line(lines, index, line, table_cells, where)
             continue
         yield from _inline(line, where)

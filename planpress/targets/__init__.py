@@ -58,6 +58,6 @@ def slugify(text: str) -> str:
 
 
 def all_targets() -> list[Target]:
-    from planpress.targets import data, workbook
+    from planpress.targets import data, document, report, site, workbook
 
-    return [data.TARGET, workbook.TARGET]
+    return [data.TARGET, document.TARGET, workbook.TARGET, report.TARGET, site.TARGET]  # site last: it offers the other targets' files as downloads

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from planpress.targets import BuildContext, Target
+from planpress.version import VersionStamp, version_stamp
 
 
 def build(context: BuildContext) -> list[str]:
     content = context.content
     data = {
         "build": {"draft": context.draft, "open_problems": context.open_problems,
+                  "version": _stamp(version_stamp(content.root, content.plan.version)),
                   "findings": [f.as_dict() for f in context.findings]},
         "plan": content.plan.model_dump(mode="json"),
         "sections": [
@@ -32,6 +34,12 @@ def build(context: BuildContext) -> list[str]:
     name = f"{context.slug}-bcf-plan.json"
     context.stage.path(name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return [name]
+
+
+def _stamp(stamp: VersionStamp) -> dict[str, object]:
+    """The version the file was built from: label, commit (None outside git), date, uncommitted changes."""
+    return {"label": stamp.label, "commit": stamp.commit, "date": stamp.date.isoformat() if stamp.date else None,
+            "dirty": stamp.dirty, "text": str(stamp)}
 
 
 TARGET = Target(

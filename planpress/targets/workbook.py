@@ -18,6 +18,7 @@ from planpress.figures import Figures, compute
 from planpress.load import PlanContent
 from planpress.render import long_date
 from planpress.targets import BuildContext, Target
+from planpress.version import VersionStamp, version_stamp
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -59,6 +60,15 @@ def make_workbook(content: PlanContent, figures: Figures, draft: bool, open_prob
     return book
 
 
+def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
+    """Which commit the workbook was built from, so two copies can be told apart."""
+    if stamp.commit is None:
+        return [("Built from", "content outside a git checkout: no commit"),
+                ("Content date", long_date(stamp.date) if stamp.date else "unknown")]
+    return [("Commit", stamp.commit), ("Commit date", long_date(stamp.date)),
+            ("Uncommitted changes", "YES: built from changes not yet committed" if stamp.dirty else "none")]
+
+
 # --- sheets ----------------------------------------------------------------------------
 
 
@@ -70,6 +80,7 @@ def _summary_sheet(sheet: Worksheet, content: PlanContent, figures: Figures, fun
         ("Local authority", plan.local_authority),
         ("Clinical Commissioning Groups", "; ".join(plan.ccgs)),
         ("Version", plan.version),
+        *stamp_rows(version_stamp(content.root, plan.version)),
         ("Status", f"DRAFT ({open_problems} open problems)" if draft else plan.status.capitalize()),
         ("Date agreed", long_date(plan.date_agreed)),
         ("Date submitted", long_date(plan.date_submitted)),

@@ -1,0 +1,312 @@
+"""Charts drawn once, as SVG files, for every target: the website shows them, the documents embed them.
+
+    charts = make_charts(content, figures)   # -> list[Chart]
+    chart.filename  "charts/gantt.svg"  (where a target writes it, relative to its root)
+    chart.svg       the SVG text
+    chart.title     a short title, for a caption
+    chart.alt       the text alternative, for alt text (the tables beside each chart give every figure)
+
+The SVG is written by hand: a few rectangles, lines and words need no plotting library, and
+hand-written SVG loads no fonts or scripts from anywhere. Text uses fonts every machine has
+(DejaVu Sans on Debian, Arial elsewhere). Colours are dark enough for 3:1 contrast on white
+(WCAG 1.4.11), and no chart relies on colour alone: bars and points carry their labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from planpress.figures import Figures
+from planpress.load import PlanContent
+from planpress.models import Metric, Milestone, Period, Theme
+
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+INK = "#0b0c0c"
+MUTED = "#505a5f"
+GRID = "#b1b4b6"
+# GOV.UK palette colours that keep at least 3:1 contrast against white.
+PALETTE = ["#1d70b8", "#00703c", "#4c2c92", "#d4351c", "#912b88", "#505a5f", "#005a30", "#003078"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    filename: str
+    """Where the chart goes, relative to the target's root, such as "charts/gantt.svg"."""
+    svg: str
+    """The SVG document."""
+    title: str
+    """A short title, for a caption or figure heading."""
+    alt: str
+    """The text alternative: what the chart shows, in a sentence or two."""
+
+
+def make_charts(content: PlanContent, figures: Figures) -> list[Chart]:
+    """Every chart of the plan: the Gantt of milestones, spend by theme, and one per metric."""
+    charts = []
+    if content.milestones and content.plan:
+        charts.append(gantt_chart(content.milestones.milestones, content.plan.period, content))
+    if content.themes:
+        charts.append(spend_by_theme_chart(content.themes.themes, figures))
+    if content.metrics:
+        charts += [metric_chart(metric) for metric in content.metrics.metrics]
+    return charts
+
+
+def chart_named(charts: list[Chart], filename: str) -> Chart:
+    """The chart written to `filename`, such as "charts/gantt.svg"."""
+    for chart in charts:
+        if chart.filename == filename:
+            return chart
+    raise KeyError(f"There is no chart '{filename}'")
+
+
+def metric_chart_filename(metric_id: str) -> str:
+    return f"charts/metric-{metric_id}.svg"
+
+
+# --- the SVG document ------------------------------------------------------------------
+
+
+class _Svg:
+    """Collects SVG elements; `document()` wraps them with a title and description for screen readers."""
+
+    def __init__(self, width: int, height: int, slug: str):
+        self.width, self.height, self.slug = width, height, slug
+        self.items: list[str] = []
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, **extra: str) -> None:
+        attrs = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in extra.items())
+        self.items.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}"{attrs}/>')
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str = GRID, width: float = 1,
+             dash: str = "") -> None:
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        self.items.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                          f'stroke="{stroke}" stroke-width="{width}"{dashed}/>')
+
+    def text(self, x: float, y: float, words: str, size: int = 12, anchor: str = "start",
+             fill: str = INK, weight: str = "normal") -> None:
+        bold = ' font-weight="bold"' if weight == "bold" else ""
+        self.items.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+                          f'fill="{fill}"{bold}>{escape(words)}</text>')
+
+    def raw(self, element: str) -> None:
+        self.items.append(element)
+
+    def document(self, title: str, description: str) -> str:
+        ids = f"{self.slug}-title {self.slug}-desc"
+        head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" '
+                f'width="{self.width}" height="{self.height}" role="img" aria-labelledby="{ids}" '
+                f'font-family="{FONT}">\n'
+                f'<title id="{self.slug}-title">{escape(title)}</title>\n'
+                f'<desc id="{self.slug}-desc">{escape(description)}</desc>\n'
+                f'<rect width="100%" height="100%" fill="#ffffff"/>\n')
+        return head + "\n".join(self.items) + "\n</svg>\n"
+
+
+def _clip(text: str, characters: int) -> str:
+    """Shorten a label to fit; the full text is in the table beside the chart."""
+    text = " ".join(text.split())
+    return text if len(text) <= characters else text[: characters - 1].rstrip() + "…"
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts `span` into about `ticks` parts."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+# --- the Gantt chart of milestones -----------------------------------------------------
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, month = [], dt.date(start.year, start.month, 1)
+    while month <= end:
+        months.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _task_group(task: Milestone, content: PlanContent) -> str:
+    """The theme a task belongs to: its own, or its scheme's, so bars are coloured by theme."""
+    if task.theme:
+        return task.theme
+    for theme in (content.themes.themes if content.themes else []):
+        if task.scheme in theme.schemes:
+            return theme.id
+    return ""
+
+
+def gantt_chart(tasks: list[Milestone], period: Period, content: PlanContent) -> Chart:
+    """One bar per task, from its start to its due date, on a month grid across the plan's period."""
+    first = min([period.start, *(t.start for t in tasks)])
+    last = max([period.end, *(t.due for t in tasks)])
+    months = _months(first, last)
+    # About as wide as a page's text column (site and A4), so the words print at their size.
+    label_width, right, top, row, bottom = 270, 12, 56, 22, 64
+    width = 760
+    plot = width - label_width - right
+    height = top + row * len(tasks) + bottom
+    day0 = months[0]
+    days = ((months[-1].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - day0).days
+
+    def x(day: dt.date) -> float:
+        return label_width + plot * (day - day0).days / days
+
+    groups = list(dict.fromkeys(_task_group(t, content) for t in tasks))
+    colour = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    svg = _Svg(width, height, "gantt")
+    svg.text(label_width, 20, "Months of the plan (bars run from start to due date)", 12, fill=MUTED)
+    for month in months:
+        svg.line(x(month), top - 8, x(month), height - bottom, GRID if month.month != 4 else MUTED,
+                 1 if month.month != 4 else 1.5)
+        if month.month in (1, 4, 7, 10):
+            svg.text(x(month) + 2, top - 14, f"{month:%b} {month:%y}", 11, fill=INK)
+    for index, task in enumerate(tasks):
+        y = top + index * row
+        if index % 2 == 0:
+            svg.rect(0, y, width, row, "#f3f2f1")
+        scope = task.scheme or task.theme or ""
+        svg.text(6, y + 15, f"{task.id}", 11, weight="bold")
+        svg.text(40, y + 15, _clip(f"{scope}: {task.task}" if scope else task.task, 35), 11)
+        svg.rect(x(task.start), y + 4, x(task.due + dt.timedelta(days=1)) - x(task.start), row - 8,
+                 colour[_task_group(task, content)], rx="3")
+    _gantt_legend(svg, groups, colour, content, height - bottom + 24)
+    alt = _gantt_alt(tasks, first, last)
+    return Chart("charts/gantt.svg", svg.document("Plan of action: milestones by month", alt),
+                 "Plan of action: milestones by month", alt)
+
+
+def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content: PlanContent, y: float) -> None:
+    """A key of the themes' colours, wrapping onto a second line when it is too wide."""
+    names = {t.id: t.name for t in (content.themes.themes if content.themes else [])}
+    x = 6.0
+    for group in groups:
+        label = names.get(group, group or "Other")
+        needed = 28 + len(label) * 6.5
+        if x + needed > svg.width and x > 6:
+            x, y = 6.0, y + 18
+        svg.rect(x, y - 10, 12, 12, colour[group])
+        svg.text(x + 16, y, label, 11)
+        x += needed
+
+
+def _gantt_alt(tasks: list[Milestone], first: dt.date, last: dt.date) -> str:
+    earliest = min(tasks, key=lambda t: t.start)
+    latest = max(tasks, key=lambda t: t.due)
+    return (f"Gantt chart of the plan's {len(tasks)} milestones, by month from {first:%B %Y} to "
+            f"{last:%B %Y}. The first, {earliest.id}, starts in {earliest.start:%B %Y}; the last to "
+            f"finish, {latest.id}, is due in {latest.due:%B %Y}. The milestones table lists every "
+            "task with its owner, dates and dependencies.")
+
+
+# --- spend by theme --------------------------------------------------------------------
+
+
+def _short_money(value: Decimal | float) -> str:
+    value = float(value)
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "m"
+    if abs(value) >= 1000:
+        return f"£{value / 1000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def spend_by_theme_chart(themes: list[Theme], figures: Figures) -> Chart:
+    """Horizontal bars: for each theme, one bar per financial year, labelled with the amount."""
+    years = figures.years
+    label_width, right, top, bar, gap = 190, 110, 40, 18, 14
+    width = 720
+    plot = width - label_width - right
+    height = top + len(themes) * (len(years) * bar + gap) + 30
+    largest = max([float(v) for t in themes for v in figures.spend_by_theme.get(t.id, {}).values()] + [1.0])
+    step = _nice_step(largest, 4)
+    scale_max = math.ceil(largest / step) * step
+    svg = _Svg(width, height, "spend-by-theme")
+    colour = {year: PALETTE[i % len(PALETTE)] for i, year in enumerate(years)}
+    x = label_width
+    for year in years:
+        svg.rect(x, 12, 12, 12, colour[year])
+        svg.text(x + 16, 22, year, 12)
+        x += 90
+    for tick in range(int(round(scale_max / step)) + 1):
+        tx = label_width + plot * tick * step / scale_max
+        svg.line(tx, top - 4, tx, height - 26)
+        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+    y = top
+    for theme in themes:
+        block = len(years) * bar
+        svg.text(label_width - 8, y + block / 2 + 4, _clip(theme.name, 26), 12, "end")
+        for year in years:
+            amount = float(figures.spend_by_theme.get(theme.id, {}).get(year, 0))
+            svg.rect(label_width, y + 1, plot * amount / scale_max, bar - 2, colour[year])
+            svg.text(label_width + plot * amount / scale_max + 4, y + bar - 5,
+                     f"{year}: {_short_money(amount)}", 11)
+            y += bar
+        y += gap
+    parts = []
+    for theme in themes:
+        amounts = ", ".join(f"{_short_money(figures.spend_by_theme.get(theme.id, {}).get(year, 0))} in {year}"
+                            for year in years)
+        parts.append(f"{theme.name}: {amounts}")
+    alt = "Bar chart of planned spend by theme. " + "; ".join(parts) + "."
+    return Chart("charts/spend-by-theme.svg", svg.document("Planned spend by theme", alt),
+                 "Planned spend by theme", alt)
+
+
+# --- metric trajectories ---------------------------------------------------------------
+
+
+def _format_value(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
+
+
+def metric_chart(metric: Metric) -> Chart:
+    """The metric's baseline and planned values as a line, each point labelled with its value."""
+    points = [("Baseline " + metric.baseline.period, metric.baseline.value)]
+    points += [(f"Plan {p.period}", p.value) for p in metric.plans]
+    width, height, left, right, top, bottom = 640, 280, 70, 30, 40, 56
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    step = _nice_step((high - low) or abs(high) or 1, 4)
+    axis_low = math.floor(low / step) * step - step
+    axis_high = math.ceil(high / step) * step + step
+    if low >= 0 > axis_low:
+        axis_low = 0.0
+
+    def y(value: float) -> float:
+        return top + plot_h * (axis_high - value) / (axis_high - axis_low)
+
+    inset = 50  # keeps the first and last points' labels clear of the axis and the edge
+
+    def x(index: int) -> float:
+        if len(points) == 1:
+            return left + plot_w / 2
+        return left + inset + (plot_w - 2 * inset) * index / (len(points) - 1)
+
+    svg = _Svg(width, height, f"metric-{metric.id}")
+    svg.text(left, 20, f"{_clip(metric.unit, 40)} ({metric.better} is better)", 12, fill=MUTED)
+    tick = axis_low
+    while tick <= axis_high + step / 2:
+        svg.line(left, y(tick), width - right, y(tick))
+        svg.text(left - 6, y(tick) + 4, _format_value(tick), 11, "end", MUTED)
+        tick += step
+    coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
+    svg.raw(f'<polyline points="{coords}" fill="none" stroke="{PALETTE[0]}" stroke-width="2.5"/>')
+    for index, (label, value) in enumerate(points):
+        svg.raw(f'<circle cx="{x(index):.1f}" cy="{y(value):.1f}" r="5" fill="{PALETTE[0] if index else INK}"/>')
+        svg.text(x(index), y(value) - 10, _format_value(value), 12, "middle", weight="bold")
+        svg.text(x(index), height - bottom + 20, label, 11, "middle")
+    name = " ".join(metric.name.split())
+    alt = (f"Line chart of {name} ({metric.unit}; {metric.better} is better): baseline "
+           f"{_format_value(metric.baseline.value)} in {metric.baseline.period}, then planned "
+           + ", ".join(f"{_format_value(p.value)} in {p.period}" for p in metric.plans) + ".")
+    title = f"{name}: baseline and plan"
+    return Chart(metric_chart_filename(metric.id), svg.document(title, alt), title, alt)

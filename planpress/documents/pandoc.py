@@ -1,0 +1,29 @@
+"""Running the pandoc that pypandoc-binary bundles; a failure keeps the command, status and stderr."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pypandoc
+
+from planpress.errors import BuildError
+
+READER = "markdown+pipe_tables+fenced_divs+raw_attribute"
+
+
+def pandoc_path() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(source: Path, output: Path, writer: str, *options: str, cwd: Path | None = None) -> str:
+    """Convert `source` (pandoc Markdown) with `writer`; return pandoc's warnings (stderr)."""
+    command = [pandoc_path(), str(source), "--from", READER, "--to", writer, "--output", str(output), *options]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise BuildError(f"Could not run pandoc ({' '.join(command)}): {error}") from None
+    if result.returncode != 0:
+        raise BuildError(f"pandoc failed with exit status {result.returncode}.\n"
+                         f"Command: {' '.join(command)}\n{result.stderr.strip()}")
+    return result.stderr

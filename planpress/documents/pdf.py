@@ -1,0 +1,41 @@
+"""The PDF: pandoc's Typst writer, then the typst compiler, tagged and identified as PDF/UA-1. No LaTeX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typst
+
+from planpress.errors import BuildError
+
+# Fonts Typst embeds. Liberation Sans (fonts-liberation2) matches Arial, the Word house font;
+# DejaVu Sans is the fallback every Debian has. Both are found among the system fonts.
+FONT_FOLDERS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"),
+                Path("/usr/share/fonts/truetype/dejavu")]
+
+
+def compile_pdf(source: Path, output: Path, root: Path) -> None:
+    """Compile the Typst file `source` to a PDF/UA-1 PDF; `root` is the folder its images are in."""
+    try:
+        typst.compile(str(source), output=str(output), root=str(root),
+                      font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()],
+                      pdf_standards=["ua-1"])
+    except Exception as error:  # typst raises its own TypstError with the source location
+        raise BuildError(f"typst could not compile {source.name} to PDF/UA-1:\n{error}") from None
+
+
+def svg_to_png(svg: Path, png: Path, ppi: int = 200) -> None:
+    """Render an SVG chart to PNG with the typst compiler, for Word readers that cannot show SVG.
+
+    LibreOffice and Word before 2016 show pandoc's embedded SVG as an empty box; typst is
+    already here for the PDF, so no further converter is needed.
+    """
+    page = svg.with_suffix(".png.typ")
+    page.write_text(f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}")\n', encoding="utf-8")
+    try:
+        png.write_bytes(typst.compile(str(page), root=str(svg.parent), format="png", ppi=ppi,
+                                      font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()]))
+    except Exception as error:
+        raise BuildError(f"typst could not render {svg.name} as PNG:\n{error}") from None
+    finally:
+        page.unlink(missing_ok=True)

@@ -1,0 +1,94 @@
+"""Charts of plan against actual for a quarter's progress report, drawn with the shared SVG helpers."""
+
+from __future__ import annotations
+
+from planpress.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg
+from planpress.figures import ProgressFigures
+
+ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]
+
+
+def progress_charts(progress: ProgressFigures) -> list[Chart]:
+    charts = []
+    if any(m.target for m in progress.metrics):
+        charts.append(metrics_against_plan(progress))
+    if progress.schemes:
+        charts.append(spending_against_budget(progress))
+    return charts
+
+
+def metrics_against_plan(progress: ProgressFigures) -> Chart:
+    """Each metric's actual as a share of its target (100 = on plan), labelled on track or off track.
+
+    Metrics count different things, so the chart compares each with its own target; "lower is
+    better" metrics are on track below 100, the others above it. The table gives every figure.
+    """
+    rows = [m for m in progress.metrics if m.target]
+    label_width, right, top, bar, gap = 250, 150, 36, 20, 10
+    width = 760
+    plot = width - label_width - right
+    shares = [100 * m.entry.actual / m.target for m in rows]
+    scale_max = max(shares + [110.0])
+    scale_max = (int(scale_max / 10) + 1) * 10
+    height = top + len(rows) * (bar + gap) + 34
+    name = progress.quarter.name
+    svg = _Svg(width, height, f"progress-metrics-{name}")
+    svg.text(label_width, 18, "Actual as a percentage of the target for the period (100% = on plan)", 12, fill=MUTED)
+    for tick in range(0, int(scale_max) + 1, 20):
+        x = label_width + plot * tick / scale_max
+        svg.line(x, top - 4, x, height - 28)
+        svg.text(x, height - 12, f"{tick}%", 11, "middle", MUTED)
+    hundred = label_width + plot * 100 / scale_max
+    svg.line(hundred, top - 8, hundred, height - 28, INK, 2, "6 3")
+    y = top
+    for metric, share in zip(rows, shares):
+        colour = ON_TRACK if metric.status == "on track" else OFF_TRACK
+        svg.text(label_width - 8, y + bar - 6, _clip(metric.metric.name, 38), 11, "end")
+        svg.rect(label_width, y, plot * share / scale_max, bar, colour)
+        svg.text(label_width + plot * share / scale_max + 6, y + bar - 6,
+                 f"{share:.0f}%: {metric.status} ({metric.metric.better} is better)", 11)
+        y += bar + gap
+    alt = "Bar chart of each metric's actual as a percentage of its target. " + "; ".join(
+        f"{' '.join(m.metric.name.split())}: {s:.0f}% of target, {m.status}" for m, s in zip(rows, shares)) + "."
+    title = f"Metrics against plan, {progress.quarter.label}"
+    return Chart(f"charts/progress-{name}-metrics.svg", svg.document(title, alt), title, alt)
+
+
+def spending_against_budget(progress: ProgressFigures) -> Chart:
+    """For each scheme, the year's budget and its projected outturn as paired bars."""
+    rows = progress.schemes
+    label_width, right, top, bar, gap = 90, 200, 40, 12, 10
+    width = 760
+    plot = width - label_width - right
+    largest = max([float(s.budget) for s in rows] + [float(s.projected) for s in rows] + [1.0])
+    step = _nice_step(largest, 4)
+    scale_max = (int(largest / step) + 1) * step
+    height = top + len(rows) * (2 * bar + gap) + 30
+    name = progress.quarter.name
+    svg = _Svg(width, height, f"progress-spend-{name}")
+    legend = [("Budget", PALETTE[0]), ("Projected outturn", PALETTE[2])]
+    x = label_width
+    for label, colour in legend:
+        svg.rect(x, 12, 12, 12, colour)
+        svg.text(x + 16, 22, label, 12)
+        x += 150
+    for tick in range(int(round(scale_max / step)) + 1):
+        tx = label_width + plot * tick * step / scale_max
+        svg.line(tx, top - 4, tx, height - 26)
+        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+    y = top
+    for scheme in rows:
+        svg.text(label_width - 8, y + bar + 4, scheme.reference, 12, "end", weight="bold")
+        svg.rect(label_width, y, plot * float(scheme.budget) / scale_max, bar - 1, PALETTE[0])
+        svg.rect(label_width, y + bar, plot * float(scheme.projected) / scale_max, bar - 1, PALETTE[2])
+        end = label_width + plot * max(float(scheme.budget), float(scheme.projected)) / scale_max
+        variance = scheme.variance
+        words = "on budget" if variance == 0 else (
+            f"{_short_money(abs(variance))} {'over' if variance > 0 else 'under'}")
+        svg.text(end + 6, y + bar + 4, words, 11, fill=OFF_TRACK if variance > 0 else INK)
+        y += 2 * bar + gap
+    alt = "Bar chart of each scheme's budget for the year against its projected outturn. " + "; ".join(
+        f"{s.reference} {' '.join(s.name.split())}: budget {_short_money(s.budget)}, projected "
+        f"{_short_money(s.projected)}" for s in rows) + "."
+    title = f"Spending against budget, {progress.quarter.label}"
+    return Chart(f"charts/progress-{name}-spend.svg", svg.document(title, alt), title, alt)

@@ -1,0 +1,90 @@
+"""`python build.py serve`: the website at a local address, rebuilt and reloaded as authors save.
+
+MkDocs' own live-reload server does the serving and the page reloading; we only tell it what
+to watch (content/, templates/, mkdocs.yml) and how to rebuild (check, then build the site).
+The preview is built into a temporary folder, never into output/. A save that breaks the plan
+prints the problems with their file and line, and the last good site stays up.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from planpress.build import check_plan
+from planpress.errors import PlanError
+from planpress.targets import all_targets, slugify
+from planpress.targets.site import SITE, build_site
+from planpress.write import OUTPUT_DIR
+
+WATCHED = ("content", "templates", "mkdocs.yml")
+
+
+def rebuild(root: Path, site_dir: Path) -> bool:
+    """Check the plan and build the site into `site_dir`; print what went wrong and return False if it failed."""
+    started = time.perf_counter()
+    checked = check_plan(root)
+    if checked.blocking:
+        print("The plan cannot be built; the site shows the last version that could:", file=sys.stderr)
+        for finding in checked.blocking:
+            print(f"  {finding}", file=sys.stderr)
+        return False
+    fresh = Path(tempfile.mkdtemp(prefix=".serve-", dir=site_dir.parent))
+    try:
+        build_site(checked.content, fresh, _downloads(root, checked.content.plan.area), draft=True)
+    except PlanError as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        print(f"Error: {error}", file=sys.stderr)
+        return False
+    _replace(fresh, site_dir)
+    print(f"Rebuilt the site in {time.perf_counter() - started:.1f} s.", flush=True)
+    return True
+
+
+def _replace(fresh: Path, site_dir: Path) -> None:
+    """Swap the new build in, so the server never shows half a site."""
+    old = site_dir.with_name(site_dir.name + ".old")
+    if site_dir.exists():
+        site_dir.rename(old)
+    fresh.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _downloads(root: Path, area: str) -> list[Path]:
+    """The documents from the last build in output/, so the preview's download links work."""
+    slug = slugify(area)
+    names = [name for target in all_targets() if target.name != SITE for name in target.outputs(slug)]
+    return [root / OUTPUT_DIR / name for name in names if (root / OUTPUT_DIR / name).is_file()]
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve the site until interrupted; return the exit status."""
+    from mkdocs.livereload import LiveReloadServer
+
+    scratch = Path(tempfile.mkdtemp(prefix="planpress-serve-"))
+    site_dir = scratch / SITE
+    site_dir.mkdir()
+    try:
+        rebuild(root, site_dir)
+        server = LiveReloadServer(builder=lambda: rebuild(root, site_dir), host=host, port=port,
+                                  root=str(site_dir))
+        for name in WATCHED:
+            if (root / name).exists():
+                server.watch(str(root / name))
+        print(f"Serving the plan's website at {server.url} (press Ctrl+C to stop).", flush=True)
+        print(f"Saving a file in {', '.join(WATCHED)} rebuilds the site and reloads the open page.", flush=True)
+        try:
+            server.serve()  # returns when interrupted
+        except KeyboardInterrupt:
+            print("Stopped.")
+        except OSError as error:
+            print(f"Error: cannot serve at {server.url}: {error}. Try another --port.", file=sys.stderr)
+            return 1
+        finally:
+            server.shutdown()
+        return 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,234 @@
+"""The website's pages as Markdown: one per section, per scheme and per kind of data, from our templates.
+
+Gathers everything first (figures, charts, links), then renders each page, so every page
+sees the same data. MkDocs turns the Markdown into HTML (see planpress/targets/site.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from planpress.charts import Chart
+from planpress.errors import BuildError
+from planpress.figures import Figures
+from planpress.load import PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.render import render_template
+from planpress.version import VersionStamp
+
+# Author links, as `check` knows them (planpress/checks/references.py): [text](scheme:PE1).
+AUTHOR_LINK = re.compile(r"\]\((scheme|section|milestone|risk|metric):([^)\s]*)\)")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    """Where the page goes in the docs folder, such as "schemes/pe1.md"."""
+    title: str
+    """The page's title in the navigation."""
+    markdown: str
+    """The page's Markdown."""
+    source: str = ""
+    """The content file the page shows (for error messages), or "" for pages made from data."""
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    """The file's name, such as harrowdale-bcf-plan.pdf."""
+    size: int
+    """Its size in bytes."""
+
+    @property
+    def kind(self) -> str:
+        kinds = {".pdf": "PDF", ".docx": "Word document", ".xlsx": "Excel workbook", ".json": "data for other tools, JSON",
+                 ".html": "web page", ".odt": "OpenDocument text"}
+        return kinds.get(Path(self.name).suffix.lower(), Path(self.name).suffix.lstrip(".").upper())
+
+    @property
+    def size_text(self) -> str:
+        return f"{self.size / 1_048_576:.1f} MB" if self.size >= 1_048_576 else f"{max(1, round(self.size / 1024))} KB"
+
+
+class SiteLinks:
+    """Where each scheme, section, milestone, risk and metric lives on the site.
+
+    Addresses start with "/" and name the Markdown page: MkDocs checks each one exists (its
+    `absolute_links: relative_to_docs` validation) and turns it into a relative .html link,
+    so the site works from any folder of any web space.
+    """
+
+    def __init__(self, content: PlanContent):
+        self.sections = {s.meta.id for s in content.sections}
+        self.schemes = {s.meta.reference for s in content.schemes}
+
+    def page(self, kind: str, name: str) -> str:
+        if kind == "section":
+            return f"sections/{name}.md"
+        if kind == "scheme":
+            return f"schemes/{name.lower()}.md"
+        return {"milestone": "plan-of-action.md", "risk": "risks.md", "metric": "metrics.md"}[kind]
+
+    def anchor(self, kind: str, name: str) -> str:
+        return f"{kind}-{name.lower()}"
+
+    def url(self, kind: str, name: str) -> str:
+        if kind in ("section", "scheme"):
+            return "/" + self.page(kind, name)
+        return f"/{self.page(kind, name)}#{self.anchor(kind, name)}"
+
+
+def resolve_author_links(markdown: str, links: SiteLinks, file: str, first_line: int) -> str:
+    """Turn [text](scheme:PE1) into a link to the scheme's page; a link that goes nowhere is an error."""
+    def replace(match: re.Match) -> str:
+        kind, name = match.groups()
+        if kind in ("section", "scheme") and name not in (links.sections if kind == "section" else links.schemes):
+            line = first_line + markdown.count("\n", 0, match.start())
+            raise BuildError(f"{file}:{line}: the link to {kind} '{name}' goes nowhere: "
+                             f"there is no page for that {kind} on the website")
+        return f"]({links.url(kind, name)})"
+    return AUTHOR_LINK.sub(replace, markdown)
+
+
+def load_glossary(root: Path, pack_id: str) -> dict[str, str]:
+    """The abbreviations to explain: the pack's glossary.yaml if it has one, else the common one."""
+    for folder in (root / "templates" / pack_id, root / "templates" / "common"):
+        path = folder / "glossary.yaml"
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
+    return {}
+
+
+def abbreviations(glossary: dict[str, str]) -> str:
+    """Definitions for Python-Markdown's abbr extension, appended to every page."""
+    return "\n".join(f"*[{short}]: {meaning}" for short, meaning in glossary.items())
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageData:
+    """Everything a page template may use; the same for every page."""
+
+    content: PlanContent
+    figures: Figures
+    charts: list[Chart]
+    stamp: VersionStamp
+    links: SiteLinks
+    glossary: dict[str, str]
+    downloads: list[Download]
+
+
+def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
+    """Every page of the site, in the order of the navigation."""
+    content = data.content
+    context = _template_context(data)
+    pages = [Page("index.md", "Home", render_template(env, "site/home.md.j2", **context))]
+    for section in content.sections:
+        pages.append(Page(data.links.page("section", section.meta.id), _section_title(section),
+                          render_template(env, "site/section.md.j2", section=section,
+                                          intro=intro_markdown(section, data.links),
+                                          parts=_section_parts(section, data), **context),
+                          section.file))
+    pages.append(Page("schemes/index.md", "All schemes", render_template(env, "site/schemes.md.j2", **context)))
+    for scheme in _schemes_in_order(content):
+        pages.append(Page(data.links.page("scheme", scheme.meta.reference),
+                          f"{scheme.meta.reference}: {scheme.meta.name}",
+                          render_template(env, "site/scheme.md.j2", scheme=scheme,
+                                          intro=intro_markdown(scheme, data.links),
+                                          parts=_scheme_parts(scheme, data), **_scheme_context(scheme, data),
+                                          **context),
+                          scheme.file))
+    for path, title in (("finance.md", "Finance"), ("metrics.md", "Metrics"), ("risks.md", "Risk register"),
+                        ("plan-of-action.md", "Plan of action"), ("governance.md", "Governance"),
+                        ("documents.md", "Related documents"), ("glossary.md", "Glossary"),
+                        ("accessibility.md", "Accessibility statement")):
+        pages.append(Page(path, title, render_template(env, f"site/{path}.j2", **context)))
+    suffix = "\n\n" + abbreviations(data.glossary) + "\n" if data.glossary else ""
+    return [Page(p.path, p.title, p.markdown.rstrip() + "\n" + suffix, p.source) for p in pages]
+
+
+def _template_context(data: PageData) -> dict[str, object]:
+    content = data.content
+    context: dict[str, object] = {
+        "plan": content.plan, "pack": content.pack, "themes": content.themes, "finance": content.finance,
+        "metrics": content.metrics, "risks": content.risks, "milestones": content.milestones,
+        "governance": content.governance, "documents": content.documents, "providers": content.providers,
+        "website": content.website, "sections": content.sections, "schemes": _schemes_in_order(content),
+        "schemes_by_ref": {s.meta.reference: s for s in content.schemes},
+        "themes_by_id": {t.id: t for t in content.themes.themes},
+        "figures": data.figures, "charts": {c.filename: c for c in data.charts}, "stamp": data.stamp,
+        "links": data.links, "glossary": data.glossary, "downloads": data.downloads,
+        "draft": content.plan.status != "agreed",
+    }
+    context["c"] = context  # lets a macro take the whole context as one argument
+    return context
+
+
+def _section_title(section: SectionDoc) -> str:
+    return section.pack_section.numbered_title if section.pack_section else section.meta.title
+
+
+def _schemes_in_order(content: PlanContent) -> list[SchemeDoc]:
+    """Schemes in the order of the list of planned schemes (4d), then any others by reference."""
+    order = [ref for theme in content.themes.themes for ref in theme.schemes]
+    rank = {ref: i for i, ref in enumerate(order)}
+    return sorted(content.schemes, key=lambda s: (rank.get(s.meta.reference, len(rank)), s.meta.reference))
+
+
+@dataclass(frozen=True)
+class ShownPart:
+    """One part of a page: the template's question (if the pack asks one) and the author's answer."""
+
+    id: str
+    title: str
+    question: str
+    answer: str
+    data: str | None
+
+
+def _shown(part_id: str, title: str, question: str, text: TextPart | None, data: str | None,
+           file: str, links: SiteLinks) -> ShownPart:
+    answer = resolve_author_links(text.markdown, links, file, text.body_line).strip() if text else ""
+    return ShownPart(part_id, title, question, answer, data)
+
+
+def _section_parts(section: SectionDoc, data: PageData) -> list[ShownPart]:
+    """The pack's parts in the pack's order, then any parts the author added that the pack does not ask."""
+    shown = []
+    if section.pack_section:
+        for part in section.pack_section.parts:
+            shown.append(_shown(part.id, part.numbered_title, part.question, section.answer(part.id),
+                                part.data, section.file, data.links))
+    for index, text in enumerate(p for p in section.parts if p.pack_part is None):
+        shown.append(_shown(f"extra-{index + 1}", text.heading, "", text, None, section.file, data.links))
+    return shown
+
+
+def _scheme_parts(scheme: SchemeDoc, data: PageData) -> list[ShownPart]:
+    shown = [_shown(part.id, part.title, part.question, scheme.answer(part.id), part.data, scheme.file, data.links)
+             for part in data.content.pack.scheme_parts]
+    for index, text in enumerate(p for p in scheme.parts if p.pack_part is None):
+        shown.append(_shown(f"extra-{index + 1}", text.heading, "", text, None, scheme.file, data.links))
+    return shown
+
+
+def _scheme_context(scheme: SchemeDoc, data: PageData) -> dict[str, object]:
+    """The scheme's own figures, milestones and risks, in the shape the shared tables take."""
+    content, ref = data.content, scheme.meta.reference
+    return {
+        "spend": data.figures.spend_by_scheme[ref],
+        "scheme_milestones": {"milestones": [t for t in content.milestones.milestones if t.scheme == ref]},
+        "scheme_risks": {"risks": [r for r in content.risks.risks if ref in r.schemes]},
+    }
+
+
+def intro_markdown(doc: SectionDoc | SchemeDoc, links: SiteLinks) -> str:
+    """The text before a file's first level-2 heading, links resolved."""
+    return resolve_author_links(doc.intro, links, doc.file, doc.intro_line).strip()

@@ -1,0 +1,112 @@
+"""The submission documents: the plan as the national template's Word document, and as a PDF/UA-1 PDF.
+
+One pandoc Markdown document (templates/<pack>/document/plan.md.j2) feeds both:
+
+    content ──Jinja──▶ plan.md ──pandoc + filters.lua──▶ .docx ──finish (python-docx)──▶ <area>-bcf-plan.docx
+                              └──pandoc + filters.lua──▶ .typ  ──typst (PDF/UA-1)────▶ <area>-bcf-plan.pdf
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from planpress.documents.docx import DocumentFacts, finish_docx
+from planpress.documents.markdown import PlanDocument, render_plan_markdown
+from planpress.documents.pandoc import run_pandoc
+from planpress.documents.pdf import compile_pdf, svg_to_png
+from planpress.errors import BuildError
+from planpress.load import PlanContent
+from planpress.targets import BuildContext, Target
+
+DOCUMENT_FOLDER = "document"
+
+
+def outputs(slug: str) -> list[str]:
+    return [f"{slug}-bcf-plan.docx", f"{slug}-bcf-plan.pdf"]
+
+
+def build(context: BuildContext) -> list[str]:
+    content = context.content
+    docx_name, pdf_name = outputs(context.slug)
+    document = render_plan_markdown(content, draft=context.draft)
+    write_word_and_pdf(content, document, _facts(content, document),
+                       context.stage.path(docx_name), context.stage.path(pdf_name))
+    return [docx_name, pdf_name]
+
+
+def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: DocumentFacts,
+                       docx_path: Path, pdf_path: Path) -> None:
+    """Turn one pandoc Markdown document into the Word file and the PDF, in the pack's house style.
+
+    Shared by every document the plan makes (the submission, the quarterly report).
+    """
+    folder = pack_folder(content)
+    with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
+        work = Path(scratch)
+        source = _write_sources(work, document)
+        _build_docx(source, work, folder, docx_path, facts)
+        _build_pdf(source, work, folder, pdf_path)
+
+
+def pack_folder(content: PlanContent) -> Path:
+    folder = content.root / "templates" / content.pack.id / DOCUMENT_FOLDER
+    for name in ("reference.docx", "filters.lua", "plan.typ"):
+        if not (folder / name).is_file():
+            raise BuildError(f"The template pack has no {folder.relative_to(content.root)}/{name}: "
+                             "the documents cannot be built without it")
+    return folder
+
+
+def _write_sources(work: Path, document: PlanDocument) -> Path:
+    """The Markdown and the charts it embeds, side by side, as pandoc and typst expect to find them.
+
+    Each chart is written as SVG for the PDF, where it stays vector, and as PNG for Word.
+    """
+    source = work / "plan.md"
+    source.write_text(document.markdown, encoding="utf-8")
+    for chart in document.charts:
+        path = work / chart.filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(chart.svg, encoding="utf-8")
+        svg_to_png(path, path.with_suffix(".png"))  # the Word file's copy (filters.lua)
+    return source
+
+
+def _build_docx(source: Path, work: Path, folder: Path, output: Path, facts: DocumentFacts) -> None:
+    written = work / "plan.docx"
+    run_pandoc(source, written, "docx", f"--reference-doc={folder / 'reference.docx'}",
+               f"--lua-filter={folder / 'filters.lua'}", f"--resource-path={work}", cwd=work)
+    finish_docx(written, facts)
+    shutil.copyfile(written, output)
+
+
+def _build_pdf(source: Path, work: Path, folder: Path, output: Path) -> None:
+    typ = work / "plan.typ"
+    run_pandoc(source, typ, "typst", f"--template={folder / 'plan.typ'}", "--wrap=none",
+               f"--lua-filter={folder / 'filters.lua'}", cwd=work)
+    compile_pdf(typ, output, root=work)
+
+
+def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:
+    plan = content.plan
+    return DocumentFacts(
+        title=plan.title,
+        subject=f"Better Care Fund plan of {plan.hwb}, {plan.period.start.year} to {plan.period.end.year}",
+        author=plan.hwb,
+        hwb=plan.hwb,
+        version=plan.version,
+        status=plan.status.capitalize(),
+        draft=document.draft,
+        draft_note=document.draft_note,
+        date=plan.date_submitted or plan.date_agreed,
+    )
+
+
+TARGET = Target(
+    name="documents",
+    summary="the submission document, as Word and as PDF",
+    outputs=outputs,
+    build=build,
+)

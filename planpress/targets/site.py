@@ -1,0 +1,229 @@
+"""The public website: the plan as pages built by MkDocs and Material, for a council's web space.
+
+Stages, in order: gather the figures, charts and version once; render every page's Markdown
+from our templates into a temporary docs folder (never into the repo); write a MkDocs
+configuration that INHERITs the repo's mkdocs.yml (the council's branding); build in strict
+mode, so a broken link or anchor stops the build with the file and line to fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from planpress.charts import make_charts
+from planpress.errors import BuildError
+from planpress.figures import compute
+from planpress.load import PlanContent
+from planpress.render import template_environment
+from planpress.site_pages import Download, Page, PageData, SiteLinks, load_glossary, render_pages
+from planpress.targets import BuildContext, Target
+from planpress.version import version_stamp
+
+SITE = "site"
+SITE_TEMPLATES = "site"  # templates/<pack>/site/ first, then templates/common/site/
+# Extensions the pages rely on, added when a council's mkdocs.yml leaves them out.
+REQUIRED_EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "toc"]
+# What MkDocs should treat as a mistake: every one stops a strict build.
+VALIDATION = {"omitted_files": "warn", "not_found": "warn", "absolute_links": "relative_to_docs",
+              "unrecognized_links": "warn", "anchors": "warn"}
+
+
+def build(context: BuildContext) -> list[str]:
+    site_dir = context.stage.folder_for(SITE)
+    build_site(context.content, site_dir, _downloads_in(context), draft=context.draft)
+    return [f"{SITE}/index.html"]
+
+
+def build_site(content: PlanContent, site_dir: Path, download_files: list[Path], draft: bool) -> None:
+    """Render the plan's pages and build them with MkDocs into `site_dir` (emptied first).
+
+    `draft` puts a banner on every page: always while the plan is not agreed, and for any
+    build that is not the final one (see BuildContext.draft).
+    """
+    root = content.root
+    figures = compute(content)
+    data = PageData(
+        content=content, figures=figures, charts=make_charts(content, figures),
+        stamp=version_stamp(root), links=SiteLinks(content),
+        glossary=load_glossary(root, content.plan.template),
+        downloads=[Download(p.name, p.stat().st_size) for p in download_files],
+    )
+    pages = render_pages(template_environment(root, content.plan.template), data)
+    with tempfile.TemporaryDirectory(prefix="planpress-site-") as scratch:
+        docs = Path(scratch) / "docs"
+        _write_docs(docs, pages, data, download_files, _site_folder(root, content.plan.template, "assets"))
+        config_file = _write_config(Path(scratch), docs, site_dir, pages, data, content,
+                                    draft or content.plan.status != "agreed")
+        _run_mkdocs(config_file, pages, root)
+
+
+def _downloads_in(context: BuildContext) -> list[Path]:
+    """The other targets' files present in the stage (this build's or the last), offered as downloads."""
+    from planpress.targets import all_targets
+
+    names = [name for target in all_targets() if target.name != SITE for name in target.outputs(context.slug)]
+    return [context.stage.folder / name for name in names if (context.stage.folder / name).is_file()]
+
+
+def _site_folder(root: Path, pack_id: str, name: str) -> Path:
+    for base in (root / "templates" / pack_id / SITE_TEMPLATES, root / "templates" / "common" / SITE_TEMPLATES):
+        if (base / name).is_dir():
+            return base / name
+    raise BuildError(f"There is no templates/common/{SITE_TEMPLATES}/{name}/ folder: the website needs it")
+
+
+def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[Path], assets: Path) -> None:
+    for page in pages:
+        path = docs / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown, encoding="utf-8")
+    for chart in data.charts:
+        path = docs / chart.filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(chart.svg, encoding="utf-8")
+    shutil.copytree(assets, docs / "assets", dirs_exist_ok=True)
+    for file in downloads:
+        (docs / "downloads").mkdir(exist_ok=True)
+        shutil.copy2(file, docs / "downloads" / file.name)
+
+
+# --- the MkDocs configuration ----------------------------------------------------------
+
+
+def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], data: PageData,
+                  content: PlanContent, draft: bool) -> Path:
+    root, plan = content.root, content.plan
+    parent_file = root / "mkdocs.yml"
+    if not parent_file.is_file():
+        raise BuildError("mkdocs.yml is missing: the website takes its settings and branding from it. "
+                         "Copy it back from the planpress repository.")
+    parent = _read_mkdocs_yml(parent_file)
+    theme = parent.get("theme") if isinstance(parent.get("theme"), dict) else {"name": parent.get("theme") or "material"}
+    config = {
+        "INHERIT": str(parent_file.resolve()),
+        "site_name": plan.title,
+        "docs_dir": str(docs),
+        "site_dir": str(site_dir),
+        "strict": True,
+        "nav": _nav(pages),
+        "theme": {**theme, "custom_dir": str(_site_folder(root, plan.template, "overrides"))},
+        "extra_css": [*parent.get("extra_css", []), "assets/planpress.css"],
+        "extra_javascript": [*parent.get("extra_javascript", []), "assets/planpress.js"],
+        "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),
+        "validation": VALIDATION,
+        "extra": {"planpress": {"draft": draft, "status": plan.status,
+                                "stamp": str(data.stamp)}},
+    }
+    path = scratch / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _read_mkdocs_yml(path: Path) -> dict:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with path.open(encoding="utf-8") as file:
+            return yaml_load(file) or {}
+    except Exception as error:  # MkDocs' loader raises several kinds; all mean the same to an author
+        raise BuildError(f"mkdocs.yml cannot be read: {error}") from None
+
+
+def _extensions(configured: list) -> list:
+    names = {next(iter(item)) if isinstance(item, dict) else item for item in configured}
+    return [*configured, *(name for name in REQUIRED_EXTENSIONS if name not in names)]
+
+
+def _nav(pages: list[Page]) -> list:
+    """Home, the plan's sections, the schemes, then the data pages, in the order they were rendered."""
+    nav: list = []
+    groups: dict[str, list] = {}
+    for page in pages:
+        folder = page.path.split("/")[0] if "/" in page.path else ""
+        group_name = {"sections": "The plan", "schemes": "Schemes"}.get(folder)
+        if group_name is None:
+            nav.append({page.title: page.path})
+        else:
+            if group_name not in groups:
+                groups[group_name] = []
+                nav.append({group_name: groups[group_name]})
+            groups[group_name].append({page.title: page.path})
+    return nav
+
+
+# --- running MkDocs --------------------------------------------------------------------
+
+
+class _Warnings(logging.Handler):
+    """Collects what MkDocs warns about, so a failed build can say exactly what to fix."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _run_mkdocs(config_file: Path, pages: list[Page], root: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    logger = logging.getLogger("mkdocs")
+    collected = _Warnings()
+    logger.addHandler(collected)
+    propagate, logger.propagate = logger.propagate, False  # we report them ourselves
+    try:
+        config = load_config(config_file=str(config_file))
+        mkdocs_build(config)
+        if not config.site_url:
+            # Without site_url MkDocs links the 404 page from the host's root, which breaks
+            # on a web space's subfolder; the council's own 404 page serves better.
+            (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
+    except (Abort, ConfigurationError) as error:
+        details = [_explain(message, pages, root) for message in collected.messages] or [str(error)]
+        raise BuildError("The website could not be built:\n  " + "\n  ".join(details)) from None
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _explain(message: str, pages: list[Page], root: Path) -> str:
+    """Point at the content file and line behind a MkDocs warning about a generated page, if there is one."""
+    message = " ".join(message.split())
+    quoted = _QUOTED.findall(message)
+    page = next((p for p in pages if p.path in quoted), None)
+    if page is None:
+        return message
+    if not page.source:
+        return f"{message} (a page made from the templates in templates/*/site/)"
+    link = next((q for q in quoted if q != page.path), "")
+    line = _line_of(root / page.source, link.lstrip("/").split("#")[0] or link) if link else 0
+    where = f"{page.source}:{line}" if line else page.source
+    return f"{where}: {message}"
+
+
+def _line_of(path: Path, text: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if text in line), 0)
+
+
+TARGET = Target(
+    name=SITE,
+    summary="the public website (MkDocs) in output/site/",
+    outputs=lambda slug: [SITE],
+    build=build,
+)

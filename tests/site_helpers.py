@@ -1,0 +1,94 @@
+"""Helpers the website's tests share: a real Chromium, a static file server, `serve` run for real."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, driven by Playwright; a clear failure (never a skip) when it is missing."""
+    if not CHROMIUM.exists():
+        raise AssertionError(
+            f"{CHROMIUM} is missing: the website's browser tests need it. Run `make test` as root "
+            "(it installs Debian's chromium package), or `apt-get install chromium`.")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """A plain static file server, as a council's web space would be; yields its base address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(project: Path, timeout: float = 60) -> Iterator[str]:
+    """`python build.py serve` on a free port, as an author runs it; yields the address it prints."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--project", str(project), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + timeout
+        url = ""
+        while not url:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                raise AssertionError("serve stopped before it served:\n" + "".join(lines))
+            lines.append(line)
+            if "Serving the plan's website at " in line:
+                url = line.split(" at ", 1)[1].split()[0]
+            if time.monotonic() > deadline:
+                raise AssertionError("serve printed no address in time:\n" + "".join(lines))
+        threading.Thread(target=lambda: [lines.append(l) for l in process.stdout], daemon=True).start()
+        _wait_for_port(port, deadline)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_for_port(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"serve is not listening on port {port}")
