@@ -14,9 +14,9 @@ import jinja2
 import yaml
 
 from planpress.charts import Chart
-from planpress.errors import BuildError
-from planpress.figures import Figures
-from planpress.load import PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.errors import BuildError, Finding
+from planpress.figures import Figures, ProgressFigures
+from planpress.load import DATA_FILES, PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
 from planpress.render import render_template
 from planpress.version import VersionStamp
 
@@ -123,6 +123,12 @@ class PageData:
     links: SiteLinks
     glossary: dict[str, str]
     downloads: list[Download]
+    draft: bool = False
+    """A draft build: the pages say so, and the plan-readiness page is added."""
+    findings: tuple[Finding, ...] = ()
+    """The open problems check found, for the plan-readiness page."""
+    progress: tuple[ProgressFigures, ...] = ()
+    """Each quarter's progress, oldest first, for the progress pages."""
 
 
 def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
@@ -145,6 +151,14 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
                                           parts=_scheme_parts(scheme, data), **_scheme_context(scheme, data),
                                           **context),
                           scheme.file))
+    for quarter in data.progress:
+        pages.append(Page(f"progress/{quarter.quarter.name}.md", quarter.quarter.label,
+                          render_template(env, "site/progress.md.j2", progress=quarter,
+                                          report_files=_report_downloads(quarter, data), **context)))
+    if data.draft:
+        pages.append(Page("readiness.md", "Plan readiness",
+                          render_template(env, "site/readiness.md.j2", readiness=readiness(content, data.findings),
+                                          **context)))
     for path, title in (("finance.md", "Finance"), ("metrics.md", "Metrics"), ("risks.md", "Risk register"),
                         ("plan-of-action.md", "Plan of action"), ("governance.md", "Governance"),
                         ("documents.md", "Related documents"), ("glossary.md", "Glossary"),
@@ -152,6 +166,59 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
         pages.append(Page(path, title, render_template(env, f"site/{path}.j2", **context)))
     suffix = "\n\n" + abbreviations(data.glossary) + "\n" if data.glossary else ""
     return [Page(p.path, p.title, p.markdown.rstrip() + "\n" + suffix, p.source) for p in pages]
+
+
+def _report_downloads(quarter: ProgressFigures, data: PageData) -> list[Download]:
+    return [d for d in data.downloads if f"-progress-{quarter.quarter.name}." in d.name]
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    """One part of the plan (a section, a scheme or a data file) and what is open in it."""
+
+    label: str
+    file: str
+    owner: str
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+@dataclass(frozen=True)
+class Readiness:
+    rows: list[ReadinessRow]
+    """Every part of the plan with open problems, in the order of the plan."""
+
+    @property
+    def total(self) -> int:
+        return sum(len(r.findings) for r in self.rows)
+
+    def by_owner(self) -> list[tuple[str, list[ReadinessRow]]]:
+        owners: dict[str, list[ReadinessRow]] = {}
+        for row in self.rows:
+            owners.setdefault(row.owner or "No owner named", []).append(row)
+        return sorted(owners.items())
+
+
+def readiness(content: PlanContent, findings: tuple[Finding, ...]) -> Readiness:
+    """The open problems grouped by the part of the plan they are in, each part with its owner."""
+    labels = {s.file: _section_title(s) for s in content.sections}
+    labels |= {s.file: f"Scheme {s.meta.reference}: {s.meta.name}" for s in content.schemes}
+    labels |= {file: f"{name.capitalize()} figures" for name, (file, _) in DATA_FILES.items()}
+    labels[PLAN_FILE] = "Plan details and sign-off"
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.location.file, []).append(finding)
+    order = [s.file for s in content.sections] + [s.file for s in _schemes_in_order(content)]
+    files = sorted(by_file, key=lambda f: (order.index(f) if f in order else len(order), f))
+    return Readiness([ReadinessRow(labels.get(file, file), file, by_file[file][0].owner, by_file[file])
+                      for file in files])
 
 
 def _template_context(data: PageData) -> dict[str, object]:
@@ -166,6 +233,7 @@ def _template_context(data: PageData) -> dict[str, object]:
         "figures": data.figures, "charts": {c.filename: c for c in data.charts}, "stamp": data.stamp,
         "links": data.links, "glossary": data.glossary, "downloads": data.downloads,
         "draft": content.plan.status != "agreed",
+        "draft_build": data.draft, "open_problems": len(data.findings),
     }
     context["c"] = context  # lets a macro take the whole context as one argument
     return context

@@ -352,7 +352,8 @@ def test_the_final_site_of_an_agreed_plan_has_no_banner(project: Path) -> None:
 
 
 def test_a_draft_build_of_an_agreed_plan_says_it_is_a_draft(site: Path) -> None:
-    assert set(banners(site)) == {"Draft: this is a draft build of the plan, not its published version."}
+    assert set(banners(site)) == {"Draft: this is a draft build of the plan, not its published version "
+                                  "(0 open problems)."}
 
 
 # --- author mistakes -------------------------------------------------------------------
@@ -468,3 +469,43 @@ def test_version_stamp_in_a_git_checkout(tmp_path: Path) -> None:
     changed = version_stamp(root)
     assert changed.dirty and changed.label == "Version 3.1"
     assert str(changed).endswith("(with uncommitted changes)")
+
+
+# --- plan readiness and progress -------------------------------------------------------
+
+
+def test_readiness_page_lists_problems_by_part_and_owner_in_a_draft(project: Path) -> None:
+    finance = project / "content/data/finance.yaml"
+    finance.write_text(finance.read_text(encoding="utf-8").replace('stated_fund: "£1,333,550"',
+                                                                   'stated_fund: "£1,334k"'), encoding="utf-8")
+    vision = project / "content/sections/02-vision.md"
+    vision.write_text(vision.read_text(encoding="utf-8").replace("\n## ", "\nFigures TBC.\n\n## ", 1),
+                      encoding="utf-8")
+    run = run_cli(project, "site")
+    assert run.code == 0, run.out + run.err
+    page = (project / "output/site/readiness.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "There are 2 open problems." in text
+    assert "2) Vision for health and care services ( content/sections/02-vision.md ) Gillian Hartley" in text
+    assert "Finance figures ( content/data/finance.yaml ) Rachel Ingham" in text
+    assert "Unfinished text: 'TBC' (to be confirmed)" in text
+    assert "The stated performance fund £1,334,000 is not the planned reduction x unit cost" in text
+    index = (project / "output/site/index.html").read_text(encoding="utf-8")
+    assert 'href="./readiness.html">2 open problems</a>' in index
+
+
+def test_no_readiness_page_in_a_final_build(project: Path) -> None:
+    run = run_cli(project, "site", "--final")
+    assert run.code == 0, run.out + run.err
+    assert not (project / "output/site/readiness.html").exists()
+    assert "readiness.html" not in (project / "output/site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_progress_page_for_each_quarter(built_project: Path) -> None:
+    for quarter, label in (("2014-q2", "Quarter 2 of 2014/15 (July to September 2014)"),
+                           ("2014-q3", "Quarter 3 of 2014/15 (October to December 2014)")):
+        page = (built_project / f"output/site/progress/{quarter}.html").read_text(encoding="utf-8")
+        text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        assert f"Progress: {label}" in text
+        assert f"harrowdale-bcf-progress-{quarter}.docx" in page and f"harrowdale-bcf-progress-{quarter}.pdf" in page
+        assert "Total £5,120,000" in text

@@ -17,8 +17,9 @@ from pathlib import Path
 import yaml
 
 from planpress.charts import make_charts
-from planpress.errors import BuildError
-from planpress.figures import compute
+from planpress.errors import BuildError, Finding
+from planpress.figures import compute, progress
+from planpress.progress_charts import progress_charts
 from planpress.load import PlanContent
 from planpress.render import template_environment
 from planpress.site_pages import Download, Page, PageData, SiteLinks, load_glossary, render_pages
@@ -36,11 +37,12 @@ VALIDATION = {"omitted_files": "warn", "not_found": "warn", "absolute_links": "r
 
 def build(context: BuildContext) -> list[str]:
     site_dir = context.stage.folder_for(SITE)
-    build_site(context.content, site_dir, _downloads_in(context), draft=context.draft)
+    build_site(context.content, site_dir, _downloads_in(context), draft=context.draft, findings=context.findings)
     return [f"{SITE}/index.html"]
 
 
-def build_site(content: PlanContent, site_dir: Path, download_files: list[Path], draft: bool) -> None:
+def build_site(content: PlanContent, site_dir: Path, download_files: list[Path], draft: bool,
+               findings: tuple[Finding, ...] = ()) -> None:
     """Render the plan's pages and build them with MkDocs into `site_dir` (emptied first).
 
     `draft` puts a banner on every page: always while the plan is not agreed, and for any
@@ -48,8 +50,10 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
     """
     root = content.root
     figures = compute(content)
+    quarters = tuple(progress(content, figures, quarter) for quarter in content.progress)
+    charts = make_charts(content, figures) + [c for q in quarters for c in progress_charts(q)]
     data = PageData(
-        content=content, figures=figures, charts=make_charts(content, figures),
+        content=content, figures=figures, charts=charts, draft=draft, findings=tuple(findings), progress=quarters,
         stamp=version_stamp(root), links=SiteLinks(content),
         glossary=load_glossary(root, content.plan.template),
         downloads=[Download(p.name, p.stat().st_size) for p in download_files],
@@ -67,8 +71,8 @@ def _downloads_in(context: BuildContext) -> list[Path]:
     """The other targets' files present in the stage (this build's or the last), offered as downloads."""
     from planpress.targets import all_targets
 
-    names = [name for target in all_targets() if target.name != SITE for name in target.outputs(context.slug)]
-    return [context.stage.folder / name for name in names if (context.stage.folder / name).is_file()]
+    patterns = [name for target in all_targets() if target.name != SITE for name in target.outputs(context.slug)]
+    return sorted(path for pattern in patterns for path in context.stage.folder.glob(pattern) if path.is_file())
 
 
 def _site_folder(root: Path, pack_id: str, name: str) -> Path:
@@ -117,8 +121,8 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "extra_javascript": [*parent.get("extra_javascript", []), "assets/planpress.js"],
         "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),
         "validation": VALIDATION,
-        "extra": {"planpress": {"draft": draft, "status": plan.status,
-                                "stamp": str(data.stamp)}},
+        "extra": {"planpress": {"draft": draft, "status": plan.status, "stamp": str(data.stamp),
+                                "open_problems": len(data.findings), "readiness": data.draft}},
     }
     path = scratch / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -146,7 +150,7 @@ def _nav(pages: list[Page]) -> list:
     groups: dict[str, list] = {}
     for page in pages:
         folder = page.path.split("/")[0] if "/" in page.path else ""
-        group_name = {"sections": "The plan", "schemes": "Schemes"}.get(folder)
+        group_name = {"sections": "The plan", "schemes": "Schemes", "progress": "Progress"}.get(folder)
         if group_name is None:
             nav.append({page.title: page.path})
         else:
