@@ -219,6 +219,23 @@ def _short_money(value: Decimal | float) -> str:
     return f"£{value:,.0f}"
 
 
+def legend(svg: _Svg, x: float, entries: list[tuple[str, str]], spacing: float) -> None:
+    """A row of coloured keys along the top of a chart."""
+    for label, colour in entries:
+        svg.rect(x, 12, 12, 12, colour)
+        svg.text(x + 16, 22, label, 12)
+        x += spacing
+
+
+def money_axis(svg: _Svg, left: float, plot: float, top: float, height: float, step: float,
+               scale_max: float) -> None:
+    """Vertical grid lines with amounts of money under them, for horizontal bar charts."""
+    for tick in range(int(round(scale_max / step)) + 1):
+        tx = left + plot * tick * step / scale_max
+        svg.line(tx, top - 4, tx, height - 26)
+        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+
+
 def spend_by_theme_chart(themes: list[Theme], figures: Figures) -> Chart:
     """Horizontal bars: for each theme, one bar per financial year, labelled with the amount."""
     years = figures.years
@@ -231,15 +248,8 @@ def spend_by_theme_chart(themes: list[Theme], figures: Figures) -> Chart:
     scale_max = math.ceil(largest / step) * step
     svg = _Svg(width, height, "spend-by-theme")
     colour = {year: PALETTE[i % len(PALETTE)] for i, year in enumerate(years)}
-    x = label_width
-    for year in years:
-        svg.rect(x, 12, 12, 12, colour[year])
-        svg.text(x + 16, 22, year, 12)
-        x += 90
-    for tick in range(int(round(scale_max / step)) + 1):
-        tx = label_width + plot * tick * step / scale_max
-        svg.line(tx, top - 4, tx, height - 26)
-        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+    legend(svg, label_width, [(year, colour[year]) for year in years], 90)
+    money_axis(svg, label_width, plot, top, height, step, scale_max)
     y = top
     for theme in themes:
         block = len(years) * bar

@@ -7,6 +7,7 @@ hide the problems of the others; what loaded is still handed to the checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -214,17 +215,23 @@ def _load_markdown(root: Path, folder: str, findings: list[Finding],
     return files
 
 
+def _load_text_files(root: Path, folder: str, model: type[R], findings: list[Finding],
+                     content: PlanContent) -> Iterator[tuple[MarkdownFile, R]]:
+    """Each Markdown file in `folder` whose front matter is valid, with that front matter typed."""
+    for md in _load_markdown(root, folder, findings, content):
+        meta = validate(model, md.front, findings)
+        if meta is None:
+            content.broken_files.add(md.file)
+        else:
+            yield md, meta
+
+
 def _load_sections(root: Path, pack: Pack | None, findings: list[Finding],
                    content: PlanContent) -> list[SectionDoc]:
     sections = []
-    for md in _load_markdown(root, SECTIONS_DIR, findings, content):
-        meta = validate(m.SectionFrontMatter, md.front, findings)
-        if meta is None:
-            content.broken_files.add(md.file)
-            continue
+    for md, meta in _load_text_files(root, SECTIONS_DIR, m.SectionFrontMatter, findings, content):
         pack_section = pack.section(meta.id) if pack else None
-        parts_of_pack = pack_section.parts if pack_section else []
-        intro, intro_line, parts = split_parts(md, parts_of_pack)
+        intro, intro_line, parts = split_parts(md, pack_section.parts if pack_section else [])
         sections.append(SectionDoc(md.file, meta, pack_section, intro, intro_line, parts))
     if pack:
         order = {s.id: i for i, s in enumerate(pack.sections)}
@@ -235,11 +242,7 @@ def _load_sections(root: Path, pack: Pack | None, findings: list[Finding],
 def _load_schemes(root: Path, pack: Pack | None, findings: list[Finding],
                   content: PlanContent) -> list[SchemeDoc]:
     schemes = []
-    for md in _load_markdown(root, SCHEMES_DIR, findings, content):
-        meta = validate(m.SchemeFrontMatter, md.front, findings)
-        if meta is None:
-            content.broken_files.add(md.file)
-            continue
+    for md, meta in _load_text_files(root, SCHEMES_DIR, m.SchemeFrontMatter, findings, content):
         intro, intro_line, parts = split_parts(md, pack.scheme_parts if pack else [])
         schemes.append(SchemeDoc(md.file, meta, intro, intro_line, parts))
     return schemes

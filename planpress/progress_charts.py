@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planpress.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg
+from planpress.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis
 from planpress.figures import ProgressFigures
 
 ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]
@@ -66,16 +66,8 @@ def spending_against_budget(progress: ProgressFigures) -> Chart:
     height = top + len(rows) * (2 * bar + gap) + 30
     name = progress.quarter.name
     svg = _Svg(width, height, f"progress-spend-{name}")
-    legend = [("Budget", PALETTE[0]), ("Projected outturn", PALETTE[2])]
-    x = label_width
-    for label, colour in legend:
-        svg.rect(x, 12, 12, 12, colour)
-        svg.text(x + 16, 22, label, 12)
-        x += 150
-    for tick in range(int(round(scale_max / step)) + 1):
-        tx = label_width + plot * tick * step / scale_max
-        svg.line(tx, top - 4, tx, height - 26)
-        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+    legend(svg, label_width, [("Budget", PALETTE[0]), ("Projected outturn", PALETTE[2])], 150)
+    money_axis(svg, label_width, plot, top, height, step, scale_max)
     y = top
     for scheme in rows:
         svg.text(label_width - 8, y + bar + 4, scheme.reference, 12, "end", weight="bold")
