@@ -14,7 +14,11 @@ import jinja2
 import yaml
 
 from planpress.charts import Chart
+from planpress.changes_html import render_fragment
+from planpress.compare import PlanChanges
 from planpress.errors import BuildError, Finding
+from planpress.history import HistoryEntry
+from planpress.status import StatusRow
 from planpress.figures import Figures, ProgressFigures
 from planpress.load import DATA_FILES, PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
 from planpress.render import render_template
@@ -129,6 +133,14 @@ class PageData:
     """The open problems check found, for the plan-readiness page."""
     progress: tuple[ProgressFigures, ...] = ()
     """Each quarter's progress, oldest first, for the progress pages."""
+    history: tuple[HistoryEntry, ...] = ()
+    """Each tagged version with its changes since the one before, for the version history."""
+    in_git: bool = False
+    """Whether the plan is in a git checkout (the history says so when it is not)."""
+    draft_changes: PlanChanges | None = None
+    """In a draft build, what the working tree changes since the last tagged version."""
+    status: tuple[StatusRow, ...] = ()
+    """In a draft build, each section, scheme and file of figures with its owner and status."""
 
 
 def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
@@ -155,7 +167,10 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
         pages.append(Page(f"progress/{quarter.quarter.name}.md", quarter.quarter.label,
                           render_template(env, "site/progress.md.j2", progress=quarter,
                                           report_files=_report_downloads(quarter, data), **context)))
+    pages += _history_pages(env, data, context)
     if data.draft:
+        pages.append(Page("status.md", "Owners and status",
+                          render_template(env, "site/status.md.j2", rows=data.status, **context)))
         pages.append(Page("readiness.md", "Plan readiness",
                           render_template(env, "site/readiness.md.j2", readiness=readiness(content, data.findings),
                                           **context)))
@@ -166,6 +181,26 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
         pages.append(Page(path, title, render_template(env, f"site/{path}.j2", **context)))
     suffix = "\n\n" + abbreviations(data.glossary) + "\n" if data.glossary else ""
     return [Page(p.path, p.title, p.markdown.rstrip() + "\n" + suffix, p.source) for p in pages]
+
+
+def _history_pages(env: jinja2.Environment, data: PageData, context: dict[str, object]) -> list[Page]:
+    """The version history, a changes page per tagged version, and the draft's changes since the last."""
+    pages = [Page("history.md", "Version history",
+                  render_template(env, "site/history.md.j2", history=list(reversed(data.history)),
+                                  in_git=data.in_git, draft_changes=data.draft_changes, **context))]
+    for entry in data.history:
+        if entry.changes is not None:
+            pages.append(Page(f"changes/{entry.version.tag}.md", f"Changes in {entry.version.tag}",
+                              _changes_page(f"Changes in {entry.version.tag}", entry.changes)))
+    if data.draft_changes is not None:
+        pages.append(Page("changes/draft.md", "Changes in this draft",
+                          _changes_page("Changes in this draft", data.draft_changes)))
+    return pages
+
+
+def _changes_page(title: str, changes: PlanChanges) -> str:
+    """A page of the word-by-word changes (the same report as `python build.py changes`)."""
+    return f"# {title}\n\n<div class=\"pp-changes\" markdown=\"0\">\n{render_fragment(changes)}</div>\n"
 
 
 def _report_downloads(quarter: ProgressFigures, data: PageData) -> list[Download]:

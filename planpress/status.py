@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress.build import check_plan
+from planpress.build import CheckedPlan, check_plan
 from planpress.errors import Finding
 from planpress.history import LastChange, last_changes, uncommitted
 from planpress.load import DATA_FILES, PLAN_FILE, PlanContent
@@ -49,9 +49,9 @@ class StatusRow:
         return f"{self.last_change.date.isoformat()} by {self.last_change.author}"
 
 
-def status_rows(root: Path) -> list[StatusRow]:
+def status_rows(root: Path, checked: CheckedPlan | None = None) -> list[StatusRow]:
     """Every section, scheme and file of figures with its owner, status, last change and problems."""
-    checked = check_plan(root)
+    checked = checked or check_plan(root)
     content = checked.content
     changes, dirty = last_changes(root), uncommitted(root)
     by_file: dict[str, list[Finding]] = {}

@@ -26,15 +26,24 @@ class VersionStamp:
     """The commit's date, or outside git the date of the newest file in content/."""
     dirty: bool
     """True when content/ or templates/ have changes that are not committed."""
+    tag: str | None = None
+    """The git tag of the commit, when the build is of a tagged version (such as v2.0)."""
+
+    @property
+    def short(self) -> str:
+        """For a running header: "Version 2.0 (resubmission), v2.0", "..., 1a2b3c4 + changes"."""
+        ref = self.tag or self.commit or "not in git"
+        return f"{self.label}, {ref}" + (" + changes" if self.dirty else "") if self.label else ref
 
     def __str__(self) -> str:
         """Version 2.0 (resubmission), commit 1a2b3c4 of 23 November 2026 (with uncommitted changes)."""
         parts = [self.label] if self.label else []
         when = f"{self.date.day} {self.date:%B %Y}" if self.date else ""
         if self.commit:
-            parts.append(f"commit {self.commit}" + (f" of {when}" if when else ""))
+            tagged = f"tag {self.tag}, " if self.tag else ""
+            parts.append(f"{tagged}commit {self.commit}" + (f" of {when}" if when else ""))
         elif when:
-            parts.append(f"content of {when}")
+            parts.append(f"content of {when}, not from a git checkout")
         text = ", ".join(parts) or "unversioned"
         return text + (" (with uncommitted changes)" if self.dirty else "")
 
@@ -47,7 +56,8 @@ def version_stamp(root: Path, label: str | None = None) -> VersionStamp:
     if commit:
         short, day = commit.split()
         changes = _git(root, "status", "--porcelain", "--", "content", "templates")
-        return VersionStamp(label, short, dt.date.fromisoformat(day), bool(changes))
+        tag = _git(root, "describe", "--tags", "--exact-match", "HEAD") or None
+        return VersionStamp(label, short, dt.date.fromisoformat(day), bool(changes), tag)
     return VersionStamp(label, None, _newest_content_date(root), False)
 
 

@@ -19,6 +19,7 @@ from planpress.documents.pdf import compile_pdf, svg_to_png
 from planpress.errors import BuildError
 from planpress.load import PlanContent
 from planpress.targets import BuildContext, Target
+from planpress.version import version_stamp
 
 DOCUMENT_FOLDER = "document"
 
@@ -96,7 +97,7 @@ def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:
         subject=f"Better Care Fund plan of {plan.hwb}, {plan.period.start.year} to {plan.period.end.year}",
         author=plan.hwb,
         hwb=plan.hwb,
-        version=plan.version,
+        version=version_stamp(content.root, plan.version).short,
         status=plan.status.capitalize(),
         draft=document.draft,
         draft_note=document.draft_note,

@@ -46,10 +46,11 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
     quarter_figures = progress(content, figures, quarter)
     document = render_report_markdown(content, figures, quarter_figures, draft)
     docx_name, pdf_name = report_names(slugify(content.plan.area), quarter)
+    stamp = version_stamp(content.root, content.plan.version)
     facts = DocumentFacts(
         title=f"{TITLE}, {quarter_figures.quarter.label}",
         subject=f"Better Care Fund progress report of {content.plan.hwb}",
-        author=quarter_figures.report.author, hwb=content.plan.hwb, version=content.plan.version,
+        author=quarter_figures.report.author, hwb=content.plan.hwb, version=stamp.short,
         status=quarter_figures.quarter.label, draft=draft, draft_note=document.draft_note,
         date=quarter_figures.report.meeting, keywords="Better Care Fund; BCF; progress report")
     write_word_and_pdf(content, document, facts, path_for(docx_name), path_for(pdf_name))
@@ -62,9 +63,10 @@ def render_report_markdown(content: PlanContent, figures: Figures, quarter: Prog
     env = template_environment(content.root, content.pack.id)
     env.filters.update(yaml_text=yaml_text, attribute=attribute)
     note = "DRAFT: a draft build, not the report as sent to the board"
+    stamp = version_stamp(content.root, content.plan.version)
     data = SimpleNamespace(plan=content.plan, progress=quarter, figures=figures, risks=content.risks,
                            charts=charts, draft=draft, draft_note=note, title=TITLE, anchor=anchor,
-                           stamp=str(version_stamp(content.root, content.plan.version)))
+                           stamp=str(stamp), stamp_short=stamp.short)
     markdown = render_template(env, TEMPLATE, data=data, **vars(data))
     return PlanDocument(markdown, charts, draft, note)
 

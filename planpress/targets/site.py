@@ -17,7 +17,11 @@ from pathlib import Path
 import yaml
 
 from planpress.charts import make_charts
+from planpress.build import CheckedPlan
+from planpress.changes_html import CSS as CHANGES_CSS
 from planpress.errors import BuildError, Finding
+from planpress.history import changes_since, history, is_repository, last_tag
+from planpress.status import status_rows
 from planpress.figures import compute, progress
 from planpress.progress_charts import progress_charts
 from planpress.load import PlanContent
@@ -37,12 +41,14 @@ VALIDATION = {"omitted_files": "warn", "not_found": "warn", "absolute_links": "r
 
 def build(context: BuildContext) -> list[str]:
     site_dir = context.stage.folder_for(SITE)
-    build_site(context.content, site_dir, _downloads_in(context), draft=context.draft, findings=context.findings)
+    checked = CheckedPlan(context.content, list(context.findings))
+    build_site(context.content, site_dir, _downloads_in(context), draft=context.draft, findings=context.findings,
+               checked=checked)
     return [f"{SITE}/index.html"]
 
 
 def build_site(content: PlanContent, site_dir: Path, download_files: list[Path], draft: bool,
-               findings: tuple[Finding, ...] = ()) -> None:
+               findings: tuple[Finding, ...] = (), checked: CheckedPlan | None = None) -> None:
     """Render the plan's pages and build them with MkDocs into `site_dir` (emptied first).
 
     `draft` puts a banner on every page: always while the plan is not agreed, and for any
@@ -51,9 +57,14 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
     root = content.root
     figures = compute(content)
     quarters = tuple(progress(content, figures, quarter) for quarter in content.progress)
+    in_git = is_repository(root)
+    tag = last_tag(root) if in_git and draft else None
     charts = make_charts(content, figures) + [c for q in quarters for c in progress_charts(q)]
     data = PageData(
         content=content, figures=figures, charts=charts, draft=draft, findings=tuple(findings), progress=quarters,
+        history=tuple(history(root)) if in_git else (), in_git=in_git,
+        draft_changes=changes_since(root, tag.tag) if tag else None,
+        status=tuple(status_rows(root, checked)) if draft and checked else (),
         stamp=version_stamp(root), links=SiteLinks(content),
         glossary=load_glossary(root, content.plan.template),
         downloads=[Download(p.name, p.stat().st_size) for p in download_files],
@@ -92,6 +103,7 @@ def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[P
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(chart.svg, encoding="utf-8")
     shutil.copytree(assets, docs / "assets", dirs_exist_ok=True)
+    (docs / "assets" / "changes.css").write_text(CHANGES_CSS, encoding="utf-8")
     for file in downloads:
         (docs / "downloads").mkdir(exist_ok=True)
         shutil.copy2(file, docs / "downloads" / file.name)
@@ -117,7 +129,7 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "strict": True,
         "nav": _nav(pages),
         "theme": {**theme, "custom_dir": str(_site_folder(root, plan.template, "overrides"))},
-        "extra_css": [*parent.get("extra_css", []), "assets/planpress.css"],
+        "extra_css": [*parent.get("extra_css", []), "assets/planpress.css", "assets/changes.css"],
         "extra_javascript": [*parent.get("extra_javascript", []), "assets/planpress.js"],
         "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),
         "validation": VALIDATION,
@@ -150,7 +162,8 @@ def _nav(pages: list[Page]) -> list:
     groups: dict[str, list] = {}
     for page in pages:
         folder = page.path.split("/")[0] if "/" in page.path else ""
-        group_name = {"sections": "The plan", "schemes": "Schemes", "progress": "Progress"}.get(folder)
+        group_name = {"sections": "The plan", "schemes": "Schemes", "progress": "Progress",
+                      "changes": "Changes"}.get(folder)
         if group_name is None:
             nav.append({page.title: page.path})
         else:
