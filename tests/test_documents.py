@@ -25,6 +25,7 @@ from conftest import REPO, run_cli
 from planpress.documents.pandoc import pandoc_path
 from planpress.figures import compute
 from planpress.load import load_content
+from planpress.version import version_stamp
 from planpress.render import long_date, money, number
 from planpress.targets import all_targets
 
@@ -213,7 +214,7 @@ def _furniture(project: Path) -> list[str]:
     content, _ = load_content(project)
     plan = content.plan
     return ["DRAFT: a draft build, not the submitted document", "DRAFT: not agreed by the Health and Wellbeing Board",
-            plan.title, f"{plan.version} · {plan.status.capitalize()}", plan.hwb]
+            plan.title, f"{version_stamp(project, plan.version).short} · {plan.status.capitalize()}", plan.hwb]
 
 
 def test_every_paragraph_is_in_the_docx_and_pdf_in_order(built_project):

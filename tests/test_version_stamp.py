@@ -30,7 +30,7 @@ def test_stamp_names_the_commit_and_marks_uncommitted_changes(project: Path) -> 
     assert rows["Commit"] == commit and rows["Uncommitted changes"] == "none"
     assert stamp(project) == {"label": "Version 2.0 (resubmission)", "commit": commit, "date": day, "dirty": False,
                               "text": stamp(project)["text"]}
-    assert stamp(project)["text"].startswith(f"Version 2.0 (resubmission), commit {commit} of ")
+    assert stamp(project)["text"].startswith(f"Version 2.0 (resubmission), tag v1.0, commit {commit} of ")
 
     replace(project, "content/plan.yaml", 'agreed: "£18,640,000"', 'agreed: "£18,640,001"')
     assert run_cli(project, "workbook").code == 0 and run_cli(project, "data").code == 0
