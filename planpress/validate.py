@@ -30,22 +30,35 @@ def validate(model: type[M], doc: YamlDoc, findings: list[Finding]) -> M | None:
     return record
 
 
-def attach_locations(value: object, doc: YamlDoc, path: tuple) -> None:
-    """Record on every model in the tree the file and line it came from, and its fields' lines."""
+def attach_locations(value: object, doc: YamlDoc, path: tuple, lines: dict[tuple, int] | None = None) -> None:
+    """Record on every model in the tree the file and line it came from, and its fields' lines.
+
+    `lines` holds the lines below `path`, relative to it; each level hands its children only
+    their own share, so the whole tree costs one pass over the document's lines per level.
+    """
+    if lines is None:
+        lines = {sub[len(path):]: line for sub, line in doc.lines.items() if sub[:len(path)] == path}
+    below = _by_first_key(lines)
     if isinstance(value, Record):
         value._location = doc.at(path)
-        value._field_lines = {
-            sub[len(path):]: line for sub, line in doc.lines.items()
-            if len(sub) > len(path) and sub[:len(path)] == path
-        }
-        for name in type(value).model_fields:
-            attach_locations(getattr(value, name), doc, path + (name,))
+        value._field_lines = {sub: line for sub, line in lines.items() if sub}
+        children = ((name, getattr(value, name)) for name in type(value).model_fields)
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            attach_locations(item, doc, path + (index,))
+        children = enumerate(value)
     elif isinstance(value, dict):
-        for key, item in value.items():
-            attach_locations(item, doc, path + (key,))
+        children = value.items()
+    else:
+        return
+    for key, item in children:
+        attach_locations(item, doc, path + (key,), below.get(key, {}))
+
+
+def _by_first_key(lines: dict[tuple, int]) -> dict[object, dict[tuple, int]]:
+    groups: dict[object, dict[tuple, int]] = {}
+    for sub, line in lines.items():
+        if sub:
+            groups.setdefault(sub[0], {})[sub[1:]] = line
+    return groups
 
 
 def _finding(model: type[BaseModel], doc: YamlDoc, detail: dict) -> Finding:
