@@ -13,7 +13,7 @@ from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
 from planpress.errors import ContentErrors, Finding, PlanError
 from planpress.targets import all_targets
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 # Commands that are not outputs: the module that runs each (its `run(root, args) -> exit status`),
 # and one line of help. Their extra words arrive in args.arguments.

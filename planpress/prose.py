@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planpress.errors import Finding, Location, closest
 from planpress.figures import Figures, compute
-from planpress.load import PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.load import PlanContent, SchemeDoc, SectionDoc
 from planpress.render import long_date, money, number
 
 

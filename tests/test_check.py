@@ -6,22 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import run_cli
-
-
-def edit(project: Path, file: str, old: str, new: str, count: int = 1) -> int:
-    """Replace `old` by `new` in a content file; return the line where the change starts."""
-    path = project / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return line
-
-
-def line_of(project: Path, file: str, needle: str) -> int:
-    text = (project / file).read_text(encoding="utf-8")
-    assert needle in text, f"{needle!r} not in {file}"
-    return text[: text.index(needle)].count("\n") + 1
+from plan_edits import edit, expect, line_of
 
 
 def first_risk_field(project: Path, field: str) -> tuple[str, int]:
@@ -30,13 +15,6 @@ def first_risk_field(project: Path, field: str) -> tuple[str, int]:
     match = re.search(rf"^(\s*{field}:.*)$", text, re.MULTILINE)
     assert match
     return match.group(1), text[: match.start()].count("\n") + 1
-
-
-def assert_reported(run, expected_line: str) -> None:
-    assert run.code == 1, run.out + run.err
-    lines = [line.strip() for line in run.out.splitlines()]
-    assert expected_line in lines, f"expected {expected_line!r} in:\n{run.out}"
-    assert "Traceback" not in run.out + run.err
 
 
 def test_example_plan_is_clean(project: Path) -> None:
@@ -61,7 +39,7 @@ def test_wrong_type_names_the_field_and_the_value(project: Path) -> None:
     text, line = first_risk_field(project, "likelihood")
     edit(project, "content/data/risks.yaml", text, text.split(":")[0] + ": high")
     run = run_cli(project, "check")
-    assert_reported(run, f"content/data/risks.yaml:{line}: 'likelihood' should be a whole number, not 'high'. "
+    expect(run, f"content/data/risks.yaml:{line}: 'likelihood' should be a whole number, not 'high'. "
                          "How likely it is, from 1 (rare) to 5 (almost certain).")
 
 
@@ -88,14 +66,14 @@ def test_missing_field_in_a_list_item_points_at_the_item(project: Path) -> None:
     edit(project, "content/data/risks.yaml", text + "\n", "")
     run = run_cli(project, "check")
     risk_line = line_of(project, "content/data/risks.yaml", "- id: R1")
-    assert_reported(run, f"content/data/risks.yaml:{risk_line}: The required field 'lead' is missing in item 1 "
+    expect(run, f"content/data/risks.yaml:{risk_line}: The required field 'lead' is missing in item 1 "
                          "of 'risks'. Add 'lead: ...' (The person who owns the risk).")
 
 
 def test_missing_file(project: Path) -> None:
     (project / "content/data/risks.yaml").unlink()
     run = run_cli(project, "check")
-    assert_reported(run, "content/data/risks.yaml: This required file is missing. "
+    expect(run, "content/data/risks.yaml: This required file is missing. "
                          "Create content/data/risks.yaml (the README shows what goes in it).")
 
 
@@ -103,7 +81,7 @@ def test_missing_section_file(project: Path) -> None:
     section = next((project / "content/sections").glob("05-*.md"))
     section.unlink()
     run = run_cli(project, "check")
-    assert_reported(run, "content/sections: Section 5) Risks and contingency has no file. "
+    expect(run, "content/sections: Section 5) Risks and contingency has no file. "
                          "Create content/sections/05-risks.md with 'id: risks' in its front matter.")
 
 
@@ -112,14 +90,14 @@ def test_duplicate_scheme_reference(project: Path) -> None:
     copy.write_text((project / "content/schemes/PE2.md").read_text(encoding="utf-8"), encoding="utf-8")
     line = line_of(project, "content/schemes/PE9.md", "reference:")
     run = run_cli(project, "check")
-    assert_reported(run, f"content/schemes/PE9.md:{line}: The scheme reference 'PE2' is already used by "
+    expect(run, f"content/schemes/PE9.md:{line}: The scheme reference 'PE2' is already used by "
                          "content/schemes/PE2.md. Give each scheme its own reference.")
 
 
 def test_reference_to_a_scheme_that_does_not_exist(project: Path) -> None:
     line = edit(project, "content/data/finance.yaml", "scheme: PE2", "scheme: PE22")
     run = run_cli(project, "check")
-    assert_reported(run, f"content/data/finance.yaml:{line}: There is no scheme 'PE22'. Did you mean 'PE2'?")
+    expect(run, f"content/data/finance.yaml:{line}: There is no scheme 'PE22'. Did you mean 'PE2'?")
 
 
 def test_reference_to_a_task_that_does_not_exist(project: Path) -> None:
@@ -137,14 +115,14 @@ def test_reference_to_a_task_that_does_not_exist(project: Path) -> None:
 def test_reference_to_a_section_that_does_not_exist(project: Path) -> None:
     line = edit(project, "content/sections/02-vision.md", "\n## ", "\nSee [our risks](section:risk).\n\n## ")
     run = run_cli(project, "check")
-    assert_reported(run, f"content/sections/02-vision.md:{line + 1}: The link to section 'risk' goes nowhere: "
+    expect(run, f"content/sections/02-vision.md:{line + 1}: The link to section 'risk' goes nowhere: "
                          "there is no such section. Did you mean 'risks'?")
 
 
 def test_section_id_not_in_the_template(project: Path) -> None:
     line = edit(project, "content/sections/06-alignment.md", "id: alignment", "id: alinement")
     run = run_cli(project, "check")
-    assert_reported(run, f"content/sections/06-alignment.md:{line}: The template bcf-2014 has no section "
+    expect(run, f"content/sections/06-alignment.md:{line}: The template bcf-2014 has no section "
                          "'alinement'. Did you mean 'alignment'?")
 
 
@@ -196,6 +174,6 @@ def test_broken_front_matter(project: Path) -> None:
     path = project / "content/schemes/PE1.md"
     path.write_text(path.read_text(encoding="utf-8").replace("---\n", "", 1), encoding="utf-8")
     run = run_cli(project, "check")
-    assert_reported(run, "content/schemes/PE1.md:1: The file does not start with front matter. "
+    expect(run, "content/schemes/PE1.md:1: The file does not start with front matter. "
                          "Begin the file with a line '---', the fields (such as 'title: ...'), "
                          "and another line '---', then the text.")

@@ -14,8 +14,7 @@ from conftest import run_cli
 from planpress.build import check_plan
 from planpress.figures import compute, progress
 from planpress.render import number
-from test_check import edit
-from test_rules import expect
+from plan_edits import edit, expect
 
 QUARTERS = ["2014-q2", "2014-q3"]
 Q3 = "content/progress/2014-q3.yaml"
@@ -131,3 +130,11 @@ def test_progress_file_badly_named(project: Path) -> None:
     expect(run_cli(project, "check"), "content/progress/q3-2014.yaml: 'q3-2014.yaml' is not named after a quarter. "
                                       "Name a progress file <year>-q<N>.yaml, such as 2014-q3.yaml for October to "
                                       "December 2014 (quarter 3 of 2014/15).")
+
+
+def test_report_command_final_refuses_unfinished_text(project: Path) -> None:
+    edit(project, Q3, "summary: >-\n", "summary: >-\n  Figures TBC.\n")
+    run = run_cli(project, "report", "2014-q3", "--final")
+    assert run.code == 1
+    assert "Unfinished text: 'TBC'" in run.err and "The final build was refused" in run.err
+    assert not (project / "output").exists()

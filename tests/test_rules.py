@@ -11,17 +11,7 @@ import pytest
 import yaml
 
 from conftest import run_cli
-from test_check import edit, line_of
-
-
-def reported(run) -> list[str]:
-    return [line.strip() for line in (run.out + run.err).splitlines() if re.match(r"\s+content/", line)]
-
-
-def expect(run, expected: str, code: int = 1) -> None:
-    assert run.code == code, run.out + run.err
-    assert expected in reported(run), f"expected {expected!r} in:\n" + "\n".join(reported(run))
-    assert "Traceback" not in run.out + run.err
+from plan_edits import edit, expect, line_of, reported
 
 
 def yaml_line(project: Path, file: str, pattern: str) -> tuple[str, int]:

@@ -3,7 +3,6 @@ and LibreOffice's recalculation gives the plan's totals."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from decimal import Decimal

@@ -22,7 +22,6 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from lxml import etree
 
 CONTENTS_MARKER = "PlanpressContents"
 LANDSCAPE_START = "PlanpressLandscapeStart"

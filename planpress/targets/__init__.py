@@ -1,6 +1,6 @@
 """Output targets. Each turns the loaded plan into files in the build's stage; all share one interface.
 
-A later capability adds a target by writing a module with a `Target` and listing it in TARGETS.
+A later capability adds a target by writing a module with a `Target` and listing it in all_targets().
 """
 
 from __future__ import annotations

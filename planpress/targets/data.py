@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from planpress.load import SchemeDoc, SectionDoc
 from planpress.targets import BuildContext, Target
 from planpress.version import VersionStamp, version_stamp
 
@@ -15,18 +16,8 @@ def build(context: BuildContext) -> list[str]:
                   "version": _stamp(version_stamp(content.root, content.plan.version)),
                   "findings": [f.as_dict() for f in context.findings]},
         "plan": content.plan.model_dump(mode="json"),
-        "sections": [
-            {**s.meta.model_dump(mode="json"), "file": s.file, "intro": s.intro.strip(),
-             "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
-                        "markdown": p.markdown.strip()} for p in s.parts]}
-            for s in content.sections
-        ],
-        "schemes": [
-            {**s.meta.model_dump(mode="json"), "file": s.file, "intro": s.intro.strip(),
-             "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
-                        "markdown": p.markdown.strip()} for p in s.parts]}
-            for s in content.schemes
-        ],
+        "sections": [_text_doc(doc) for doc in content.sections],
+        "schemes": [_text_doc(doc) for doc in content.schemes],
         **{name: getattr(content, name).model_dump(mode="json")
            for name in ("themes", "finance", "metrics", "risks", "milestones", "governance",
                         "documents", "providers")},
@@ -40,6 +31,13 @@ def _stamp(stamp: VersionStamp) -> dict[str, object]:
     """The version the file was built from: label, commit (None outside git), date, uncommitted changes."""
     return {"label": stamp.label, "commit": stamp.commit, "date": stamp.date.isoformat() if stamp.date else None,
             "dirty": stamp.dirty, "text": str(stamp)}
+
+
+def _text_doc(doc: SectionDoc | SchemeDoc) -> dict:
+    """A section or scheme: its front matter, its file, and the (rendered) text of each part."""
+    return {**doc.meta.model_dump(mode="json"), "file": doc.file, "intro": doc.intro.strip(),
+            "parts": [{"heading": p.heading, "part": p.pack_part.id if p.pack_part else None,
+                       "markdown": p.markdown.strip()} for p in doc.parts]}
 
 
 TARGET = Target(

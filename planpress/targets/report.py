@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from planpress.build import check_plan
+from planpress.build import build as build_plan
 from planpress.documents.docx import DocumentFacts
 from planpress.documents.markdown import PlanDocument, anchor, attribute, yaml_text
-from planpress.errors import ContentErrors, PlanError
+from planpress.errors import PlanError
 from planpress.figures import Figures, ProgressFigures, compute, progress
 from planpress.load import PlanContent
 from planpress.models import Quarter
@@ -23,8 +23,7 @@ from planpress.progress_charts import progress_charts
 from planpress.render import render_template, template_environment
 from planpress.targets import BuildContext, Target, slugify
 from planpress.targets.document import write_word_and_pdf
-from planpress.version import version_stamp
-from planpress.write import staged_output
+from planpress.version import VersionStamp, version_stamp
 
 TEMPLATE = "report/report.md.j2"
 TITLE = "Better Care Fund: quarterly progress report"
@@ -44,9 +43,9 @@ def build(context: BuildContext) -> list[str]:
 
 def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bool, path_for) -> list[str]:
     quarter_figures = progress(content, figures, quarter)
-    document = render_report_markdown(content, figures, quarter_figures, draft)
-    docx_name, pdf_name = report_names(slugify(content.plan.area), quarter)
     stamp = version_stamp(content.root, content.plan.version)
+    document = render_report_markdown(content, figures, quarter_figures, draft, stamp)
+    docx_name, pdf_name = report_names(slugify(content.plan.area), quarter)
     facts = DocumentFacts(
         title=f"{TITLE}, {quarter_figures.quarter.label}",
         subject=f"Better Care Fund progress report of {content.plan.hwb}",
@@ -58,12 +57,11 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
 
 
 def render_report_markdown(content: PlanContent, figures: Figures, quarter: ProgressFigures,
-                           draft: bool) -> PlanDocument:
+                           draft: bool, stamp: VersionStamp) -> PlanDocument:
     charts = progress_charts(quarter)
     env = template_environment(content.root, content.pack.id)
     env.filters.update(yaml_text=yaml_text, attribute=attribute)
     note = "DRAFT: a draft build, not the report as sent to the board"
-    stamp = version_stamp(content.root, content.plan.version)
     data = SimpleNamespace(plan=content.plan, progress=quarter, figures=figures, risks=content.risks,
                            charts=charts, draft=draft, draft_note=note, title=TITLE, anchor=anchor,
                            stamp=str(stamp), stamp_short=stamp.short)
@@ -72,7 +70,8 @@ def render_report_markdown(content: PlanContent, figures: Figures, quarter: Prog
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
-    """`python build.py report <year>-q<N>`: one quarter's report into output/, staged like any build."""
+    """`python build.py report <year>-q<N>`: one quarter's report, built like any target (checked,
+    staged, refused by --final while anything is unfinished)."""
     if len(args.arguments) != 1:
         print("Error: say which quarter, such as `python build.py report 2014-q3`.", file=sys.stderr)
         return 1
@@ -82,22 +81,26 @@ def run(root: Path, args: argparse.Namespace) -> int:
         print(f"Error: {error}.", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    checked = check_plan(root)
-    if checked.blocking:
-        raise ContentErrors(checked.findings)
-    content = checked.content
-    if quarter not in content.progress:
-        known = ", ".join(content.progress) or "none yet"
-        raise PlanError(f"There is no content/progress/{quarter}.yaml (quarters reported: {known}). "
-                        f"Write it first: see content/progress/ for an example.")
-    names = report_names(slugify(content.plan.area), quarter)
-    draft = args.final is False or content.plan.status != "agreed"
-    with staged_output(root, names) as stage:
-        write_report(content, compute(content), quarter, draft, stage.path)
-    for name in names:
+    _, written = build_plan(root, [one_quarter(quarter)], final=args.final)
+    for name in written:
         print(f"Wrote output/{name}")
     print(f"Built the {quarter} progress report in {time.perf_counter() - started:.1f} s.")
     return 0
+
+
+def one_quarter(quarter: str) -> Target:
+    """A target that builds only the given quarter's report."""
+
+    def build_one(context: BuildContext) -> list[str]:
+        content = context.content
+        if quarter not in content.progress:
+            known = ", ".join(content.progress) or "none yet"
+            raise PlanError(f"There is no content/progress/{quarter}.yaml (quarters reported: {known}). "
+                            "Write it first: see content/progress/ for an example.")
+        return write_report(content, compute(content), quarter, context.draft, context.stage.path)
+
+    return Target(name="report", summary=f"the {quarter} progress report",
+                  outputs=lambda slug: report_names(slug, quarter), build=build_one)
 
 
 TARGET = Target(

@@ -131,6 +131,7 @@ def _funding_sheet(sheet: Worksheet, content: PlanContent, figures: Figures) -> 
         sheet.append([source.source, source.organisation, *[_number(source.amounts.get(y, 0)) for y in years]])
     first, last = 2, sheet.max_row
     totals = _total_row(sheet, "Total", 3, len(years), first, last)
+    _finish(sheet)
     return {year: _ref(sheet, cell) for year, cell in zip(years, totals)}
 
 
@@ -204,7 +205,6 @@ def _total_row(sheet: Worksheet, label: str, first_column: int, count: int, firs
         cells.append(f"{letter}{row}")
     _money_cells(sheet, first, first_column, first_column + count - 1, last)
     _style_total(sheet, row, first_column, first_column + count - 1)
-    _finish(sheet)
     return cells
 
 
