@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from git_helpers import commit, git, make_repo  # noqa: E402
-from planpress.changes import write_report  # noqa: E402
-from planpress.history import compare_versions  # noqa: E402
+from planpress.collaborate.changes import write_report  # noqa: E402
+from planpress.collaborate.history import compare_versions  # noqa: E402
 from test_changes import change_the_plan  # noqa: E402
 
 

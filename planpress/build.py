@@ -6,12 +6,12 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress.checks import STRUCTURAL_FAMILIES, RULE_FAMILIES
+from planpress.checks import rule_findings, structural_findings
 from planpress.checks.unfinished import UNFINISHED_RULES
 from planpress.errors import ContentErrors, Finding
-from planpress.load import DATA_FILES, PLAN_FILE, PlanContent, load_content
-from planpress.prose import render_prose
-from planpress.targets import BuildContext, Target, all_targets, slugify
+from planpress.load.content import PLAN_FILE, PlanContent, load_content
+from planpress.render.prose import render_prose
+from planpress.targets import BuildContext, Target, all_targets, output_prefix
 from planpress.write import staged_output
 
 
@@ -51,8 +51,8 @@ def check_plan(root: Path) -> CheckedPlan:
     final build, so a draft can always be built and shared.
     """
     content, load_findings = load_content(root)
-    structural = [f for family in STRUCTURAL_FAMILIES for f in family(content)]
-    rules = [f for family in RULE_FAMILIES for f in family(content)]
+    structural = structural_findings(content)
+    rules = rule_findings(content) if content.is_complete() or content.plan else []
     content, prose_findings = render_prose(content)
     blocking = [dataclasses.replace(f, blocks_build=True) for f in load_findings + structural + prose_findings]
     findings = _with_owners(content, blocking + rules)
@@ -72,8 +72,8 @@ def build(root: Path, targets: list[Target] | None = None, final: bool = False) 
         raise ContentErrors(checked.findings)
     if final and checked.unfinished:
         raise FinalBuildRefused(checked.unfinished)
-    targets = targets if targets is not None else all_targets()
-    slug = slugify(checked.content.plan.area)
+    targets = [t for t in (targets if targets is not None else all_targets()) if t.wanted(checked.content)]
+    slug = output_prefix(checked.content)
     owned = [name for target in targets for name in target.outputs(slug)]
     written: list[str] = []
     with staged_output(root, owned) as stage:
@@ -83,13 +83,18 @@ def build(root: Path, targets: list[Target] | None = None, final: bool = False) 
     return checked, written
 
 
+def item_owner(doc) -> str:
+    """Who answers for an item's description: its owner, else its lead."""
+    return getattr(doc.meta, "owner", None) or getattr(doc.meta, "lead", None) or ""
+
+
 def _with_owners(content: PlanContent, findings: list[Finding]) -> list[Finding]:
     """Name on each finding the person who answers for its file, so work can be shared out."""
     owners = {doc.file: doc.meta.owner for doc in content.sections}
-    owners |= {doc.file: doc.meta.owner or doc.meta.lead for doc in content.schemes}
+    owners |= {doc.file: item_owner(doc) for doc in content.schemes}
     if content.plan:
         named = content.plan.data_owners
-        owners |= {file: named[name] for name, (file, _) in DATA_FILES.items() if name in named}
+        owners |= {file: named[name] for name, file in content.data_files().items() if name in named}
         if "plan" in named:
             owners[PLAN_FILE] = named["plan"]
     return [dataclasses.replace(f, owner=owners.get(f.location.file, "")) for f in findings]

@@ -19,10 +19,10 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 # and one line of help. Their extra words arrive in args.arguments.
 TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("planpress.targets.report", "build one quarter's progress report to the board: report 2014-q3"),
-    "changes": ("planpress.changes", "what changed between two versions: changes FROM [TO] (git tags or commits)"),
-    "status": ("planpress.status", "each section and scheme with its owner, status, last change and open problems"),
-    "codeowners": ("planpress.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
-    "fmt": ("planpress.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
+    "changes": ("planpress.collaborate.changes", "what changed between two versions: changes FROM [TO] (git tags or commits)"),
+    "status": ("planpress.collaborate.status", "each section and scheme with its owner, status, last change and open problems"),
+    "codeowners": ("planpress.collaborate.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
+    "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from planpress.build import check_plan
 from planpress.errors import PlanError
-from planpress.targets import all_targets, slugify
+from planpress.targets import all_targets, output_prefix
 from planpress.targets.site import SITE, build_site
 from planpress.write import OUTPUT_DIR
 
@@ -34,7 +34,7 @@ def rebuild(root: Path, site_dir: Path) -> bool:
         return False
     fresh = Path(tempfile.mkdtemp(prefix=".serve-", dir=site_dir.parent))
     try:
-        build_site(checked.content, fresh, _downloads(root, checked.content.plan.area), draft=True)
+        build_site(checked.content, fresh, _downloads(root, checked.content), draft=True)
     except PlanError as error:
         shutil.rmtree(fresh, ignore_errors=True)
         print(f"Error: {error}", file=sys.stderr)
@@ -53,9 +53,9 @@ def _replace(fresh: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _downloads(root: Path, area: str) -> list[Path]:
+def _downloads(root: Path, content) -> list[Path]:
     """The documents from the last build in output/, so the preview's download links work."""
-    slug = slugify(area)
+    slug = output_prefix(content)
     names = [name for target in all_targets() if target.name != SITE for name in target.outputs(slug)]
     return [root / OUTPUT_DIR / name for name in names if (root / OUTPUT_DIR / name).is_file()]
 

@@ -16,8 +16,8 @@ from lxml import html as lxml_html
 
 from conftest import run_cli
 from git_helpers import commit, git, make_repo, replace
-from planpress.compare import plain_text, word_diff
-from planpress.fmt import reflow
+from planpress.collaborate.compare import plain_text, word_diff
+from planpress.collaborate.fmt import reflow
 
 SUMMARY = "1 section changed, 1 scheme added, pooled budget 2015/16 up by £412,000, 2 other figures changed."
 EXPECTED_FIGURES = [

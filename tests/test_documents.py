@@ -22,10 +22,10 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from conftest import REPO, run_cli
-from planpress.documents.pandoc import pandoc_path
+from planpress.targets.documents.pandoc import pandoc_path
 from planpress.figures import compute
-from planpress.load import load_content
-from planpress.version import version_stamp
+from planpress.load.content import load_content
+from planpress.collaborate.version import version_stamp
 from planpress.render import long_date, money, number
 from planpress.targets import all_targets
 
@@ -187,8 +187,8 @@ def table_figures(project: Path) -> dict[str, list[str]]:
         "providers": [number(v) for p in content.providers.providers
                       for v in (p.figures.outturn, *p.figures.plans.values(), *p.figures.prevented_by_bcf.values())],
     }
-    if figures.pay_for_performance:
-        p4p = figures.pay_for_performance
+    if figures.extra.get("p4p"):
+        p4p = figures.extra["p4p"]
         tables["pay for performance"] = [number(p4p.baseline_admissions), number(p4p.planned_reduction),
                                          money(p4p.unit_cost), money(p4p.fund)]
     return tables

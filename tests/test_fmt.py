@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from planpress.fmt import format_markdown, format_yaml, reflow, split_sentences
-from planpress.models import Risk, RisksFile
+from planpress.collaborate.fmt import format_markdown, format_yaml, reflow, split_sentences
+from planpress.collaborate.fmt import model_for
 
 
 def snapshot(project: Path) -> dict[str, str]:
@@ -95,6 +95,9 @@ def test_only_plain_paragraphs_are_reflowed() -> None:
 
 
 def test_front_matter_keeps_comments_and_follows_model_order() -> None:
+    root = Path(__file__).resolve().parent.parent
+    RisksFile = model_for(root, "content/data/risks.yaml")  # as the bcf-2014 pack declares it
+    Risk = RisksFile.model_fields["risks"].annotation.__args__[0]
     text = "---\nreference: PE9   # unique\nname: Test\n---\n\nOne. Two.\n"
     assert format_markdown(text, "content/schemes/PE9.md", None) == \
         "---\nreference: PE9   # unique\nname: Test\n---\n\nOne.\nTwo.\n"

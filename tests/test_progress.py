@@ -128,8 +128,8 @@ def test_period_with_no_planned_value(project: Path) -> None:
 def test_progress_file_badly_named(project: Path) -> None:
     (project / "content/progress/q3-2014.yaml").write_text("meeting: 2015-02-12\n", encoding="utf-8")
     expect(run_cli(project, "check"), "content/progress/q3-2014.yaml: 'q3-2014.yaml' is not named after a quarter. "
-                                      "Name a progress file <year>-q<N>.yaml, such as 2014-q3.yaml for October to "
-                                      "December 2014 (quarter 3 of 2014/15).")
+                                      "Name a progress file <year>-q<N>.yaml, such as 2025-q3.yaml for October to "
+                                      "December 2025 (quarter 3 of 2025/26).")
 
 
 def test_report_command_final_refuses_unfinished_text(project: Path) -> None:

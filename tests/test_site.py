@@ -16,9 +16,9 @@ import yaml
 
 from conftest import run_cli
 from planpress.build import check_plan
-from planpress.charts import make_charts
+from planpress.render.charts import make_charts
 from planpress.figures import compute
-from planpress.version import version_stamp
+from planpress.collaborate.version import version_stamp
 
 # --- reading the built site ------------------------------------------------------------
 
@@ -360,13 +360,13 @@ def test_a_draft_build_of_an_agreed_plan_says_it_is_a_draft(site: Path) -> None:
 
 
 def test_an_undefined_name_in_a_site_template_fails_with_file_and_line(project: Path) -> None:
-    template = project / "templates" / "common" / "site" / "risks.md.j2"
+    template = project / "templates" / "bcf-2014" / "site" / "risks.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     lines.insert(4, "{{ plan.no_such_field }}")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli(project, "site")
     assert result.code == 1
-    assert "templates/common/site/risks.md.j2:5" in result.err
+    assert "templates/bcf-2014/site/risks.md.j2:5" in result.err
     assert "no_such_field" in result.err
     assert not (project / "output").exists()
 
@@ -396,7 +396,7 @@ def test_a_link_to_a_missing_scheme_fails_with_file_and_line(project: Path) -> N
 def test_a_failed_build_leaves_the_previous_site_whole(project: Path) -> None:
     assert run_cli(project, "site").code == 0
     before = sorted(p.relative_to(project) for p in site_of(project).rglob("*"))
-    template = project / "templates" / "common" / "site" / "finance.md.j2"
+    template = project / "templates" / "bcf-2014" / "site" / "finance.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\n{{ missing_name }}\n", encoding="utf-8")
     assert run_cli(project, "site").code == 1
     assert sorted(p.relative_to(project) for p in site_of(project).rglob("*")) == before

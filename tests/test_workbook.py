@@ -7,12 +7,16 @@ import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 
+from conftest import run_cli
 from planpress.build import check_plan
+from planpress.errors import BuildError, ContentErrors
 from planpress.figures import compute
+from planpress.targets.workbook import load_workbook_spec, make_workbook
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +86,7 @@ def test_libreoffice_recalculates_the_plans_totals(workbook_file: Path, figures,
     for index, year in enumerate(numbers.years):
         assert Decimal(summary["Total funding"][index]) == numbers.funding_by_year[year]
         assert Decimal(summary["Total expenditure"][index]) == numbers.expenditure_by_year[year]
-    assert Decimal(summary["Performance-linked fund"][0]) == numbers.pay_for_performance.fund
+    assert Decimal(summary["Performance-linked fund"][0]) == numbers.extra["p4p"].fund
     factors = {r[0]: r[4] for r in book["Risk Log"].iter_rows(min_row=2, values_only=True)}
     assert factors == numbers.risk_factors
 
@@ -94,3 +98,198 @@ def test_every_metric_and_risk_is_there(workbook_file: Path, figures) -> None:
     assert metric_names == [m.name for m in content.metrics.metrics]
     risk_ids = [r[0] for r in book["Risk Log"].iter_rows(min_row=2, values_only=True)]
     assert risk_ids == [r.id for r in content.risks.risks]
+
+
+# --- the workbook as the pack's data -------------------------------------------------------
+
+TINY = """\
+file: "{slug}-tiny.xlsx"
+title: "{{ area.name }} figures"
+formats: {whole: "0"}
+sheets:
+  - name: Front
+    kind: details
+    blocks:
+      - title: About
+        rows:
+          - {label: Area, value: area.name}
+          - {label: "Towns ({{ area.towns | length }})", value: "area.towns | join(', ')"}
+          - stamp: true
+      - title: By year
+        by_year: true
+        rows:
+          - {label: Budget, value: area.budget, format: money}
+          - {label: Spent, total_of: Costs, format: money}
+          - {label: Left, formula: "={Budget}-{Spent}", format: money, bold: true}
+      - title: Never shown
+        when: area.hidden
+        rows:
+          - {label: Hidden, value: area.name}
+      - title: Ratio
+        title_style: bold
+        let: {b: area.beds}
+        rows:
+          - {id: beds, label: "Beds ({{ b.when }})", value: b.count, format: count}
+          - {label: Staffed, value: b.staffed, format: whole}
+          - {label: Share staffed, formula: "={Staffed}/{beds}", format: percent}
+  - name: Costs
+    kind: table
+    rows: area.lines
+    columns:
+      - {header: Item, value: row.item}
+      - {header: Units, value: row.units}
+      - {header: Double, formula: "={Units}*2"}
+      - repeat: row.notes
+        columns:
+          - {header: "Note {{ n }}", value: item}
+    amounts: {value: row.cost, layout: columns}
+  - name: Long
+    kind: table
+    rows: area.lines
+    columns:
+      - {header: Item, value: row.item}
+      - {header: Kind, value: "row.kind if row.kind else none"}
+    amounts: {value: row.cost, layout: rows, header: Cost, all_years_label: Everything}
+"""
+
+YEARS = ["2020/21", "2021/22"]
+
+
+def tiny_context() -> dict[str, object]:
+    line = SimpleNamespace
+    return {"area": SimpleNamespace(
+        name="Northwick", towns=["Ash", "Elm"], hidden=None,
+        budget={"2020/21": Decimal(1000), "2021/22": Decimal("1500.50")},
+        beds=SimpleNamespace(when="2020", count=1200, staffed=900),
+        lines=[line(item="Nurses", units=3, notes=["day", "night"], kind="staff",
+                    cost={"2020/21": Decimal(300), "2021/22": Decimal(400)}),
+               line(item="Vans", units=2, notes=[], kind=None, cost={"2020/21": Decimal(50)})])}
+
+
+def write_pack(tmp_path: Path, text: str) -> Path:
+    pack = tmp_path / "templates" / "tiny"
+    pack.mkdir(parents=True)
+    (pack / "workbook.yaml").write_text(text, encoding="utf-8")
+    return pack
+
+
+def test_a_pack_declares_its_workbook(tmp_path: Path) -> None:
+    spec = load_workbook_spec(write_pack(tmp_path, TINY))
+    assert spec is not None and spec.file == "{slug}-tiny.xlsx"
+    book = make_workbook(spec, tiny_context(), YEARS, [("Commit", "abc123")], draft=True, open_problems=0)
+    assert book.sheetnames == ["Front", "Costs", "Long"]
+    assert book.properties.title == "Northwick figures"
+    front = book["Front"]
+    rows = [[c.value for c in row] for row in front.iter_rows()]
+    assert rows[:4] == [["About", "", None], ["Area", "Northwick", None], ["Towns (2)", "Ash, Elm", None],
+                        ["Commit", "abc123", None]]
+    assert rows[5] == ["By year", *YEARS]
+    assert rows[6] == ["Budget", 1000, 1500.5]
+    assert rows[7] == ["Spent", "='Costs'!F4", "='Costs'!G4"]
+    assert rows[8] == ["Left", "=B7-B8", "=C7-C8"]
+    assert front["B9"].font.bold and front["B7"].number_format == '"£"#,##0;[Red]-"£"#,##0'
+    assert "Hidden" not in [r[0] for r in rows]  # `when` was none: the block is left out
+    assert rows[10][0] == "Ratio" and front["A11"].font.bold and front["A11"].fill.fill_type is None
+    assert rows[11:14] == [["Beds (2020)", 1200, None], ["Staffed", 900, None], ["Share staffed", "=B13/B12", None]]
+    assert (front["B12"].number_format, front["B13"].number_format, front["B14"].number_format) == \
+        ("#,##0", "0", "0.00%")
+    assert front["A1"].fill.fgColor.rgb.endswith("1F4E79") and front["A6"].fill.fgColor.rgb.endswith("1F4E79")
+
+    costs = [[c.value for c in row] for row in book["Costs"].iter_rows()]
+    assert costs[0] == ["Item", "Units", "Double", "Note 1", "Note 2", *YEARS]
+    assert costs[1] == ["Nurses", 3, "=B2*2", "day", "night", 300, 400]
+    assert costs[2] == ["Vans", 2, "=B3*2", None, None, 50, 0]
+    assert costs[3] == ["Total", None, None, None, None, "=SUM(F2:F3)", "=SUM(G2:G3)"]
+    assert book["Costs"]["F4"].font.bold and book["Costs"]["G2"].number_format.startswith('"£"')
+
+    long = [[c.value for c in row] for row in book["Long"].iter_rows()]
+    assert long[0] == ["Item", "Kind", "Financial year", "Cost"]
+    assert long[1:5] == [["Nurses", "staff", "2020/21", 300], ["Vans", None, "2020/21", 50],
+                         ["Nurses", "staff", "2021/22", 400], ["Vans", None, "2021/22", 0]]
+    assert long[5] == ["Total 2020/21", "", "2020/21", '=SUMIF(C2:C5,"2020/21",D2:D5)']
+    assert long[6] == ["Total 2021/22", "", "2021/22", '=SUMIF(C2:C5,"2021/22",D2:D5)']
+    assert long[7] == ["Everything", "", "", "=SUM(D2:D5)"]
+    for sheet in book:
+        assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+
+
+def test_a_pack_without_a_workbook_declares_none(tmp_path: Path) -> None:
+    (tmp_path / "templates" / "tiny").mkdir(parents=True)
+    assert load_workbook_spec(tmp_path / "templates" / "tiny") is None
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ContentErrors) as raised:
+        load_workbook_spec(write_pack(tmp_path, text))
+    return [str(finding) for finding in raised.value.findings]
+
+
+def line_in(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_a_misspelt_key_is_a_finding_with_its_line(tmp_path: Path) -> None:
+    text = TINY.replace("    columns:\n      - {header: Item, value: row.item}\n      - {header: Units",
+                        "    colums:\n      - {header: Item, value: row.item}\n      - {header: Units")
+    found = problems(tmp_path, text)
+    line = line_in(text, "colums:")
+    assert any(f.startswith(f"templates/tiny/workbook.yaml:{line}: Unknown field 'colums'. "
+                            "Did you mean 'columns'?") for f in found), found
+
+
+def test_mistakes_pydantic_cannot_see_are_findings_too(tmp_path: Path) -> None:
+    text = (TINY.replace("={Budget}-{Spent}", "={Budget}-{Spend}")
+            .replace("total_of: Costs", "total_of: Cost")
+            .replace("format: whole", "format: hole")
+            .replace("{label: Area, value: area.name}", "{label: Area, value: area.name)}"))
+    found = problems(tmp_path, text)
+    file = "templates/tiny/workbook.yaml"
+    assert any(f.startswith(f"{file}:{line_in(text, '={Budget}')}: The formula names '{{Spend}}'")
+               and "Did you mean '{Spent}'?" in f for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, 'total_of: Cost')}: There is no table sheet")
+               and "Did you mean 'Costs'?" in f for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, 'format: hole')}: There is no number format called 'hole'")
+               for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, 'area.name)}')}: 'value' is not a valid Jinja expression")
+               for f in found), found
+
+
+def test_an_expression_that_fails_names_the_sheet_and_column(tmp_path: Path) -> None:
+    text = TINY.replace("value: row.units}", "value: row.unit}")
+    spec = load_workbook_spec(write_pack(tmp_path, text))
+    with pytest.raises(BuildError) as raised:
+        make_workbook(spec, tiny_context(), YEARS, [], draft=True, open_problems=0)
+    message = str(raised.value)
+    assert message.startswith(f"templates/tiny/workbook.yaml:{line_in(text, 'row.unit}')}: Sheet 'Costs', "
+                              "column 'Units', row 2 (Nurses): 'row.unit' failed:"), message
+    assert "unit" in message
+
+
+def test_the_writer_names_nothing_of_any_template() -> None:
+    """Sheets, labels and vocabulary are the pack's data: the code that writes the workbook names none."""
+    root = Path(__file__).resolve().parent.parent
+    code = "".join((root / "planpress/targets" / name).read_text(encoding="utf-8").lower()
+                   for name in ("workbook.py", "workbook_spec.py"))
+    for word in ("ccg", "pay_for_performance", "p4p", "2014", "annex", "ibcf", "clinical commissioning",
+                 "hwb funding", "risk log", "benefits plan"):
+        assert word not in code, word
+
+
+def test_without_a_workbook_yaml_the_target_writes_nothing(project: Path) -> None:
+    (project / "templates/bcf-2014/workbook.yaml").unlink()
+    run = run_cli(project, "workbook")
+    assert run.code == 0, run.out + run.err
+    assert not list((project / "output").glob("*.xlsx"))
+
+
+def test_a_broken_workbook_yaml_stops_the_build_with_a_finding(project: Path) -> None:
+    path = project / "templates/bcf-2014/workbook.yaml"
+    text = path.read_text(encoding="utf-8").replace("  - name: Risk Log\n    kind: table",
+                                                    "  - name: Risk Log\n    knd: table")
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(project, "workbook")
+    assert run.code != 0
+    assert f"templates/bcf-2014/workbook.yaml:{line_in(text, 'knd: table')}: Unknown field 'knd'" \
+        in run.out + run.err
+    assert "Traceback" not in run.out + run.err

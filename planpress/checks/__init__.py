@@ -1,17 +1,26 @@
-"""The checks: each module yields findings for one family of rules."""
+"""The checks: the core's own, which every plan gets, and the families of rules a pack switches on."""
 
 from __future__ import annotations
 
-from planpress.checks import documents, money, plan_rules, progress, references, structure, unfinished
+from planpress.checks import documents, progress, references, structure, unfinished
+from planpress.checks.registry import run_selected
 from planpress.errors import Finding
-from planpress.load import PlanContent
+from planpress.load.content import PlanContent
 
 # Problems that stop any build: the plan cannot be put together while these stand.
-STRUCTURAL_FAMILIES = (references.check, structure.check, progress.check)
-# The rules an assessor checks: a draft builds in spite of them, a final build does not.
-RULE_FAMILIES = (money.check, plan_rules.check, unfinished.check, documents.check, progress.missing)
+CORE_STRUCTURAL = (references.check, structure.check, progress.check)
+# What an assessor checks in any plan: a draft builds in spite of them, a final build does not.
+CORE_RULES = (unfinished.check, documents.check)
+
+
+def structural_findings(content: PlanContent) -> list[Finding]:
+    return [f for family in CORE_STRUCTURAL for f in family(content)] + run_selected(content, blocking=True)
+
+
+def rule_findings(content: PlanContent) -> list[Finding]:
+    return [f for family in CORE_RULES for f in family(content)] + run_selected(content, blocking=False)
 
 
 def run_checks(content: PlanContent) -> list[Finding]:
     """Every finding of every rule family (without the prose, which planpress.build renders)."""
-    return [finding for family in (*STRUCTURAL_FAMILIES, *RULE_FAMILIES) for finding in family(content)]
+    return structural_findings(content) + rule_findings(content)

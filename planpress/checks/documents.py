@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
-from planpress.load import PlanContent, SchemeDoc, SectionDoc
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_ROW = re.compile(r"^\s*\|")

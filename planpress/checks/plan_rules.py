@@ -1,37 +1,95 @@
-"""Rules on the risk log, the plan of action and the sign-off."""
+"""Rules on the risk log, the plan of action and the sign-off: three families a pack switches on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import Field
+
+from planpress.checks.references import did_you_mean
+from planpress.checks.registry import rule_family
 from planpress.errors import Finding
 from planpress.figures import risk_factor
-from planpress.load import PlanContent
-from planpress.models import Milestone
+from planpress.load.content import PlanContent
+from planpress.load.models import Record
 
 
-def check(content: PlanContent) -> Iterator[Finding]:
-    yield from _risks(content)
-    yield from _milestone_cycles(content)
-    yield from _milestone_dates(content)
-    yield from _sign_off(content)
+class RiskBand(Record):
+    up_to: int = Field(ge=1)
+    """The highest risk factor in the band."""
+    name: str
+    """The band's name, such as High."""
+
+
+class RiskScoresParams(Record):
+    file: str = "risks"
+    """The data file holding the risk log (a list 'risks' with likelihood and impact)."""
+    scale: tuple[int, int] = (1, 5)
+    """The lowest and highest score for likelihood and for impact."""
+    bands: list[RiskBand] = []
+    """Bands for the overall risk factor (likelihood x impact), lowest first: the first whose up_to is at least it."""
+
+    def band(self, factor: int) -> str:
+        """The name of the band a risk factor falls in, or "" when there are no bands."""
+        return next((band.name for band in self.bands if factor <= band.up_to), "")
+
+
+class TaskPlanParams(Record):
+    file: str = "milestones"
+    """The data file holding the tasks (a list 'milestones' with id, start, due and depends_on)."""
+
+
+class SignOffParams(Record):
+    field: str = "signatories"
+    """The plan's field listing who signs, with organisation, name, position and date."""
+    agreed_by: str = "the meeting that agreed it"
+    """Who agrees the plan, for the message when the date it was agreed is missing."""
+
+
+def _risks_of(content: PlanContent, file: str) -> list[Record] | None:
+    found = content.data.get(file)
+    return None if found is None else found.risks
+
+
+def _tasks_of(content: PlanContent, file: str) -> list[Record] | None:
+    found = content.data.get(file)
+    return None if found is None else found.milestones
+
+
+@rule_family("risk-scores", RiskScoresParams)
+def risk_scores(content: PlanContent, params: RiskScoresParams) -> Iterator[Finding]:
+    yield from _risks(_risks_of(content, params.file), params)
+
+
+@rule_family("task-plan", TaskPlanParams)
+def task_plan(content: PlanContent, params: TaskPlanParams) -> Iterator[Finding]:
+    tasks = _tasks_of(content, params.file)
+    if tasks is None:
+        return
+    yield from _dependencies(tasks)
+    yield from _milestone_cycles(tasks)
+    yield from _milestone_dates(content, tasks)
+
+
+@rule_family("sign-off", SignOffParams)
+def sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
+    yield from _sign_off(content, params)
 
 
 # --- risks -----------------------------------------------------------------------------
 
 
-def _risks(content: PlanContent) -> Iterator[Finding]:
-    if content.risks is None:
-        return
-    for risk in content.risks.risks:
+def _risks(risks: list[Record] | None, params: RiskScoresParams) -> Iterator[Finding]:
+    low, high = params.scale
+    for risk in risks or []:
         in_range = True
         for field in ("likelihood", "impact"):
             value = getattr(risk, field)
-            if not 1 <= value <= 5:
+            if not low <= value <= high:
                 in_range = False
                 yield Finding(risk.where(field), "error",
-                              f"Risk {risk.id}: the {field} is {value}, outside 1 to 5",
-                              f"Score the {field} from 1 (lowest) to 5 (highest)", rule="risk-score-range")
+                              f"Risk {risk.id}: the {field} is {value}, outside {low} to {high}",
+                              f"Score the {field} from {low} (lowest) to {high} (highest)", rule="risk-score-range")
         if in_range and risk.factor is not None and risk.factor != risk_factor(risk):
             yield Finding(risk.where("factor"), "error",
                           f"Risk {risk.id}: the overall factor is given as {risk.factor}, but likelihood x impact = "
@@ -43,11 +101,22 @@ def _risks(content: PlanContent) -> Iterator[Finding]:
 # --- the plan of action ----------------------------------------------------------------
 
 
-def _milestone_cycles(content: PlanContent) -> Iterator[Finding]:
+def _dependencies(tasks: list[Record]) -> Iterator[Finding]:
+    ids = {t.id for t in tasks}
+    for task in tasks:
+        for index, dependency in enumerate(task.depends_on):
+            where = task.where("depends_on", index)
+            if dependency == task.id:
+                yield Finding(where, "error", f"Task {task.id} depends on itself",
+                              "Remove it from its own 'depends_on'", rule="self-dependency")
+            elif dependency not in ids:
+                yield Finding(where, "error", f"Task {task.id} depends on '{dependency}', which does not exist",
+                              did_you_mean(dependency, ids), rule="unknown-task")
+
+
+def _milestone_cycles(task_list: list[Record]) -> Iterator[Finding]:
     """Report each dependency cycle once, naming every task in it."""
-    if content.milestones is None:
-        return
-    tasks = {t.id: t for t in content.milestones.milestones}
+    tasks = {t.id: t for t in task_list}
     reported: set[frozenset[str]] = set()
     for cycle in _find_cycles(tasks):
         key = frozenset(cycle)
@@ -60,7 +129,7 @@ def _milestone_cycles(content: PlanContent) -> Iterator[Finding]:
                       "No task can start: remove one of these dependencies", rule="dependency-cycle")
 
 
-def _find_cycles(tasks: dict[str, Milestone]) -> Iterator[list[str]]:
+def _find_cycles(tasks: dict[str, Record]) -> Iterator[list[str]]:
     """Depth-first search over depends_on; yields each cycle as the list of task ids in it."""
     state: dict[str, str] = {}  # "visiting" or "done"
     stack: list[str] = []
@@ -83,12 +152,12 @@ def _find_cycles(tasks: dict[str, Milestone]) -> Iterator[list[str]]:
             yield from visit(task_id)
 
 
-def _milestone_dates(content: PlanContent) -> Iterator[Finding]:
-    if content.milestones is None or content.plan is None:
+def _milestone_dates(content: PlanContent, task_list: list[Record]) -> Iterator[Finding]:
+    if content.plan is None:
         return
     period = content.plan.period
-    tasks = {t.id: t for t in content.milestones.milestones}
-    for task in content.milestones.milestones:
+    tasks = {t.id: t for t in task_list}
+    for task in task_list:
         for field in ("start", "due"):
             day = getattr(task, field)
             if not period.start <= day <= period.end:
@@ -113,21 +182,21 @@ def _milestone_dates(content: PlanContent) -> Iterator[Finding]:
 # --- sign-off --------------------------------------------------------------------------
 
 
-def _sign_off(content: PlanContent) -> Iterator[Finding]:
+def _sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
     plan = content.plan
     if plan is None or plan.status != "agreed":
         return
-    if plan.date_agreed is None:
+    if getattr(plan, "date_agreed", None) is None:
         yield Finding(plan.where("status"), "error", "The plan's status is agreed, but it has no 'date_agreed'",
-                      "Add the date of the Health and Wellbeing Board meeting that agreed it, as date_agreed: "
-                      "YYYY-MM-DD", rule="agreed-without-date")
-    if not plan.signatories:
+                      f"Add the date of {params.agreed_by}, as date_agreed: YYYY-MM-DD", rule="agreed-without-date")
+    signatories = getattr(plan, params.field)
+    if not signatories:
         yield Finding(plan.where("status"), "error", "The plan's status is agreed, but no one has signed it off",
                       "Add the signatories: organisation, name, position and date for each", rule="no-signatories")
-    for index, person in enumerate(plan.signatories):
+    for index, person in enumerate(signatories):
         missing = [field for field in ("name", "position", "date") if not getattr(person, field)]
         if missing:
-            yield Finding(plan.where("signatories", index), "error",
+            yield Finding(plan.where(params.field, index), "error",
                           f"The sign-off for {person.organisation} has no {' or '.join(missing)}, "
                           "and the plan's status is agreed",
                           f"Fill in the {', '.join(missing)}, or set the status back to review",

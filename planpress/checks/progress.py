@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planpress.checks.references import did_you_mean, scheme_refs
+from planpress.checks.registry import rule_family
 from planpress.errors import Finding, Location
 from planpress.figures import metric_target
-from planpress.load import PROGRESS_DIR, PlanContent
-from planpress.models import ProgressReport, Quarter
+from planpress.load.content import PlanContent
+from planpress.load.models import Quarter, Record
+
+ProgressReport = Record
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
     for name, report in content.progress.items():
-        file = f"{PROGRESS_DIR}/{name}.yaml"
+        file = report.where().file
         yield from _quarter_in_period(content, Quarter.parse(name), file)
         yield from _metrics(content, report)
         yield from _schemes(content, report)
@@ -78,7 +81,8 @@ def _risks(content: PlanContent, report: ProgressReport) -> Iterator[Finding]:
                           did_you_mean(entry.risk, known), rule="progress-unknown-risk")
 
 
-def missing(content: PlanContent) -> Iterator[Finding]:
+@rule_family("progress-complete")
+def missing(content: PlanContent, params: Record) -> Iterator[Finding]:
     """A quarter's update should give every metric an actual and every scheme an outturn."""
     metric_ids = [m.id for m in content.metrics.metrics] if content.metrics else []
     schemes = [s.meta.reference for s in content.schemes]

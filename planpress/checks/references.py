@@ -1,4 +1,9 @@
-"""Every reference names something that exists, once: schemes, themes, tasks, risks, boards, years."""
+"""Every reference names something that exists, once: whatever kinds of item the pack declares.
+
+The pack's data.yaml says which lists hold named items (`kind`, `key`) and which fields refer
+to them (`type: reference`, `to:`); these checks read those declarations, so they hold for
+every template alike.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,15 @@ import re
 from collections.abc import Iterable, Iterator
 
 from planpress.errors import Finding, Location, closest
-from planpress.load import DATA_FILES, PlanContent, SchemeDoc, SectionDoc
-from planpress.models import Record
+from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc
+from planpress.load.fields import FieldSpec
+from planpress.load.models import Record
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
     yield from _unique_schemes(content)
-    yield from _theme_list(content)
     yield from _unique_ids(content)
-    yield from _scheme_references(content)
-    yield from _milestone_references(content)
-    yield from _board_references(content)
+    yield from _references(content)
     yield from _years(content)
     yield from _markdown_links(content)
     yield from _data_owner_names(content)
@@ -33,79 +36,59 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def scheme_refs(content: PlanContent) -> set[str]:
-    return {s.meta.reference for s in content.schemes}
+    return {scheme_key(s) for s in content.schemes}
 
 
-# --- schemes and themes ----------------------------------------------------------------
+def scheme_key(doc: SchemeDoc) -> str:
+    return str(getattr(doc.meta, "reference", ""))
+
+
+def items_of_kind(content: PlanContent, kind: str) -> list[Record] | None:
+    """The items of a kind the pack declares (risk, metric, ...), or None when their file did not load."""
+    place = content.pack.data.kinds().get(kind) if content.pack and content.pack.data else None
+    if place is None:
+        return None
+    file, path, _ = place
+    value = content.data.get(file)
+    for name in path:
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return list(value or [])
+
+
+def known_names(content: PlanContent, kind: str) -> set[str] | None:
+    """The names items of a kind go by; None when they cannot be known (their file is broken)."""
+    if kind == "section":
+        return {s.id for s in content.pack.sections} if content.pack else None
+    if content.pack and content.pack.data and content.pack.data.schemes and kind == content.pack.data.schemes.kind:
+        return scheme_refs(content) if content.schemes_complete() else None
+    place = content.pack.data.kinds().get(kind) if content.pack and content.pack.data else None
+    items = items_of_kind(content, kind)
+    if place is None or items is None:
+        return None
+    return {str(getattr(item, place[2])) for item in items}
 
 
 def _unique_schemes(content: PlanContent) -> Iterator[Finding]:
     seen: dict[str, SchemeDoc] = {}
+    kind = content.pack.data.schemes.kind if content.pack and content.pack.data and content.pack.data.schemes else ""
     for scheme in content.schemes:
-        ref = scheme.meta.reference
+        ref = scheme_key(scheme)
         if ref in seen:
             yield Finding(scheme.meta.where("reference"), "error",
-                          f"The scheme reference '{ref}' is already used by {seen[ref].file}",
-                          "Give each scheme its own reference", rule="duplicate-scheme")
+                          f"The {kind} reference '{ref}' is already used by {seen[ref].file}",
+                          f"Give each {kind} its own reference", rule=f"duplicate-{kind}")
         else:
             seen[ref] = scheme
 
 
-def _theme_list(content: PlanContent) -> Iterator[Finding]:
-    if content.themes is None:
-        return
-    schemes = {s.meta.reference: s for s in content.schemes}
-    theme_ids = [t.id for t in content.themes.themes]
-    listed: dict[str, str] = {}
-    for theme in content.themes.themes:
-        for index, ref in enumerate(theme.schemes):
-            where = theme.where("schemes", index)
-            if ref in listed:
-                yield Finding(where, "error", f"Scheme '{ref}' is listed twice (also under theme {listed[ref]})",
-                              "List each scheme once, under its theme", rule="duplicate-scheme")
-                continue
-            listed[ref] = theme.id
-            scheme = schemes.get(ref)
-            if scheme is None and not content.schemes_complete():
-                continue  # its file may be the broken one: that finding says enough
-            if scheme is None:
-                yield Finding(where, "error", f"Scheme '{ref}' is listed but has no description in content/schemes/",
-                              f"Add content/schemes/{ref}.md (Annex 1), or correct the reference. "
-                              + did_you_mean(ref, schemes), rule="scheme-without-annex")
-            elif scheme.meta.theme != theme.id:
-                yield Finding(scheme.meta.where("theme"), "error",
-                              f"Scheme '{ref}' says its theme is '{scheme.meta.theme}', "
-                              f"but content/data/themes.yaml lists it under '{theme.id}'",
-                              "Make the two agree", rule="theme-mismatch")
-    for scheme in content.schemes:
-        ref = scheme.meta.reference
-        if scheme.meta.theme not in theme_ids:
-            yield Finding(scheme.meta.where("theme"), "error", f"There is no theme '{scheme.meta.theme}'",
-                          did_you_mean(scheme.meta.theme, theme_ids), rule="unknown-theme")
-        if ref not in listed:
-            yield Finding(scheme.meta.where("reference"), "error",
-                          f"Scheme '{ref}' has a description but is not in the list of schemes",
-                          f"Add {ref} to its theme's 'schemes' in content/data/themes.yaml",
-                          rule="annex-not-listed")
-
-
 def _unique_ids(content: PlanContent) -> Iterator[Finding]:
-    groups: list[tuple[str, list[Record], str]] = []
-    if content.themes:
-        groups.append(("theme", content.themes.themes, "id"))
-    if content.metrics:
-        groups.append(("metric", content.metrics.metrics, "id"))
-    if content.risks:
-        groups.append(("risk", content.risks.risks, "id"))
-    if content.milestones:
-        groups.append(("milestone", content.milestones.milestones, "id"))
-    if content.documents:
-        groups.append(("document", content.documents.documents, "ref"))
-    if content.governance:
-        groups.append(("board", content.governance.boards, "name"))
-    for kind, records, key in groups:
+    if content.pack is None or content.pack.data is None:
+        return
+    for kind, (_, _, key) in content.pack.data.kinds().items():
         first: dict[str, Record] = {}
-        for record in records:
+        for record in items_of_kind(content, kind) or []:
             value = getattr(record, key)
             if value in first:
                 yield Finding(record.where(key), "error",
@@ -115,52 +98,58 @@ def _unique_ids(content: PlanContent) -> Iterator[Finding]:
                 first[value] = record
 
 
-def _scheme_references(content: PlanContent) -> Iterator[Finding]:
-    known = scheme_refs(content)
-    if not content.schemes or not content.schemes_complete():
+def declared_records(content: PlanContent) -> Iterator[tuple[Record, dict[str, FieldSpec]]]:
+    """Every record in the content (plan, item front matter, data, progress) with the fields declared for it."""
+    data = content.pack.data if content.pack else None
+    if data is None:
         return
-    references: list[tuple[Location, str]] = []
-    if content.finance:
-        references += [(line.where("scheme"), line.scheme) for line in content.finance.expenditure]
-    if content.risks:
-        references += [(risk.where("schemes", i), ref)
-                       for risk in content.risks.risks for i, ref in enumerate(risk.schemes)]
-    if content.milestones:
-        references += [(task.where("scheme"), task.scheme)
-                       for task in content.milestones.milestones if task.scheme]
-    for where, ref in references:
-        if ref not in known:
-            yield Finding(where, "error", f"There is no scheme '{ref}'", did_you_mean(ref, known),
-                          rule="unknown-scheme")
+    if content.plan is not None:
+        yield from _records(content.plan, data.plan.fields)
+    if data.schemes is not None:
+        for doc in content.schemes:
+            yield from _records(doc.meta, data.schemes.fields)
+    for name, spec in data.files.items():
+        if content.data.get(name) is not None:
+            yield from _records(content.data[name], spec.fields)
+    if data.progress is not None:
+        for report in content.progress.values():
+            yield from _records(report, data.progress.fields)
 
 
-def _milestone_references(content: PlanContent) -> Iterator[Finding]:
-    if content.milestones is None:
-        return
-    tasks = {t.id for t in content.milestones.milestones}
-    themes = {t.id for t in content.themes.themes} if content.themes else None
-    for task in content.milestones.milestones:
-        for index, dependency in enumerate(task.depends_on):
-            where = task.where("depends_on", index)
-            if dependency == task.id:
-                yield Finding(where, "error", f"Task {task.id} depends on itself",
-                              "Remove it from its own 'depends_on'", rule="self-dependency")
-            elif dependency not in tasks:
-                yield Finding(where, "error", f"Task {task.id} depends on '{dependency}', which does not exist",
-                              did_you_mean(dependency, tasks), rule="unknown-task")
-        if task.theme and themes is not None and task.theme not in themes:
-            yield Finding(task.where("theme"), "error", f"There is no theme '{task.theme}'",
-                          did_you_mean(task.theme, themes), rule="unknown-theme")
+def _records(record: Record, fields: dict[str, FieldSpec]) -> Iterator[tuple[Record, dict[str, FieldSpec]]]:
+    yield record, fields
+    for name, spec in fields.items():
+        value = getattr(record, name, None)
+        if spec.fields and isinstance(value, Record):
+            yield from _records(value, spec.fields)
+        elif spec.fields and isinstance(value, list):
+            for item in value:
+                yield from _records(item, spec.fields)
 
 
-def _board_references(content: PlanContent) -> Iterator[Finding]:
-    if content.governance is None:
-        return
-    names = [b.name for b in content.governance.boards]
-    for board in content.governance.boards:
-        if board.reports_to and board.reports_to not in names:
-            yield Finding(board.where("reports_to"), "error", f"There is no board called '{board.reports_to}'",
-                          did_you_mean(board.reports_to, names), rule="unknown-board")
+def _references(content: PlanContent) -> Iterator[Finding]:
+    """Each declared reference names an item that exists (unless that kind's file is the broken one)."""
+    known: dict[str, set[str] | None] = {}
+    for record, fields in declared_records(content):
+        for name, spec in fields.items():
+            kind = spec.references()
+            value = getattr(record, name, None)
+            if not kind or value in (None, "", []):
+                continue
+            if kind not in known:
+                known[kind] = known_names(content, kind)
+            names = known[kind]
+            if names is None:
+                continue
+            values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for index, ref in values:
+                if ref not in names:
+                    where = record.where(name, index) if index is not None else record.where(name)
+                    yield Finding(where, "error", f"There is no {kind} '{ref}'", did_you_mean(ref, names),
+                                  rule=f"unknown-{kind}")
+
+
+_BY_YEAR = {"money by year", "whole numbers by year"}
 
 
 def _years(content: PlanContent) -> Iterator[Finding]:
@@ -168,32 +157,31 @@ def _years(content: PlanContent) -> Iterator[Finding]:
     if content.plan is None:
         return
     years = content.plan.period.financial_years()
-    keyed: list[tuple[Record, tuple]] = [(b, ("year",)) for b in content.plan.pooled_budget]
-    finance = content.finance
-    if finance:
-        keyed += [(f, ("amounts",)) for f in finance.funding]
-        keyed += [(e, ("amounts",)) for e in finance.expenditure]
-        keyed += [(finance, ("stated_totals", kind)) for kind in finance.stated_totals]
-        keyed += [(finance, ("social_care_protection",)), (finance, ("carers_support",))]
-    if content.providers:
-        keyed += [(p.figures, (name,)) for p in content.providers.providers
-                  for name in ("plans", "prevented_by_bcf")]
-    for record, path in keyed:
-        value = record
-        for name in path:
-            value = getattr(value, name) if not isinstance(value, dict) else value[name]
-        for year in ([value] if isinstance(value, str) else value):
-            if year not in years:
-                yield Finding(record.where(*path, year) if not isinstance(value, str) else record.where(*path),
-                              "error", f"The year {year} is outside the plan's period ({', '.join(years)})",
-                              "Use one of the plan's years, or change the period in content/plan.yaml",
-                              rule="year-outside-period")
+    for record, fields in declared_records(content):
+        for name, spec in fields.items():
+            value = getattr(record, name, None)
+            if value is None:
+                continue
+            if spec.type == "financial year":
+                found = [((name,), value)]
+            elif spec.type in _BY_YEAR:
+                found = [((name, year), year) for year in value]
+            elif spec.type == "map" and spec.values in _BY_YEAR:
+                found = [((name, key, year), year) for key, by_year in value.items() for year in by_year]
+            else:
+                continue
+            for path, year in found:
+                if year not in years:
+                    yield Finding(record.where(*path), "error",
+                                  f"The year {year} is outside the plan's period ({', '.join(years)})",
+                                  "Use one of the plan's years, or change the period in content/plan.yaml",
+                                  rule="year-outside-period")
 
 
 def _data_owner_names(content: PlanContent) -> Iterator[Finding]:
     if content.plan is None:
         return
-    known = ["plan", *DATA_FILES]
+    known = ["plan", *content.data_files()]
     for name in content.plan.data_owners:
         if name not in known:
             yield Finding(content.plan.where("data_owners", name), "error",
@@ -203,23 +191,35 @@ def _data_owner_names(content: PlanContent) -> Iterator[Finding]:
 
 # --- links in Markdown -----------------------------------------------------------------
 
-_LINK = re.compile(r"\]\((scheme|section|milestone|risk|metric):([^)\s]*)\)")
+# A link to an item: [text](risk:R3). The kinds are those the pack declares.
+LINK = re.compile(r"\]\(([a-z][a-z-]*):([^)\s]*)\)")
+_NOT_KINDS = {"http", "https", "mailto", "tel", "ftp", "file", "data", "javascript"}
+
+
+def link_kinds(content: PlanContent) -> list[str]:
+    """Every kind an author may link to: sections, the item descriptions and the declared kinds."""
+    kinds = ["section"]
+    data = content.pack.data if content.pack else None
+    if data and data.schemes and data.schemes.kind:
+        kinds.append(data.schemes.kind)
+    return kinds + list(data.kinds() if data else [])
 
 
 def _markdown_links(content: PlanContent) -> Iterator[Finding]:
     # A kind whose file did not load is left out, so its links are not all reported as broken.
-    targets = {
-        "scheme": scheme_refs(content) if content.schemes_complete() else None,
-        "section": {s.id for s in content.pack.sections} if content.pack else None,
-        "milestone": {t.id for t in content.milestones.milestones} if content.milestones else None,
-        "risk": {r.id for r in content.risks.risks} if content.risks else None,
-        "metric": {x.id for x in content.metrics.metrics} if content.metrics else None,
-    }
+    kinds = link_kinds(content)
+    targets = {kind: known_names(content, kind) for kind in kinds}
     for doc in [*content.sections, *content.schemes]:
         for text, first_line in markdown_blocks(doc):
-            for match in _LINK.finditer(text):
+            for match in LINK.finditer(text):
                 kind, name = match.groups()
-                if targets[kind] is not None and name not in targets[kind]:
+                if kind in _NOT_KINDS:
+                    continue
+                if kind not in targets:
+                    line = first_line + text.count("\n", 0, match.start())
+                    yield Finding(Location(doc.file, line), "error", f"The link '{kind}:{name}' names no kind of item",
+                                  did_you_mean(kind, kinds), rule="broken-link")
+                elif targets[kind] is not None and name not in targets[kind]:
                     line = first_line + text.count("\n", 0, match.start())
                     yield Finding(Location(doc.file, line), "error",
                                   f"The link to {kind} '{name}' goes nowhere: there is no such {kind}",

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from planpress.checks.references import did_you_mean
 from planpress.errors import Finding, Location
-from planpress.load import SECTIONS_DIR, PlanContent, SchemeDoc, SectionDoc
-from planpress.pack import PackPart
+from planpress.load.content import SECTIONS_DIR, PlanContent, SchemeDoc, SectionDoc
+from planpress.load.pack import PackPart
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
@@ -72,3 +72,4 @@ def _parts(doc: SectionDoc | SchemeDoc, pack_parts: list[PackPart], what: str) -
                           f"The question '{pack_part.numbered_title}' of {what} has no answer",
                           f"Add a heading '## {pack_part.title}' and answer under it: {pack_part.question}",
                           rule="unanswered")
+

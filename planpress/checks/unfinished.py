@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
-from planpress.load import PlanContent, SchemeDoc, SectionDoc
-from planpress.pack import PlaceholderPattern
-from planpress.yamlsource import YamlDoc
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
+from planpress.load.pack import PlaceholderPattern
+from planpress.load.yamlsource import YamlDoc
 
 UNFINISHED_RULES = frozenset({"placeholder", "unanswered", "question-echo", "empty-row"})
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from planpress.errors import Finding
-from planpress.load import PlanContent
+from planpress.load.content import PlanContent
 from planpress.write import Stage
 
 
@@ -35,9 +35,8 @@ class BuildContext:
 
     @property
     def slug(self) -> str:
-        """The area's name as it appears in output file names, such as "harrowdale"."""
-        assert self.content.plan is not None
-        return slugify(self.content.plan.area)
+        """How output file names start: the area and the kind of plan, such as "harrowdale-bcf"."""
+        return output_prefix(self.content)
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,20 @@ class Target:
     summary: str
     """One line for `--help`."""
     outputs: Callable[[str], list[str]]
-    """The top-level names in output/ the target owns, given the area's slug."""
+    """The top-level names in output/ the target owns, given how their names start (BuildContext.slug)."""
     build: Callable[[BuildContext], list[str]]
     """Write the target's files into the stage; return their paths relative to output/."""
+    kind: str = ""
+    """The output a pack lists in `outputs` to have this target (its name by default)."""
+
+    def wanted(self, content: PlanContent) -> bool:
+        return content.pack is None or (self.kind or self.name) in content.pack.outputs
+
+
+def output_prefix(content: PlanContent) -> str:
+    """The area's name and the pack's short name, such as "harrowdale-bcf", to start every output's name."""
+    assert content.plan is not None and content.pack is not None
+    return "-".join(part for part in (slugify(content.plan.area), content.pack.short_name) if part)
 
 
 def slugify(text: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from planpress.load import SchemeDoc, SectionDoc
+from planpress.load.content import SchemeDoc, SectionDoc
 from planpress.targets import BuildContext, Target
-from planpress.version import VersionStamp, version_stamp
+from planpress.collaborate.version import VersionStamp, version_stamp
 
 
 def build(context: BuildContext) -> list[str]:
@@ -22,7 +22,7 @@ def build(context: BuildContext) -> list[str]:
            for name in ("themes", "finance", "metrics", "risks", "milestones", "governance",
                         "documents", "providers")},
     }
-    name = f"{context.slug}-bcf-plan.json"
+    name = f"{context.slug}-plan.json"
     context.stage.path(name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return [name]
 
@@ -43,6 +43,6 @@ def _text_doc(doc: SectionDoc | SchemeDoc) -> dict:
 TARGET = Target(
     name="data",
     summary="the whole plan as one JSON file, for other tools",
-    outputs=lambda slug: [f"{slug}-bcf-plan.json"],
+    outputs=lambda slug: [f"{slug}-plan.json"],
     build=build,
 )

@@ -2,8 +2,8 @@
 
 One pandoc Markdown document (templates/<pack>/document/plan.md.j2) feeds both:
 
-    content ──Jinja──▶ plan.md ──pandoc + filters.lua──▶ .docx ──finish (python-docx)──▶ <area>-bcf-plan.docx
-                              └──pandoc + filters.lua──▶ .typ  ──typst (PDF/UA-1)────▶ <area>-bcf-plan.pdf
+    content ──Jinja──▶ plan.md ──pandoc + filters.lua──▶ .docx ──finish (python-docx)──▶ <area>-plan.docx
+                              └──pandoc + filters.lua──▶ .typ  ──typst (PDF/UA-1)────▶ <area>-plan.pdf
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from planpress.documents.docx import DocumentFacts, finish_docx
-from planpress.documents.markdown import PlanDocument, render_plan_markdown
-from planpress.documents.pandoc import run_pandoc
-from planpress.documents.pdf import compile_pdf, svg_to_png
+from planpress.targets.documents.docx import DocumentFacts, finish_docx
+from planpress.targets.documents.markdown import PlanDocument, render_plan_markdown
+from planpress.targets.documents.pandoc import run_pandoc
+from planpress.targets.documents.pdf import compile_pdf, svg_to_png
 from planpress.errors import BuildError
-from planpress.load import PlanContent
+from planpress.load.content import PlanContent
 from planpress.targets import BuildContext, Target
-from planpress.version import version_stamp
+from planpress.collaborate.version import version_stamp
 
 DOCUMENT_FOLDER = "document"
 
 
 def outputs(slug: str) -> list[str]:
-    return [f"{slug}-bcf-plan.docx", f"{slug}-bcf-plan.pdf"]
+    return [f"{slug}-plan.docx", f"{slug}-plan.pdf"]
 
 
 def build(context: BuildContext) -> list[str]:
@@ -52,10 +52,10 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
 
 
 def pack_folder(content: PlanContent) -> Path:
-    folder = content.root / "templates" / content.pack.id / DOCUMENT_FOLDER
+    folder = content.pack.folder / DOCUMENT_FOLDER
     for name in ("reference.docx", "filters.lua", "plan.typ"):
         if not (folder / name).is_file():
-            raise BuildError(f"The template pack has no {folder.relative_to(content.root)}/{name}: "
+            raise BuildError(f"The template pack has no templates/{content.pack.id}/{DOCUMENT_FOLDER}/{name}: "
                              "the documents cannot be built without it")
     return folder
 
@@ -94,15 +94,21 @@ def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:
     plan = content.plan
     return DocumentFacts(
         title=plan.title,
-        subject=f"Better Care Fund plan of {plan.hwb}, {plan.period.start.year} to {plan.period.end.year}",
-        author=plan.hwb,
-        hwb=plan.hwb,
+        subject=filled(content.pack.document.subject, plan),
+        author=filled(content.pack.document.author, plan),
+        hwb=filled(content.pack.document.author, plan),
         version=version_stamp(content.root, plan.version).short,
         status=plan.status.capitalize(),
         draft=document.draft,
         draft_note=document.draft_note,
         date=plan.date_submitted or plan.date_agreed,
     )
+
+
+def filled(text: str, plan) -> str:
+    """A pack's wording with the plan's fields filled in: "{hwb}" becomes the board's name."""
+    fields = {name: getattr(plan, name) for name in type(plan).model_fields}
+    return text.format(**fields, start=plan.period.start.year, end=plan.period.end.year)
 
 
 TARGET = Target(

@@ -13,24 +13,24 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from planpress.build import build as build_plan
-from planpress.documents.docx import DocumentFacts
-from planpress.documents.markdown import PlanDocument, anchor, attribute, yaml_text
+from planpress.targets.documents.docx import DocumentFacts
+from planpress.targets.documents.markdown import PlanDocument, anchor, attribute, yaml_text
 from planpress.errors import PlanError
 from planpress.figures import Figures, ProgressFigures, compute, progress
-from planpress.load import PlanContent
-from planpress.models import Quarter
-from planpress.progress_charts import progress_charts
+from planpress.load.content import PlanContent
+from planpress.load.models import Quarter
+from planpress.render.progress_charts import progress_charts
 from planpress.render import render_template, template_environment
-from planpress.targets import BuildContext, Target, slugify
-from planpress.targets.document import write_word_and_pdf
-from planpress.version import VersionStamp, version_stamp
+from planpress.render.context import layout_context
+from planpress.targets import BuildContext, Target, output_prefix
+from planpress.targets.document import filled, write_word_and_pdf
+from planpress.collaborate.version import VersionStamp, version_stamp
 
 TEMPLATE = "report/report.md.j2"
-TITLE = "Better Care Fund: quarterly progress report"
 
 
 def report_names(slug: str, quarter: str) -> list[str]:
-    return [f"{slug}-bcf-progress-{quarter}.docx", f"{slug}-bcf-progress-{quarter}.pdf"]
+    return [f"{slug}-progress-{quarter}.docx", f"{slug}-progress-{quarter}.pdf"]
 
 
 def build(context: BuildContext) -> list[str]:
@@ -45,13 +45,14 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
     quarter_figures = progress(content, figures, quarter)
     stamp = version_stamp(content.root, content.plan.version)
     document = render_report_markdown(content, figures, quarter_figures, draft, stamp)
-    docx_name, pdf_name = report_names(slugify(content.plan.area), quarter)
+    docx_name, pdf_name = report_names(output_prefix(content), quarter)
+    wording = content.pack.report
     facts = DocumentFacts(
-        title=f"{TITLE}, {quarter_figures.quarter.label}",
-        subject=f"Better Care Fund progress report of {content.plan.hwb}",
-        author=quarter_figures.report.author, hwb=content.plan.hwb, version=stamp.short,
-        status=quarter_figures.quarter.label, draft=draft, draft_note=document.draft_note,
-        date=quarter_figures.report.meeting, keywords="Better Care Fund; BCF; progress report")
+        title=f"{wording.title}, {quarter_figures.quarter.label}",
+        subject=filled(wording.subject, content.plan),
+        author=quarter_figures.report.author, hwb=filled(content.pack.document.author, content.plan),
+        version=stamp.short, status=quarter_figures.quarter.label, draft=draft, draft_note=document.draft_note,
+        date=quarter_figures.report.meeting, keywords=wording.keywords)
     write_word_and_pdf(content, document, facts, path_for(docx_name), path_for(pdf_name))
     return [docx_name, pdf_name]
 
@@ -62,9 +63,9 @@ def render_report_markdown(content: PlanContent, figures: Figures, quarter: Prog
     env = template_environment(content.root, content.pack.id)
     env.filters.update(yaml_text=yaml_text, attribute=attribute)
     note = "DRAFT: a draft build, not the report as sent to the board"
-    data = SimpleNamespace(plan=content.plan, progress=quarter, figures=figures, risks=content.risks,
-                           charts=charts, draft=draft, draft_note=note, title=TITLE, anchor=anchor,
-                           stamp=str(stamp), stamp_short=stamp.short)
+    data = SimpleNamespace(**layout_context(content, figures) | dict(
+        progress=quarter, charts=charts, draft=draft, draft_note=note, title=content.pack.report.title,
+        anchor=anchor, stamp=str(stamp), stamp_short=stamp.short))
     markdown = render_template(env, TEMPLATE, data=data, **vars(data))
     return PlanDocument(markdown, charts, draft, note)
 
@@ -73,7 +74,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """`python build.py report <year>-q<N>`: one quarter's report, built like any target (checked,
     staged, refused by --final while anything is unfinished)."""
     if len(args.arguments) != 1:
-        print("Error: say which quarter, such as `python build.py report 2014-q3`.", file=sys.stderr)
+        print("Error: say which quarter, such as `python build.py report 2025-q3`.", file=sys.stderr)
         return 1
     try:
         quarter = Quarter.parse(args.arguments[0]).name
@@ -99,13 +100,13 @@ def one_quarter(quarter: str) -> Target:
                             "Write it first: see content/progress/ for an example.")
         return write_report(content, compute(content), quarter, context.draft, context.stage.path)
 
-    return Target(name="report", summary=f"the {quarter} progress report",
+    return Target(name="report", kind="reports", summary=f"the {quarter} progress report",
                   outputs=lambda slug: report_names(slug, quarter), build=build_one)
 
 
 TARGET = Target(
     name="reports",
     summary="the quarterly progress reports to the board (Word and PDF), one per quarter in content/progress",
-    outputs=lambda slug: [f"{slug}-bcf-progress-*"],
+    outputs=lambda slug: [f"{slug}-progress-*"],
     build=build,
 )

@@ -1,63 +1,79 @@
-"""Part 2 of the template as a workbook: the plan's figures, with totals as live Excel formulas.
+"""The workbook a template pack declares in its workbook.yaml, with totals as live Excel formulas.
 
-openpyxl writes the file (no hand-made XML). Every total is a formula over exactly its rows,
-so a finance lead who changes a line in Excel sees the total follow; the values written are
-the same figures every other output shows.
+A generic writer: the sheets, rows, columns, labels and formulas are the pack's data (see
+workbook_spec.py), evaluated against a context of the plan's records and figures. openpyxl
+writes the file (no hand-made XML). Every total is a formula over exactly its rows, so a
+finance lead who changes a line in Excel sees the total follow; the values written are the
+same figures every other output shows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+import jinja2
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planpress.collaborate.version import VersionStamp, version_stamp
+from planpress.errors import BuildError, ContentErrors, Finding
 from planpress.figures import Figures, compute
-from planpress.load import PlanContent
+from planpress.load.content import PlanContent
+from planpress.load.models import Record
+from planpress.load.validate import validate
+from planpress.load.yamlsource import YamlProblem, parse_yaml, read_text
 from planpress.render import long_date
+from planpress.render.context import layout_context
 from planpress.targets import BuildContext, Target
-from planpress.version import VersionStamp, version_stamp
+from planpress.targets.workbook_spec import REFERENCE, Amounts, Block, Column, DetailRow, Sheet, WorkbookSpec, \
+    check_spec, compiled
 
-GBP = '"£"#,##0;[Red]-"£"#,##0'
+SPEC_FILE = "workbook.yaml"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-TOTAL_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+BOLD = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
 
 
-def workbook_name(slug: str) -> str:
-    return f"{slug}-bcf-part2.xlsx"
+# --- the target ------------------------------------------------------------------------
 
 
 def build(context: BuildContext) -> list[str]:
     content = context.content
+    assert content.plan is not None
+    spec = load_workbook_spec(content.pack.folder, workbook_file(content))
+    if spec is None:
+        return []
     figures = compute(content)
-    book = make_workbook(content, figures, context.draft, context.open_problems)
-    name = workbook_name(context.slug)
+    book = make_workbook(spec, workbook_context(content, figures, context.draft, context.open_problems),
+                         figures.years, stamp_rows(version_stamp(content.root, content.plan.version)),
+                         context.draft, context.open_problems)
+    name = spec.file.replace("{slug}", context.slug)
     book.save(context.stage.path(name))
     return [name]
 
 
-def make_workbook(content: PlanContent, figures: Figures, draft: bool, open_problems: int) -> Workbook:
-    sheets = content.pack.workbook
-    book = Workbook()
-    summary = book.active
-    summary.title = sheets.summary
-    funding_totals = _funding_sheet(book.create_sheet(sheets.funding), content, figures)
-    expenditure_totals = _expenditure_sheet(book.create_sheet(sheets.expenditure), content, figures)
-    _metrics_sheet(book.create_sheet(sheets.metrics), content)
-    _risks_sheet(book.create_sheet(sheets.risks), content, figures)
-    _summary_sheet(summary, content, figures, funding_totals, expenditure_totals, draft, open_problems)
-    plan = content.plan
-    book.properties.title = f"{plan.hwb}: {plan.title}, Part 2"
-    book.properties.subject = "Better Care Fund plan: funding, expenditure, metrics and risks"
-    book.properties.creator = plan.local_authority
-    book.properties.language = "en-GB"
-    return book
+def workbook_context(content: PlanContent, figures: Figures, draft: bool, open_problems: int) -> dict[str, object]:
+    """What a workbook's expressions may name: what every layout sees, and the plan's status as shown."""
+    return layout_context(content, figures) | {
+        "status": f"DRAFT ({open_problems} open problems)" if draft else content.plan.status.capitalize(),
+    }
+
+
+def workbook_file(content: PlanContent) -> str:
+    """The pack's workbook.yaml as an author reads its name: relative to the plan's folder."""
+    return os.path.relpath(content.pack.folder / SPEC_FILE, content.root)
 
 
 def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
@@ -69,161 +85,371 @@ def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
             ("Uncommitted changes", "YES: built from changes not yet committed" if stamp.dirty else "none")]
 
 
-# --- sheets ----------------------------------------------------------------------------
+def load_workbook_spec(pack_dir: Path, file: str | None = None) -> WorkbookSpec | None:
+    """The workbook the pack in `pack_dir` declares, or None if it has no workbook.yaml.
+
+    Findings name the file `file`, by default its path from the project (a pack lives in
+    <project>/templates/<pack>). Any mistake in it raises ContentErrors.
+    """
+    path = pack_dir / SPEC_FILE
+    if not path.is_file():
+        return None
+    if file is None:
+        file = "/".join(path.parts[-3:]) if path.parts[-3:-2] == ("templates",) else str(path)
+    findings: list[Finding] = []
+    try:
+        doc = parse_yaml(read_text(path, file), file)
+    except YamlProblem as problem:
+        raise ContentErrors([problem.finding]) from None
+    spec = validate(WorkbookSpec, doc, findings)
+    if spec is not None:
+        findings += check_spec(spec)
+    if spec is None or findings:
+        raise ContentErrors(findings)
+    return spec
 
 
-def _summary_sheet(sheet: Worksheet, content: PlanContent, figures: Figures, funding_totals: dict[str, str],
-                   expenditure_totals: dict[str, str], draft: bool, open_problems: int) -> None:
-    plan = content.plan
-    rows: list[tuple[str, object]] = [
-        ("Health and Wellbeing Board", plan.hwb),
-        ("Local authority", plan.local_authority),
-        ("Clinical Commissioning Groups", "; ".join(plan.ccgs)),
-        ("Version", plan.version),
-        *stamp_rows(version_stamp(content.root, plan.version)),
-        ("Status", f"DRAFT ({open_problems} open problems)" if draft else plan.status.capitalize()),
-        ("Date agreed", long_date(plan.date_agreed)),
-        ("Date submitted", long_date(plan.date_submitted)),
-    ]
-    _header(sheet, ["Plan details", ""])
-    for label, value in rows:
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["Pooled budget and totals", *figures.years])
-    for cell in sheet[sheet.max_row]:
+# --- evaluating ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The names expressions see on one sheet, and what to say when one fails."""
+
+    names: Mapping[str, object]
+    sheet: str
+
+    def value(self, expression: str, record: Record, field_name: str, what: str, **extra: object) -> object:
+        try:
+            result = compiled(expression, False)({**self.names, **extra})
+            if isinstance(result, jinja2.Undefined):
+                str(result)  # raises UndefinedError, saying what is missing
+            return result
+        except Exception as error:  # a pack's expression may fail in any way: say where, not a traceback
+            raise self.error(record, field_name, what, expression, error) from None
+
+    def cell_value(self, expression: str, record: Record, field_name: str, what: str, **extra: object) -> object:
+        return self.as_cell(self.value(expression, record, field_name, what, **extra), record, field_name, what,
+                            expression)
+
+    def as_cell(self, value: object, record: Record, field_name: str, what: str, expression: str) -> object:
+        """A value as a cell holds it: text, a number (never a Decimal), a date, or nothing."""
+        if isinstance(value, Decimal):
+            return _number(value)
+        if value is None or isinstance(value, (str, int, float, dt.date)):
+            return value
+        raise self.error(record, field_name, what, expression,
+                         f"it gives {type(value).__name__}, which a cell cannot hold: give text, a number "
+                         "or a date (join a list with | join(', '))")
+
+    def text(self, text: str, record: Record, field_name: str, what: str, **extra: object) -> str:
+        if "{{" not in text and "{%" not in text:
+            return text
+        try:
+            return compiled(text, True).render({**self.names, **extra})
+        except Exception as error:
+            raise self.error(record, field_name, what, text, error) from None
+
+    def error(self, record: Record, field_name: str, what: str, expression: str,
+              problem: Exception | str) -> BuildError:
+        where = record.where(field_name)
+        place = "" if where.file == "<unknown>" else f"{where}: "
+        if isinstance(problem, jinja2.UndefinedError):
+            problem = f"{problem.message}; check the names in it against the workbook's context"
+        elif isinstance(problem, Exception):
+            problem = f"{type(problem).__name__}: {problem}"
+        sheet = f"Sheet '{self.sheet}', " if self.sheet else ""
+        return BuildError(f"{place}{sheet}{what}: '{expression}' failed: {problem}")
+
+
+def _number(value: Decimal | int | float) -> int | float:
+    """openpyxl writes numbers, not Decimals: whole pounds as int, anything else as float."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _records(value: object, scope: _Scope, record: Record, field_name: str, what: str, expression: str) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
+        raise scope.error(record, field_name, what, expression, f"it should give a list, not {type(value).__name__}")
+    return list(value)
+
+
+def _by_year(value: object, scope: _Scope, record: Record, field_name: str, what: str, expression: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise scope.error(record, field_name, what, expression,
+                          f"it should give a mapping from financial year to value, not {type(value).__name__}")
+    return value
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[str],
+                  stamp_rows: list[tuple[str, str]], draft: bool, open_problems: int) -> Workbook:
+    """The workbook `spec` declares, its values taken from `context`.
+
+    `years` are the plan's financial years (the by-year columns and rows); `stamp_rows` the
+    label and value rows that a `stamp: true` row stands for. Expressions also see `draft` and
+    `open_problems`, unless the context gives those names itself.
+    """
+    names = {"draft": draft, "open_problems": open_problems, **context}
+    formats = spec.number_formats()
+    book = Workbook()
+    pages: dict[str, Worksheet] = {}
+    for index, sheet in enumerate(spec.sheets):
+        pages[sheet.name] = book.active if index == 0 else book.create_sheet()
+        pages[sheet.name].title = sheet.name
+    totals: dict[str, dict[str, str]] = {}
+    for sheet in spec.sheets:  # tables first, so that a details row can show a table's totals
+        if sheet.kind == "table":
+            totals[sheet.name] = _table(pages[sheet.name], sheet, _Scope(names, sheet.name), years, formats)
+    for sheet in spec.sheets:
+        if sheet.kind == "details":
+            _details(pages[sheet.name], sheet, _Scope(names, sheet.name), years, stamp_rows, totals, formats)
+    for page in book:
+        _finish(page)
+    scope = _Scope(names, "")
+    for key in ("title", "subject", "creator"):
+        if getattr(spec, key):
+            setattr(book.properties, key, scope.text(getattr(spec, key), spec, key, f"The workbook's {key}"))
+    book.properties.language = spec.language
+    return book
+
+
+# Details sheets: blocks of label and value rows.
+
+
+def _details(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], stamp_rows: list[tuple[str, str]],
+             totals: dict[str, dict[str, str]], formats: dict[str, str]) -> None:
+    number = 0
+    for block in sheet.blocks:
+        block_scope = _block_scope(block, scope)
+        if block_scope is None:
+            continue
+        number += 1 if number == 0 else 2  # an empty row between blocks
+        _block_title(page, block, block_scope, number, years)
+        placed: list[tuple[int, DetailRow]] = []
+        for row in block.rows:
+            if row.stamp:
+                for label, value in stamp_rows:
+                    number += 1
+                    page.cell(number, 1, label)
+                    page.cell(number, 2, value)
+                continue
+            number += 1
+            placed.append((number, row))
+        found = {name: at for at, row in placed for name in {row.id, row.label} - {None, ""}}
+        for at, row in placed:
+            _detail_row(page, at, row, block, block_scope, years, found, totals, formats)
+
+
+def _block_scope(block: Block, scope: _Scope) -> _Scope | None:
+    """The names the block's rows see, or None when its `when` leaves it out."""
+    what = f"block '{block.title}'"
+    if block.let:
+        scope = _Scope({**scope.names, **{name: scope.value(expression, block, "let", what)
+                                          for name, expression in block.let.items()}}, scope.sheet)
+    if block.when is not None and not scope.value(block.when, block, "when", what):
+        return None
+    return scope
+
+
+def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, years: list[str]) -> None:
+    title = scope.text(block.title, block, "title", f"block '{block.title}'")
+    if block.title_style == "bold":
+        page.cell(number, 1, title).font = BOLD
+        return
+    for index, text in enumerate([title, *(years if block.by_year else [""])], start=1):
+        cell = page.cell(number, index, text)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-    money_rows = [
-        ("Minimum required value of the pooled budget", [figures.minimum_by_year.get(y) for y in figures.years]),
-        ("Total agreed value of the pooled budget", [figures.agreed_by_year.get(y) for y in figures.years]),
-        ("Total funding", [f"={funding_totals[y]}" for y in figures.years]),
-        ("Total expenditure", [f"={expenditure_totals[y]}" for y in figures.years]),
-        ("Protecting social care", [figures.protection_by_year.get(y) for y in figures.years]),
-        ("Carer-specific support", [figures.carers_by_year.get(y) for y in figures.years]),
-    ]
-    for label, values in money_rows:
-        sheet.append([label, *[_number(v) for v in values]])
-        _money_cells(sheet, sheet.max_row, 2, 1 + len(figures.years))
-    p4p = figures.pay_for_performance
-    if p4p is not None:
-        sheet.append([])
-        sheet.append(["Pay for performance"])
-        sheet.cell(sheet.max_row, 1).font = TOTAL_FONT
-        start = sheet.max_row + 1
-        sheet.append([f"Baseline non-elective admissions ({p4p.baseline_period})", p4p.baseline_admissions])
-        sheet.cell(sheet.max_row, 2).number_format = "#,##0"
-        sheet.append(["Planned reduction in admissions", p4p.planned_reduction])
-        sheet.cell(sheet.max_row, 2).number_format = "#,##0"
-        sheet.append(["Planned reduction as a share of the baseline", f"=B{start + 1}/B{start}"])
-        sheet.cell(sheet.max_row, 2).number_format = "0.00%"
-        sheet.append(["Cost of one non-elective admission", _number(p4p.unit_cost)])
-        _money_cells(sheet, sheet.max_row, 2, 2)
-        sheet.append(["Performance-linked fund", f"=B{start + 1}*B{start + 3}"])
-        _money_cells(sheet, sheet.max_row, 2, 2)
-        sheet.cell(sheet.max_row, 2).font = TOTAL_FONT
-    _finish(sheet)
+        if number == 1:
+            cell.alignment = HEADER_ALIGNMENT
 
 
-def _funding_sheet(sheet: Worksheet, content: PlanContent, figures: Figures) -> dict[str, str]:
-    """Returns each year's total cell (such as "'HWB Funding Sources'!C12") for the summary."""
-    years = figures.years
-    _header(sheet, ["Source", "Organisation", *years])
-    for source in content.finance.funding:
-        sheet.append([source.source, source.organisation, *[_number(source.amounts.get(y, 0)) for y in years]])
-    first, last = 2, sheet.max_row
-    totals = _total_row(sheet, "Total", 3, len(years), first, last)
-    _finish(sheet)
-    return {year: _ref(sheet, cell) for year, cell in zip(years, totals)}
+def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scope: _Scope, years: list[str],
+                found: dict[str, int], totals: dict[str, dict[str, str]], formats: dict[str, str]) -> None:
+    what = f"row '{row.label}'"
+    page.cell(number, 1, scope.text(row.label, row, "label", what))
+    value: object = None
+    if row.value is not None:
+        value = scope.value(row.value, row, "value", what)
+        if block.by_year:
+            value = _by_year(value, scope, row, "value", what, row.value)
+    for index, year in enumerate(years if block.by_year else [None], start=2):
+        letter = get_column_letter(index)
+        if row.formula is not None:
+            content = REFERENCE.sub(lambda m: f"{letter}{found[m.group(1)]}", row.formula)
+        elif row.total_of is not None:
+            content = f"={totals[row.total_of][year]}"
+        else:
+            content = scope.as_cell(value.get(year) if block.by_year else value, row, "value", what, row.value or "")
+        cell = page.cell(number, index, content)
+        if row.format is not None:
+            cell.number_format = formats[row.format]
+        if row.bold:
+            cell.font = BOLD
 
 
-def _expenditure_sheet(sheet: Worksheet, content: PlanContent, figures: Figures) -> dict[str, str]:
-    """One row per scheme line and year; a SUMIF total per year over exactly those rows."""
-    themes = {ref: theme for theme in content.themes.themes for ref in theme.schemes}
-    names = {s.meta.reference: s.meta.name for s in content.schemes}
-    _header(sheet, ["Theme", "Reference", "Scheme", "Commissioner", "Provider", "Area of spend",
-                    "Financial year", "Amount"])
-    for year in figures.years:
-        for line in content.finance.expenditure:
-            theme = themes.get(line.scheme)
-            sheet.append([theme.name if theme else "", line.scheme, names.get(line.scheme, ""), line.commissioner,
-                          line.provider, line.area_of_spend, year, _number(line.amounts.get(year, 0))])
-            _money_cells(sheet, sheet.max_row, 8, 8)
-    first, last = 2, sheet.max_row
+# Table sheets: a header row, a row per record, and totals.
+
+
+@dataclass(frozen=True)
+class _Col:
+    """A column as written: its header, where its cells come from and how they look."""
+
+    header: str
+    source: Column | None = None
+    """The declared column (None for the columns amounts add)."""
+    group: int | None = None
+    """For a repeated column: its group's index among the sheet's columns."""
+    n: int = 0
+    """For a repeated column: the number of its item, from 1."""
+    year: str | None = None
+    """For a year's column (amounts in columns): the year."""
+    role: str = ""
+    """For the columns amounts in rows add: "year" or "amount"."""
+    format: str | None = None
+
+
+def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str],
+           formats: dict[str, str]) -> dict[str, str]:
+    """Write a table; return each year's total cell (such as "'Costs'!C12") if it has amounts."""
+    assert sheet.rows is not None
+    records = _records(scope.value(sheet.rows, sheet, "rows", "its rows"), scope, sheet, "rows", "its rows",
+                       sheet.rows)
+    lists = {index: [_records(scope.value(c.repeat, c, "repeat", "a repeated group", row=record), scope, c,
+                              "repeat", "a repeated group", c.repeat) for record in records]
+             for index, c in enumerate(sheet.columns) if c.repeat is not None}
+    columns = _columns(sheet, scope, years, lists)
+    letters = {name: get_column_letter(i) for i, c in enumerate(columns, start=1) if c.source and c.group is None
+               for name in {c.source.id, c.source.header} - {None}}
+    for index, column in enumerate(columns, start=1):
+        cell = page.cell(1, index, column.header)
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT
+    amounts = sheet.amounts
+    number = 1
+    for year in (years if amounts is not None and amounts.layout == "rows" else [None]):
+        for position, record in enumerate(records):
+            number += 1
+            names = {"row": record} if year is None else {"row": record, "year": year}
+            label = f"row {number}"
+            sums: Mapping = {}
+            if amounts is not None:
+                sums = _by_year(scope.value(amounts.value, amounts, "value", f"the amounts, {label}", **names),
+                                scope, amounts, "value", f"the amounts, {label}", amounts.value)
+            for index, column in enumerate(columns, start=1):
+                if column.group is not None:
+                    items = lists[column.group][position]
+                    if column.n > len(items):
+                        continue
+                    content = _column_value(column, scope, letters, number,
+                                            {**names, "item": items[column.n - 1], "n": column.n})
+                elif column.role == "year":
+                    content = year
+                elif column.role == "amount" or column.year is not None:
+                    content = scope.as_cell(sums.get(column.year or year, 0), amounts, "value",
+                                            f"the amounts, {label}", amounts.value)
+                else:
+                    content = _column_value(column, scope, letters, number, names)
+                cell = page.cell(number, index, content)
+                if column.format is not None:
+                    cell.number_format = formats[column.format]
+    if amounts is None:
+        return {}
+    return _totals(page, sheet.name, amounts, scope, columns, years, number, formats[amounts.format])
+
+
+def _columns(sheet: Sheet, scope: _Scope, years: list[str], lists: dict[int, list[list[object]]]) -> list[_Col]:
+    columns: list[_Col] = []
+    for index, column in enumerate(sheet.columns):
+        if column.repeat is None:
+            assert column.header is not None
+            header = scope.text(column.header, column, "header", f"column '{column.header}'")
+            columns.append(_Col(header, column, format=column.format))
+            continue
+        for n in range(1, max(map(len, lists[index]), default=0) + 1):
+            for inner in column.columns:
+                assert inner.header is not None
+                header = scope.text(inner.header, inner, "header", f"column '{inner.header}'", n=n)
+                columns.append(_Col(header, inner, group=index, n=n, format=inner.format))
+    amounts = sheet.amounts
+    if amounts is not None and amounts.layout == "columns":
+        columns += [_Col(year, year=year, format=amounts.format) for year in years]
+    elif amounts is not None:
+        columns += [_Col(scope.text(amounts.year_header, amounts, "year_header", "the amounts"), role="year"),
+                    _Col(scope.text(amounts.header, amounts, "header", "the amounts"), role="amount",
+                         format=amounts.format)]
+    return columns
+
+
+def _column_value(column: _Col, scope: _Scope, letters: dict[str, str], number: int,
+                  names: dict[str, object]) -> object:
+    source = column.source
+    assert source is not None
+    if source.formula is not None:
+        return REFERENCE.sub(lambda m: f"{letters[m.group(1)]}{number}", source.formula)
+    assert source.value is not None
+    return scope.cell_value(source.value, source, "value", f"column '{column.header}', row {number}"
+                            + _record_name(names["row"]), **names)
+
+
+def _record_name(record: object) -> str:
+    """A record's own name, if it has an obvious one, to say which record an expression failed on."""
+    for key in ("id", "reference", "name", "item", "source"):
+        found = getattr(record, key, None)
+        if isinstance(found, str) and found:
+            return f" ({found})"
+    return ""
+
+
+def _totals(page: Worksheet, sheet_name: str, amounts: Amounts, scope: _Scope, columns: list[_Col],
+            years: list[str], last: int, number_format: str) -> dict[str, str]:
+    """Total rows under the records, each a formula over exactly their rows; return each year's total cell."""
+    first, number = 2, last
+    quoted = "'" + sheet_name.replace("'", "''") + "'"
     totals: dict[str, str] = {}
-    for year in figures.years:
-        sheet.append([f"Total {year}", "", "", "", "", "", year,
-                      f'=SUMIF(G{first}:G{last},"{year}",H{first}:H{last})'])
-        _style_total(sheet, sheet.max_row, 8, 8)
-        totals[year] = _ref(sheet, f"H{sheet.max_row}")
-    sheet.append(["Total, all years", "", "", "", "", "", "", f"=SUM(H{first}:H{last})"])
-    _style_total(sheet, sheet.max_row, 8, 8)
-    _finish(sheet)
+    if amounts.layout == "columns":
+        number += 1
+        page.cell(number, 1, scope.text(amounts.total_label or "Total", amounts, "total_label",
+                                        "the total row")).font = BOLD
+        for index, column in enumerate(columns, start=1):
+            if column.year is not None:
+                letter = get_column_letter(index)
+                _total_cell(page.cell(number, index, f"=SUM({letter}{first}:{letter}{last})"), number_format)
+                totals[column.year] = f"{quoted}!{letter}{number}"
+        return totals
+    at = next(i for i, c in enumerate(columns, start=1) if c.role == "year")
+    y, a = get_column_letter(at), get_column_letter(at + 1)
+    for year in [*years, None]:
+        number += 1
+        if year is None:
+            label = scope.text(amounts.all_years_label, amounts, "all_years_label", "the total row")
+            formula = f"=SUM({a}{first}:{a}{last})"
+        else:
+            label = scope.text(amounts.total_label or "Total {{ year }}", amounts, "total_label", "the total row",
+                               year=year)
+            formula = f'=SUMIF({y}{first}:{y}{last},"{year}",{a}{first}:{a}{last})'
+            totals[year] = f"{quoted}!{a}{number}"
+        page.cell(number, 1, label).font = BOLD
+        for index in range(2, at):
+            page.cell(number, index, "")
+        page.cell(number, at, year or "")
+        _total_cell(page.cell(number, at + 1, formula), number_format)
     return totals
 
 
-def _metrics_sheet(sheet: Worksheet, content: PlanContent) -> None:
-    width = max(len(m.plans) for m in content.metrics.metrics)
-    plan_headers = [h for i in range(1, width + 1) for h in (f"Plan {i} period", f"Plan {i} value")]
-    _header(sheet, ["Metric", "Unit", "Better", "Source", "Baseline period", "Baseline value", *plan_headers])
-    for metric in content.metrics.metrics:
-        plans = [v for plan in metric.plans for v in (plan.period, plan.value)]
-        sheet.append([metric.name, metric.unit, metric.better, metric.source, metric.baseline.period,
-                      metric.baseline.value, *plans])
-    _finish(sheet)
+def _total_cell(cell: Cell, number_format: str) -> None:
+    cell.font, cell.border, cell.number_format = BOLD, TOTAL_BORDER, number_format
 
 
-def _risks_sheet(sheet: Worksheet, content: PlanContent, figures: Figures) -> None:
-    _header(sheet, ["Ref", "Risk", "Likelihood (1-5)", "Impact (1-5)", "Overall risk factor", "Band",
-                    "Financial impact", "Falls on", "Lead", "Mitigating actions"])
-    for risk in content.risks.risks:
-        row = sheet.max_row + 1
-        impact = risk.financial_impact
-        sheet.append([risk.id, risk.risk, risk.likelihood, risk.impact, f"=C{row}*D{row}", figures.risk_bands[risk.id],
-                      _number(impact.amount) if impact else None, impact.falls_on if impact else "", risk.lead,
-                      risk.mitigation])
-        _money_cells(sheet, row, 7, 7)
-    _finish(sheet)
-
-
-# --- formatting ------------------------------------------------------------------------
-
-
-def _header(sheet: Worksheet, titles: list[str]) -> None:
-    sheet.append(titles)
-    for cell in sheet[1]:
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = "A2"
-
-
-def _total_row(sheet: Worksheet, label: str, first_column: int, count: int, first: int, last: int) -> list[str]:
-    sheet.append([label])
-    row = sheet.max_row
-    cells = []
-    for column in range(first_column, first_column + count):
-        letter = get_column_letter(column)
-        sheet.cell(row, column, f"=SUM({letter}{first}:{letter}{last})")
-        cells.append(f"{letter}{row}")
-    _money_cells(sheet, first, first_column, first_column + count - 1, last)
-    _style_total(sheet, row, first_column, first_column + count - 1)
-    return cells
-
-
-def _style_total(sheet: Worksheet, row: int, first_column: int, last_column: int) -> None:
-    sheet.cell(row, 1).font = TOTAL_FONT
-    for column in range(first_column, last_column + 1):
-        cell = sheet.cell(row, column)
-        cell.font, cell.border, cell.number_format = TOTAL_FONT, TOTAL_BORDER, GBP
-
-
-def _money_cells(sheet: Worksheet, row: int, first_column: int, last_column: int, last_row: int | None = None) -> None:
-    for r in range(row, (last_row or row) + 1):
-        for column in range(first_column, last_column + 1):
-            sheet.cell(r, column).number_format = GBP
+# Every sheet.
 
 
 def _finish(sheet: Worksheet) -> None:
-    """Size each column to its longest entry (long text wraps), so nothing hides behind ####;
-    print landscape, one page wide, with the header row on every page."""
+    """Freeze the header row; size each column to its longest entry (long text wraps), so nothing
+    hides behind ####; print landscape, one page wide, with the header row on every page."""
+    sheet.freeze_panes = "A2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -239,6 +465,8 @@ def _finish(sheet: Worksheet) -> None:
 
 
 def _shown(value: object) -> str:
+    """About as wide as the cell shows its value: a number with a currency sign and separators; a
+    formula as a large sum."""
     if isinstance(value, (int, float, Decimal)):
         return f"£{value:,.0f}"
     if isinstance(value, str) and value.startswith("="):
@@ -246,20 +474,9 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _number(value: Decimal | int | float | None) -> int | float | None:
-    """openpyxl writes numbers, not Decimals: whole pounds as int, anything else as float."""
-    if value is None or isinstance(value, str):
-        return value
-    return int(value) if value == int(value) else float(value)
-
-
-def _ref(sheet: Worksheet, cell: str) -> str:
-    return f"'{sheet.title}'!{cell}"
-
-
 TARGET = Target(
     name="workbook",
-    summary="the Part 2 workbook of figures (xlsx)",
-    outputs=lambda slug: [workbook_name(slug)],
+    summary="the workbook of figures the template pack declares (xlsx)",
+    outputs=lambda slug: [f"{slug}*.xlsx"],
     build=build,
 )

@@ -13,19 +13,21 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from planpress.charts import Chart
-from planpress.changes_html import render_fragment
-from planpress.compare import PlanChanges
+from planpress.render.charts import Chart
+from planpress.collaborate.changes_html import render_fragment
+from planpress.collaborate.compare import PlanChanges
 from planpress.errors import BuildError, Finding
-from planpress.history import HistoryEntry
-from planpress.status import StatusRow
+from planpress.collaborate.history import HistoryEntry
+from planpress.collaborate.status import StatusRow
 from planpress.figures import Figures, ProgressFigures
-from planpress.load import DATA_FILES, PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.checks.references import LINK, link_kinds
+from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.render.context import layout_context, schemes_in_order
 from planpress.render import render_template
-from planpress.version import VersionStamp
+from planpress.collaborate.version import VersionStamp
 
-# Author links, as `check` knows them (planpress/checks/references.py): [text](scheme:PE1).
-AUTHOR_LINK = re.compile(r"\]\((scheme|section|milestone|risk|metric):([^)\s]*)\)")
+# Author links, as `check` knows them (planpress/checks/references.py): [text](risk:R3).
+AUTHOR_LINK = LINK
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Download:
 
 
 class SiteLinks:
-    """Where each scheme, section, milestone, risk and metric lives on the site.
+    """Where each section, item description and declared item (risk, metric, ...) lives on the site.
 
     Addresses start with "/" and name the Markdown page: MkDocs checks each one exists (its
     `absolute_links: relative_to_docs` validation) and turns it into a relative .html link,
@@ -68,20 +70,29 @@ class SiteLinks:
 
     def __init__(self, content: PlanContent):
         self.sections = {s.meta.id for s in content.sections}
-        self.schemes = {s.meta.reference for s in content.schemes}
+        self.schemes = {str(getattr(s.meta, "reference", "")) for s in content.schemes}
+        data = content.pack.data
+        self.item_kind = data.schemes.kind if data.schemes else ""
+        self.item_folder = content.schemes_folder().rsplit("/", 1)[-1]
+        # The page that lists each declared kind: the pack's site page whose `kinds` names it, else the
+        # page named after the data file that holds it.
+        self.kind_pages = {kind: f"{file.replace('_', '-')}.md" for kind, (file, _, _) in data.kinds().items()}
+        for page in content.pack.site_pages:
+            for kind in page.kinds:
+                self.kind_pages[kind] = page.path
 
     def page(self, kind: str, name: str) -> str:
         if kind == "section":
             return f"sections/{name}.md"
-        if kind == "scheme":
-            return f"schemes/{name.lower()}.md"
-        return {"milestone": "plan-of-action.md", "risk": "risks.md", "metric": "metrics.md"}[kind]
+        if kind == self.item_kind:
+            return f"{self.item_folder}/{name.lower()}.md"
+        return self.kind_pages[kind]
 
     def anchor(self, kind: str, name: str) -> str:
         return f"{kind}-{name.lower()}"
 
     def url(self, kind: str, name: str) -> str:
-        if kind in ("section", "scheme"):
+        if kind in ("section", self.item_kind):
             return "/" + self.page(kind, name)
         return f"/{self.page(kind, name)}#{self.anchor(kind, name)}"
 
@@ -90,7 +101,9 @@ def resolve_author_links(markdown: str, links: SiteLinks, file: str, first_line:
     """Turn [text](scheme:PE1) into a link to the scheme's page; a link that goes nowhere is an error."""
     def replace(match: re.Match) -> str:
         kind, name = match.groups()
-        if kind in ("section", "scheme") and name not in (links.sections if kind == "section" else links.schemes):
+        if kind not in links.kind_pages and kind not in ("section", links.item_kind):
+            return match.group(0)  # not a link to an item (check reports a kind it does not know)
+        if kind in ("section", links.item_kind) and name not in (links.sections if kind == "section" else links.schemes):
             line = first_line + markdown.count("\n", 0, match.start())
             raise BuildError(f"{file}:{line}: the link to {kind} '{name}' goes nowhere: "
                              f"there is no page for that {kind} on the website")
@@ -98,9 +111,9 @@ def resolve_author_links(markdown: str, links: SiteLinks, file: str, first_line:
     return AUTHOR_LINK.sub(replace, markdown)
 
 
-def load_glossary(root: Path, pack_id: str) -> dict[str, str]:
+def load_glossary(pack_folder: Path) -> dict[str, str]:
     """The abbreviations to explain: the pack's glossary.yaml if it has one, else the common one."""
-    for folder in (root / "templates" / pack_id, root / "templates" / "common"):
+    for folder in (pack_folder, pack_folder.parent / "common"):
         path = folder / "glossary.yaml"
         if path.is_file():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -154,9 +167,11 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
                                           intro=intro_markdown(section, data.links),
                                           parts=_section_parts(section, data), **context),
                           section.file))
-    pages.append(Page("schemes/index.md", "All schemes", render_template(env, "site/schemes.md.j2", **context)))
-    for scheme in _schemes_in_order(content):
-        pages.append(Page(data.links.page("scheme", scheme.meta.reference),
+    if data.links.item_kind:
+        pages.append(Page(f"{data.links.item_folder}/index.md", f"All {data.links.item_kind}s",
+                          render_template(env, f"site/{data.links.item_folder}.md.j2", **context)))
+    for scheme in schemes_in_order(content):
+        pages.append(Page(data.links.page(data.links.item_kind, scheme.meta.reference),
                           f"{scheme.meta.reference}: {scheme.meta.name}",
                           render_template(env, "site/scheme.md.j2", scheme=scheme,
                                           intro=intro_markdown(scheme, data.links),
@@ -174,11 +189,8 @@ def render_pages(env: jinja2.Environment, data: PageData) -> list[Page]:
         pages.append(Page("readiness.md", "Plan readiness",
                           render_template(env, "site/readiness.md.j2", readiness=readiness(content, data.findings),
                                           **context)))
-    for path, title in (("finance.md", "Finance"), ("metrics.md", "Metrics"), ("risks.md", "Risk register"),
-                        ("plan-of-action.md", "Plan of action"), ("governance.md", "Governance"),
-                        ("documents.md", "Related documents"), ("glossary.md", "Glossary"),
-                        ("accessibility.md", "Accessibility statement")):
-        pages.append(Page(path, title, render_template(env, f"site/{path}.j2", **context)))
+    for page in content.pack.site_pages:
+        pages.append(Page(page.path, page.title, render_template(env, f"site/{page.template}", **context)))
     suffix = "\n\n" + abbreviations(data.glossary) + "\n" if data.glossary else ""
     return [Page(p.path, p.title, p.markdown.rstrip() + "\n" + suffix, p.source) for p in pages]
 
@@ -244,13 +256,14 @@ class Readiness:
 def readiness(content: PlanContent, findings: tuple[Finding, ...]) -> Readiness:
     """The open problems grouped by the part of the plan they are in, each part with its owner."""
     labels = {s.file: _section_title(s) for s in content.sections}
-    labels |= {s.file: f"Scheme {s.meta.reference}: {s.meta.name}" for s in content.schemes}
-    labels |= {file: f"{name.capitalize()} figures" for name, (file, _) in DATA_FILES.items()}
+    kind = content.pack.data.schemes.kind.capitalize() if content.pack.data.schemes else ""
+    labels |= {s.file: f"{kind} {s.meta.reference}: {s.meta.name}" for s in content.schemes}
+    labels |= {file: f"{name.replace('_', ' ').capitalize()} figures" for name, file in content.data_files().items()}
     labels[PLAN_FILE] = "Plan details and sign-off"
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         by_file.setdefault(finding.location.file, []).append(finding)
-    order = [s.file for s in content.sections] + [s.file for s in _schemes_in_order(content)]
+    order = [s.file for s in content.sections] + [s.file for s in schemes_in_order(content)]
     files = sorted(by_file, key=lambda f: (order.index(f) if f in order else len(order), f))
     return Readiness([ReadinessRow(labels.get(file, file), file, by_file[file][0].owner, by_file[file])
                       for file in files])
@@ -258,14 +271,8 @@ def readiness(content: PlanContent, findings: tuple[Finding, ...]) -> Readiness:
 
 def _template_context(data: PageData) -> dict[str, object]:
     content = data.content
-    context: dict[str, object] = {
-        "plan": content.plan, "pack": content.pack, "themes": content.themes, "finance": content.finance,
-        "metrics": content.metrics, "risks": content.risks, "milestones": content.milestones,
-        "governance": content.governance, "documents": content.documents, "providers": content.providers,
-        "website": content.website, "sections": content.sections, "schemes": _schemes_in_order(content),
-        "schemes_by_ref": {s.meta.reference: s for s in content.schemes},
-        "themes_by_id": {t.id: t for t in content.themes.themes},
-        "figures": data.figures, "charts": {c.filename: c for c in data.charts}, "stamp": data.stamp,
+    context = layout_context(content, data.figures) | {
+        "charts": {c.filename: c for c in data.charts}, "stamp": data.stamp,
         "links": data.links, "glossary": data.glossary, "downloads": data.downloads,
         "draft": content.plan.status != "agreed",
         "draft_build": data.draft, "open_problems": len(data.findings),
@@ -276,13 +283,6 @@ def _template_context(data: PageData) -> dict[str, object]:
 
 def _section_title(section: SectionDoc) -> str:
     return section.pack_section.numbered_title if section.pack_section else section.meta.title
-
-
-def _schemes_in_order(content: PlanContent) -> list[SchemeDoc]:
-    """Schemes in the order of the list of planned schemes (4d), then any others by reference."""
-    order = [ref for theme in content.themes.themes for ref in theme.schemes]
-    rank = {ref: i for i, ref in enumerate(order)}
-    return sorted(content.schemes, key=lambda s: (rank.get(s.meta.reference, len(rank)), s.meta.reference))
 
 
 @dataclass(frozen=True)
@@ -325,10 +325,12 @@ def _scheme_parts(scheme: SchemeDoc, data: PageData) -> list[ShownPart]:
 def _scheme_context(scheme: SchemeDoc, data: PageData) -> dict[str, object]:
     """The scheme's own figures, milestones and risks, in the shape the shared tables take."""
     content, ref = data.content, scheme.meta.reference
+    milestones, risks = content.data.get("milestones"), content.data.get("risks")
     return {
-        "spend": data.figures.spend_by_scheme[ref],
-        "scheme_milestones": {"milestones": [t for t in content.milestones.milestones if t.scheme == ref]},
-        "scheme_risks": {"risks": [r for r in content.risks.risks if ref in r.schemes]},
+        "spend": data.figures.spend_by_scheme.get(ref),
+        "scheme_milestones": {"milestones": [t for t in (milestones.milestones if milestones else [])
+                                             if getattr(t, "scheme", None) == ref]},
+        "scheme_risks": {"risks": [r for r in (risks.risks if risks else []) if ref in getattr(r, "schemes", [])]},
     }
 
 

@@ -5,20 +5,18 @@ Templates and prose quote these; nothing is added up in a template.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Literal
 
-from planpress.load import PlanContent
-from planpress.models import ExpenditureLine, Finance, Metric, MetricProgress, ProgressReport, Quarter, Risk
-from planpress.pack import Pack
+from planpress.load.content import PlanContent
+from planpress.load.models import Quarter, Record
 
 
 @dataclass(frozen=True)
 class SchemeSpend:
     reference: str
-    lines: list[ExpenditureLine]
+    lines: list[Record]
     by_year: dict[str, Decimal]
 
     @property
@@ -27,51 +25,23 @@ class SchemeSpend:
 
 
 @dataclass(frozen=True)
-class PayForPerformanceFigures:
-    """The pay-for-performance element: the planned reduction in admissions and what it is worth."""
-
-    baseline_admissions: int
-    baseline_period: str
-    planned_reduction: int
-    unit_cost: Decimal
-    minimum_reduction_percent: Decimal
-    stated_fund: Decimal | None
-
-    @property
-    def reduction_percent(self) -> Decimal:
-        """The planned reduction as a percentage of the baseline, to two places."""
-        return (Decimal(self.planned_reduction) * 100 / self.baseline_admissions).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    @property
-    def minimum_reduction(self) -> int:
-        """The fewest admissions the plan may set out to avoid to meet the national minimum."""
-        return math.ceil(self.baseline_admissions * self.minimum_reduction_percent / 100)
-
-    @property
-    def fund(self) -> Decimal:
-        """The performance-linked fund: planned reduction x unit cost."""
-        return self.planned_reduction * self.unit_cost
-
-    @property
-    def planned_admissions(self) -> int:
-        return self.baseline_admissions - self.planned_reduction
-
-
-@dataclass(frozen=True)
 class Figures:
+    """What every output shows and nothing adds up again: the plan's totals, spend and risk factors.
+
+    Each group is empty when the pack's template does not hold that kind of data. `extra` holds
+    what the pack's own families work out (such as a performance fund), by the name they are quoted by.
+    """
+
     years: list[str]
-    funding_by_year: dict[str, Decimal]
-    expenditure_by_year: dict[str, Decimal]
-    spend_by_scheme: dict[str, SchemeSpend]
-    spend_by_theme: dict[str, dict[str, Decimal]]
-    risk_factors: dict[str, int]
-    risk_bands: dict[str, str]
-    minimum_by_year: dict[str, Decimal]
-    agreed_by_year: dict[str, Decimal | None]
-    protection_by_year: dict[str, Decimal]
-    carers_by_year: dict[str, Decimal]
-    pay_for_performance: PayForPerformanceFigures | None
+    funding_by_year: dict[str, Decimal] = field(default_factory=dict)
+    expenditure_by_year: dict[str, Decimal] = field(default_factory=dict)
+    spend_by_scheme: dict[str, SchemeSpend] = field(default_factory=dict)
+    spend_by_theme: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    risk_factors: dict[str, int] = field(default_factory=dict)
+    risk_bands: dict[str, str] = field(default_factory=dict)
+    minimum_by_year: dict[str, Decimal] = field(default_factory=dict)
+    agreed_by_year: dict[str, Decimal | None] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def funding_total(self) -> Decimal:
@@ -84,68 +54,71 @@ class Figures:
 
 def compute(content: PlanContent) -> Figures:
     """All derived figures for a plan that loaded without errors."""
-    assert content.plan and content.finance and content.themes and content.risks
+    from planpress.checks.registry import pack_figures
+
+    assert content.plan
     years = content.plan.period.financial_years()
-    finance = content.finance
+    figures = Figures(years=years, **_finance(content, years), **_risks(content), **_budgets(content))
+    return replace(figures, extra=pack_figures(content))
+
+
+def _finance(content: PlanContent, years: list[str]) -> dict[str, object]:
+    finance = content.data.get("finance")
+    if finance is None or not hasattr(finance, "expenditure"):
+        return {}
     spend = {
-        scheme.meta.reference: _scheme_spend(scheme.meta.reference, finance.expenditure, years)
+        scheme_key(scheme): _scheme_spend(scheme_key(scheme), finance.expenditure, years)
         for scheme in content.schemes
     }
+    themes = content.data.get("themes")
     by_theme = {
         theme.id: {year: sum((spend[ref].by_year[year] for ref in theme.schemes if ref in spend), Decimal(0))
                    for year in years}
-        for theme in content.themes.themes
+        for theme in (themes.themes if themes is not None else [])
     }
-    factors = {risk.id: risk_factor(risk) for risk in content.risks.risks}
-    budgets = content.plan.pooled_budget
-    return Figures(
-        years=years,
-        funding_by_year=_sum_by_year((f.amounts for f in finance.funding), years),
-        expenditure_by_year=_sum_by_year((e.amounts for e in finance.expenditure), years),
-        spend_by_scheme=spend,
-        spend_by_theme=by_theme,
-        risk_factors=factors,
-        risk_bands={ref: content.pack.risk_band(f) if content.pack else "" for ref, f in factors.items()},
-        minimum_by_year={b.year: b.minimum for b in budgets},
-        agreed_by_year={b.year: b.agreed for b in budgets},
-        protection_by_year=dict(finance.social_care_protection),
-        carers_by_year=dict(finance.carers_support),
-        pay_for_performance=pay_for_performance(finance, content.pack),
-    )
+    return {"funding_by_year": _sum_by_year((f.amounts for f in finance.funding), years),
+            "expenditure_by_year": _sum_by_year((e.amounts for e in finance.expenditure), years),
+            "spend_by_scheme": spend, "spend_by_theme": by_theme}
 
 
-def pay_for_performance(finance: Finance, pack: Pack | None) -> PayForPerformanceFigures | None:
-    """The pay-for-performance figures, where the plan gives them and the template asks for them."""
-    given = finance.pay_for_performance
-    rule = pack.pay_for_performance if pack else None
-    if given is None or rule is None:
-        return None
-    return PayForPerformanceFigures(
-        baseline_admissions=given.baseline_admissions,
-        baseline_period=given.baseline_period,
-        planned_reduction=given.planned_reduction,
-        unit_cost=given.unit_cost if given.unit_cost is not None else rule.unit_cost,
-        minimum_reduction_percent=Decimal(str(rule.minimum_reduction_percent)),
-        stated_fund=given.stated_fund,
-    )
+def _risks(content: PlanContent) -> dict[str, object]:
+    params = content.models.rule_params.get("risk-scores") if content.models else None
+    risks = content.data.get("risks")
+    if params is None or risks is None:
+        return {}
+    factors = {risk.id: risk_factor(risk) for risk in risks.risks}
+    return {"risk_factors": factors, "risk_bands": {ref: params.band(f) for ref, f in factors.items()}}
+
+
+def _budgets(content: PlanContent) -> dict[str, object]:
+    params = content.models.rule_params.get("pooled-budget") if content.models else None
+    if params is None:
+        return {}
+    budgets = getattr(content.plan, params.budgets.removeprefix("plan."))
+    return {"minimum_by_year": {b.year: b.minimum for b in budgets},
+            "agreed_by_year": {b.year: b.agreed for b in budgets}}
+
+
+def scheme_key(doc) -> str:
+    return str(getattr(doc.meta, "reference", ""))
 
 
 MetricStatus = Literal["on track", "off track"]
 
 
-def metric_status(metric: Metric, planned: float, actual: float) -> MetricStatus:
+def metric_status(metric: Record, planned: float, actual: float) -> MetricStatus:
     """On track when the actual is at least as good as the plan, as the metric defines good."""
     if metric.better == "lower":
         return "on track" if actual <= planned else "off track"
     return "on track" if actual >= planned else "off track"
 
 
-def risk_factor(risk: Risk) -> int:
+def risk_factor(risk: Record) -> int:
     """The overall risk factor: likelihood x impact, from 1 to 25."""
     return risk.likelihood * risk.impact
 
 
-def _scheme_spend(reference: str, expenditure: list[ExpenditureLine], years: list[str]) -> SchemeSpend:
+def _scheme_spend(reference: str, expenditure: list[Record], years: list[str]) -> SchemeSpend:
     lines = [line for line in expenditure if line.scheme == reference]
     return SchemeSpend(reference, lines, _sum_by_year((line.amounts for line in lines), years))
 
@@ -164,8 +137,8 @@ def _sum_by_year(amounts, years: list[str]) -> dict[str, Decimal]:
 
 @dataclass(frozen=True)
 class MetricProgressFigures:
-    metric: Metric
-    entry: MetricProgress
+    metric: Record
+    entry: Record
     target: float | None
     status: MetricStatus | None
 
@@ -187,7 +160,7 @@ class SchemeProgressFigures:
 @dataclass(frozen=True)
 class ProgressFigures:
     quarter: Quarter
-    report: ProgressReport
+    report: Record
     metrics: list[MetricProgressFigures]
     schemes: list[SchemeProgressFigures]
 
@@ -208,7 +181,7 @@ class ProgressFigures:
         return [m for m in self.metrics if m.status == "off track"]
 
 
-def metric_target(metric: Metric, entry: MetricProgress) -> float | None:
+def metric_target(metric: Record, entry: Record) -> float | None:
     """The planned value to judge an actual against: the one given, or the plan's for the same period."""
     if entry.target is not None:
         return entry.target

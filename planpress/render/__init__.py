@@ -46,7 +46,10 @@ def cell(value: object) -> str:
 
 
 def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
-    folders = [root / "templates" / pack_id, root / "templates" / COMMON]
+    from planpress.load.pack_loader import pack_folder
+
+    pack = pack_folder(root, pack_id)
+    folders = [pack, pack.parent / COMMON] if pack else [root / "templates" / COMMON]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         undefined=jinja2.StrictUndefined,
@@ -55,8 +58,13 @@ def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, long_date=long_date, cell=cell, number=number)
+    env.filters.update(money=money, long_date=long_date, cell=cell, number=number, by_key=by_key)
     return env
+
+
+def by_key(records: object, key: str) -> dict:
+    """A list of records as a dict by one of their fields: plan.pooled_budget | by_key("year")."""
+    return {getattr(record, key): record for record in records or []}
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:

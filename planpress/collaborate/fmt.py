@@ -22,15 +22,16 @@ import re
 import sys
 import types
 import typing
+import functools
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from planpress import models as m
 from planpress.errors import PlanError
-from planpress.load import DATA_FILES, PLAN_FILE, PROGRESS_DIR, SCHEMES_DIR, SECTIONS_DIR
+from planpress.load import models as m
+from planpress.load.content import PLAN_FILE, SECTIONS_DIR, load_content
 
 
 class FormatError(PlanError):
@@ -40,20 +41,30 @@ class FormatError(PlanError):
 # --- which model describes each file ----------------------------------------------------
 
 
-def model_for(file: str) -> type[m.Record] | None:
-    """The model whose field order a content file's YAML (or front matter) follows."""
-    if file == PLAN_FILE:
-        return m.Plan
-    for data_file, model in DATA_FILES.values():
-        if file == data_file:
-            return model
-    if file.startswith(PROGRESS_DIR + "/"):
-        return m.ProgressReport
+def model_for(root: Path, file: str) -> type[m.Record] | None:
+    """The model whose field order a content file's YAML (or front matter) follows, as the plan's pack declares it."""
+    content = _content(root)
+    models = content.models
     if file.startswith(SECTIONS_DIR + "/"):
         return m.SectionFrontMatter
-    if file.startswith(SCHEMES_DIR + "/"):
-        return m.SchemeFrontMatter
+    if models is None:
+        return None
+    if file == PLAN_FILE:
+        return models.plan
+    for name, data_file in content.data_files().items():
+        if file == data_file:
+            return models.files[name]
+    if content.progress_folder() and file.startswith(content.progress_folder() + "/"):
+        return models.progress
+    if content.schemes_folder() and file.startswith(content.schemes_folder() + "/"):
+        return models.schemes
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _content(root: Path):
+    """The plan as loaded, for its pack's declarations (read once per run of fmt)."""
+    return load_content(root)[0]
 
 
 def content_files(root: Path) -> list[str]:
@@ -241,13 +252,14 @@ def format_file(root: Path, file: str) -> str:
     """The formatted text of one content file."""
     text = (root / file).read_text(encoding="utf-8")
     if file.endswith(".md"):
-        return format_markdown(text, file, model_for(file))
-    return _one_newline(format_yaml(text, file, model_for(file)))
+        return format_markdown(text, file, model_for(root, file))
+    return _one_newline(format_yaml(text, file, model_for(root, file)))
 
 
 def format_content(root: Path) -> dict[str, str]:
     """Every content file whose layout would change, with its new text. Reads all, writes none."""
     changed = {}
+    _content.cache_clear()
     for file in content_files(root):
         try:
             original = (root / file).read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from planpress.compare import DocChange, FigureChange, PlanChanges, TextChange, WordDiff
+from planpress.collaborate.compare import DocChange, FigureChange, PlanChanges, TextChange, WordDiff
 
 CSS = """
 .pp-changes { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; line-height: 1.5;

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 from planpress.figures import compute
-from planpress.load import PlanContent, SchemeDoc, SectionDoc
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
 from planpress.render import money
 
 Op = Literal["equal", "insert", "delete"]

@@ -7,8 +7,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planpress.errors import Finding, closest
-from planpress.models import Record
-from planpress.yamlsource import YamlDoc
+from planpress.load.models import Record
+from planpress.load.yamlsource import YamlDoc
 
 M = TypeVar("M", bound=Record)
 

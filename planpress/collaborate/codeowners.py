@@ -12,8 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from planpress.history import HistoryError, git, is_repository, prefix
-from planpress.load import DATA_FILES, PLAN_FILE, load_content
+from planpress.collaborate.history import HistoryError, git, is_repository, prefix
+from planpress.build import item_owner
+from planpress.load.content import PLAN_FILE, load_content
 
 FILE = "CODEOWNERS"
 HEADER = """\
@@ -37,9 +38,9 @@ def codeowners_text(root: Path) -> tuple[str, list[str]]:
     entries: list[tuple[str, str]] = []
     if "plan" in owners:  # the plan's editor reviews anything in content/ nobody else owns
         entries += [("content/", owners["plan"]), (PLAN_FILE, owners["plan"])]
-    entries += [(file, owners[name]) for name, (file, _) in DATA_FILES.items() if name in owners]
+    entries += [(file, owners[name]) for name, file in content.data_files().items() if name in owners]
     entries += [(doc.file, doc.meta.owner) for doc in content.sections]
-    entries += [(doc.file, doc.meta.owner or doc.meta.lead) for doc in sorted(content.schemes, key=lambda d: d.file)]
+    entries += [(doc.file, item_owner(doc)) for doc in sorted(content.schemes, key=lambda d: d.file)]
     lines, missing = [HEADER], []
     for file, owner in entries:
         account = accounts.get(person(owner))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from planpress.errors import PlanError
 
 if TYPE_CHECKING:
-    from planpress.compare import PlanChanges
+    from planpress.collaborate.compare import PlanChanges
 
 # The folders a plan's text and figures live in; a ref is materialised from these only.
 PLAN_FOLDERS = ("content", "templates")
@@ -225,8 +225,8 @@ class HistoryEntry:
 
 def compare_versions(root: Path, before: str, after: str | None = None) -> "PlanChanges":
     """What changed in the plan from ref `before` to ref `after` (None: the working tree as it is now)."""
-    from planpress.compare import compare, version_label
-    from planpress.load import load_content
+    from planpress.collaborate.compare import compare, version_label
+    from planpress.load.content import load_content
 
     require_repository(root)
     before_label = version_label(describe(root, before), commit_date(root, before))

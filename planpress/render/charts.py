@@ -21,8 +21,10 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from planpress.figures import Figures
-from planpress.load import PlanContent
-from planpress.models import Metric, Milestone, Period, Theme
+from planpress.load.content import PlanContent
+from planpress.load.models import Period, Record
+
+Metric = Milestone = Theme = Record  # records of the kinds the pack declares
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"

@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from planpress.changes_docx import write_docx
-from planpress.changes_html import render_page
-from planpress.compare import PlanChanges
+from planpress.collaborate.changes_docx import write_docx
+from planpress.collaborate.changes_html import render_page
+from planpress.collaborate.compare import PlanChanges
 from planpress.errors import PlanError
-from planpress.history import commit_date, compare_versions
+from planpress.collaborate.history import commit_date, compare_versions
 from planpress.write import staged_output
 
 FOLDER = "changes"

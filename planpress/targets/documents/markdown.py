@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from planpress.charts import Chart, make_charts, metric_chart_filename
+from planpress.render.charts import Chart, make_charts, metric_chart_filename
 from planpress.figures import Figures, compute
-from planpress.load import PlanContent, SchemeDoc, SectionDoc, TextPart
-from planpress.pack import PackSection
+from planpress.load.content import PlanContent, SectionDoc, TextPart
+from planpress.render.context import layout_context
+from planpress.load.pack import PackSection
 from planpress.render import number, render_template, template_environment
-from planpress.version import version_stamp
+from planpress.collaborate.version import version_stamp
 
 TEMPLATE = "document/plan.md.j2"
 
@@ -58,16 +59,9 @@ def draft_note(content: PlanContent) -> str:
 def _template_data(content: PlanContent, figures: Figures, charts: list[Chart], draft: bool) -> SimpleNamespace:
     plan = content.plan
     stamp = version_stamp(content.root, plan.version)
-    schemes_by_ref = {s.meta.reference: s for s in content.schemes}
-    return SimpleNamespace(
-        plan=plan, pack=content.pack, figures=figures, charts=charts,
+    return SimpleNamespace(**layout_context(content, figures) | dict(
+        charts=charts,
         sections=_sections(content),
-        schemes=_schemes_in_list_order(content, schemes_by_ref),
-        schemes_by_ref=schemes_by_ref,
-        themes=content.themes, themes_by_id={t.id: t for t in content.themes.themes},
-        finance=content.finance, metrics=content.metrics, risks=content.risks,
-        milestones=content.milestones, governance=content.governance,
-        documents=content.documents, providers=content.providers,
         draft=draft,
         draft_note=draft_note(content),
         status_label=plan.status.capitalize(),
@@ -76,8 +70,8 @@ def _template_data(content: PlanContent, figures: Figures, charts: list[Chart], 
         stamp_date=f"{stamp.date.day} {stamp.date:%B %Y}" if stamp.date else "",
         metric_chart_filename=metric_chart_filename,
         anchor=anchor,
-        links=DocumentLinks(),
-    )
+        links=DocumentLinks(content.pack.document.link_anchors),
+    ))
 
 
 def _sections(content: PlanContent) -> list[SectionEntry]:
@@ -90,21 +84,21 @@ def _sections(content: PlanContent) -> list[SectionEntry]:
     return entries
 
 
-def _schemes_in_list_order(content: PlanContent, by_ref: dict[str, SchemeDoc]) -> list[SchemeDoc]:
-    """Annex 1 follows the list of planned schemes (4d); a scheme missing from the list comes last."""
-    listed = [by_ref[ref] for theme in content.themes.themes for ref in theme.schemes if ref in by_ref]
-    return listed + [s for s in content.schemes if s not in listed]
-
-
 class DocumentLinks:
-    """Links inside the document, for the shared table macros: a scheme's Annex 1 heading, a row of
-    the milestone or risk table. filters.lua makes an author's (scheme:PE1) links the same way."""
+    """Links inside the document, for the shared table macros: an item description's heading, a row of
+    a table of items. The pack's filters.lua makes an author's (risk:R3) links the same way."""
+
+    def __init__(self, one_place: dict[str, str]):
+        self.one_place = one_place
+        """Kinds whose links all go to one heading (the pack's document.link_anchors)."""
 
     def url(self, kind: str, name: str) -> str:
         return "#" + self.anchor(kind, name)
 
     def anchor(self, kind: str, name: str) -> str:
-        return {"section": f"section-{name}", "metric": "annex-figures"}.get(kind, f"{kind}-{name.lower()}")
+        if kind == "section":
+            return f"section-{name}"
+        return self.one_place.get(kind, f"{kind}-{name.lower()}")
 
 
 def yaml_text(value: object) -> str:

@@ -15,10 +15,12 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from planpress.errors import Finding, Location, closest
+from planpress.checks.references import items_of_kind
+from planpress.errors import BuildError, Finding, Location, closest
 from planpress.figures import Figures, compute
-from planpress.load import PlanContent, SchemeDoc, SectionDoc
-from planpress.render import long_date, money, number
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
+from planpress.load.models import Record
+from planpress.render import long_date, money, number, template_environment
 
 
 class _NamedUndefined(jinja2.StrictUndefined):
@@ -61,38 +63,86 @@ def author_environment() -> SandboxedEnvironment:
 
 
 def namespace(content: PlanContent, figures: Figures) -> dict[str, Any]:
-    """The names an author can use, as plain dicts and numbers (documented in the README)."""
+    """The names an author can use, as plain dicts and numbers (documented in the README).
+
+    The plan's own fields; `years`; each kind of item the pack declares, by its name (risk.R3,
+    metric.nel-admissions), with what is worked out for it; the totals of the money lines; the
+    pack's own names (`prose:` in pack.yaml) and what its families work out (such as p4p).
+    """
     plan = content.plan
-    p4p = figures.pay_for_performance
-    return {
-        "area": plan.area,
-        "hwb": plan.hwb,
-        "local_authority": plan.local_authority,
-        "years": list(figures.years),
-        "pooled_budget": {year: {"minimum": figures.minimum_by_year.get(year),
-                                 "agreed": figures.agreed_by_year.get(year)} for year in figures.years},
-        "funding_total": dict(figures.funding_by_year),
-        "expenditure_total": dict(figures.expenditure_by_year),
-        "protection": dict(figures.protection_by_year),
-        "carers": dict(figures.carers_by_year),
-        "scheme": {ref: {"name": s.meta.name, "lead": s.meta.lead,
-                         "spend": dict(figures.spend_by_scheme[ref].by_year),
-                         "total": figures.spend_by_scheme[ref].total}
-                   for s in content.schemes for ref in [s.meta.reference]},
-        "theme": {t.id: {"name": t.name, "spend": dict(figures.spend_by_theme[t.id]),
-                         "schemes": list(t.schemes)} for t in content.themes.themes},
-        "risk": {r.id: {"likelihood": r.likelihood, "impact": r.impact, "factor": figures.risk_factors[r.id],
-                        "band": figures.risk_bands[r.id]} for r in content.risks.risks},
-        "metric": {m.id: {"name": m.name, "unit": m.unit, "baseline": m.baseline.value,
-                          "baseline_period": m.baseline.period,
-                          "plans": {p.period: p.value for p in m.plans}}
-                   for m in (content.metrics.metrics if content.metrics else [])},
-        "p4p": None if p4p is None else {
-            "baseline_admissions": p4p.baseline_admissions, "baseline_period": p4p.baseline_period,
-            "planned_reduction": p4p.planned_reduction, "reduction_percent": p4p.reduction_percent,
-            "minimum_reduction_percent": p4p.minimum_reduction_percent, "unit_cost": p4p.unit_cost,
-            "fund": p4p.fund, "planned_admissions": p4p.planned_admissions},
-    }
+    names: dict[str, Any] = {name: plain(getattr(plan, name)) for name in type(plan).model_fields}
+    names["years"] = list(figures.years)
+    if figures.funding_by_year:
+        names["funding_total"] = dict(figures.funding_by_year)
+        names["expenditure_total"] = dict(figures.expenditure_by_year)
+    names |= _items(content, figures)
+    names |= {name: plain(value) for name, value in _pack_names(content, figures).items()}
+    names |= {name: plain(value) for name, value in figures.extra.items()}
+    return names
+
+
+def _items(content: PlanContent, figures: Figures) -> dict[str, dict[str, Any]]:
+    """Each kind of item by its name, such as {"risk": {"R1": {...}}}, with its worked-out figures."""
+    found: dict[str, dict[str, Any]] = {}
+    data = content.pack.data
+    if data.schemes is not None and data.schemes.kind:
+        found[data.schemes.kind] = {
+            ref: {**plain(s.meta), **_spend(figures.spend_by_scheme.get(ref))}
+            for s in content.schemes for ref in [str(getattr(s.meta, "reference", ""))]}
+    for kind, (_, _, key) in data.kinds().items():
+        items = items_of_kind(content, kind) or []
+        found[kind] = {str(getattr(item, key)): {**plain(item), **_worked_out(kind, item, figures)} for item in items}
+    return found
+
+
+def _spend(spend) -> dict[str, Any]:
+    return {} if spend is None else {"spend": dict(spend.by_year), "total": spend.total}
+
+
+def _worked_out(kind: str, item, figures: Figures) -> dict[str, Any]:
+    """What the core works out for an item: a theme's spend, a risk's factor, a metric's plans by period."""
+    key = getattr(item, "id", None)
+    if key in figures.spend_by_theme and kind == "theme":
+        return {"spend": dict(figures.spend_by_theme[key])}
+    if key in figures.risk_factors:
+        return {"factor": figures.risk_factors[key], "band": figures.risk_bands.get(key, "")}
+    baseline, plans = getattr(item, "baseline", None), getattr(item, "plans", None)
+    if hasattr(baseline, "value") and isinstance(plans, list):
+        return {"baseline": baseline.value, "baseline_period": baseline.period,
+                "plans": {p.period: p.value for p in plans}}
+    return {}
+
+
+def _pack_names(content: PlanContent, figures: Figures) -> dict[str, Any]:
+    """The names the pack's `prose:` gives, each an expression over the plan (trusted: packs are reviewed)."""
+    if not content.pack.prose:
+        return {}
+    env = template_environment(content.root, content.pack.id)
+    context = {"plan": content.plan, "figures": figures, **content.data}
+    found = {}
+    for name, expression in content.pack.prose.items():
+        try:
+            found[name] = env.compile_expression(expression, undefined_to_none=False)(**context)
+        except Exception as error:  # a pack mistake: name it, never a traceback
+            raise BuildError(f"templates/{content.pack.id}/pack.yaml: the prose name '{name}' "
+                             f"({expression}) cannot be worked out: {error}") from None
+    return found
+
+
+def plain(value: Any) -> Any:
+    """A value as plain dicts, lists and numbers, so the sandbox holds nothing with methods to reach."""
+    if isinstance(value, Record):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        worked = {name: plain(getattr(value, name)) for name, member in vars(type(value)).items()
+                  if isinstance(member, property)}
+        return fields | worked
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
 
 
 def render_prose(content: PlanContent) -> tuple[PlanContent, list[Finding]]:

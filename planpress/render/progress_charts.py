@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planpress.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis
+from planpress.render.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis
 from planpress.figures import ProgressFigures
 
 ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]

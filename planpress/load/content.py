@@ -12,33 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from planpress import models as m
 from planpress.errors import Finding, Location
-from planpress.pack import Pack, PackPart, PackSection
-from planpress.validate import validate
-from planpress.yamlsource import MarkdownFile, YamlDoc, YamlProblem, parse_markdown, parse_yaml, read_text
+from planpress.load import models as m
+from planpress.load.pack import Pack, PackPart, PackSection
+from planpress.load.pack_loader import PackModels, load_pack
+from planpress.load.validate import validate
+from planpress.load.yamlsource import MarkdownFile, YamlDoc, YamlProblem, parse_markdown, parse_yaml, read_text
 
 R = TypeVar("R", bound=m.Record)
 
 PLAN_FILE = "content/plan.yaml"
 SECTIONS_DIR = "content/sections"
-SCHEMES_DIR = "content/schemes"
-PROGRESS_DIR = "content/progress"
-
-# Each data file and the model it holds. The attribute names are those of PlanContent.
-DATA_FILES: dict[str, tuple[str, type[m.Record]]] = {
-    "themes": ("content/data/themes.yaml", m.ThemesFile),
-    "finance": ("content/data/finance.yaml", m.Finance),
-    "metrics": ("content/data/metrics.yaml", m.MetricsFile),
-    "risks": ("content/data/risks.yaml", m.RisksFile),
-    "milestones": ("content/data/milestones.yaml", m.MilestonesFile),
-    "governance": ("content/data/governance.yaml", m.GovernanceFile),
-    "documents": ("content/data/documents.yaml", m.DocumentsFile),
-    "providers": ("content/data/providers.yaml", m.ProvidersFile),
-    "website": ("content/data/website.yaml", m.WebsiteFile),
-}
-# Data files a plan may leave out: the outputs that use them fall back to plain defaults.
-OPTIONAL_DATA_FILES = {"website"}
 
 
 @dataclass(frozen=True)
@@ -69,10 +53,11 @@ class SectionDoc:
 
 @dataclass(frozen=True)
 class SchemeDoc:
-    """A scheme's detailed description (Annex 1)."""
+    """An item's description: its front matter and its parts, as the pack's scheme_parts ask."""
 
     file: str
-    meta: m.SchemeFrontMatter
+    meta: m.Record
+    """The front matter, as the pack declares it (reference, name, status, ...)."""
     intro: str
     intro_line: int
     parts: list[TextPart]
@@ -83,52 +68,75 @@ class SchemeDoc:
 
 @dataclass
 class PlanContent:
-    """Everything in content/, typed. A field is None (or empty) where its file could not be loaded."""
+    """Everything in content/, typed by its template pack. A value is None (or empty) where its file could
+    not be loaded. The data files are in `data` by the names the pack gives them, and also read as
+    attributes (content.risks), so rules and templates can say what they mean."""
 
     root: Path
     pack: Pack | None = None
-    plan: m.Plan | None = None
+    models: PackModels | None = None
+    plan: m.Record | None = None
     sections: list[SectionDoc] = field(default_factory=list)
     schemes: list[SchemeDoc] = field(default_factory=list)
-    themes: m.ThemesFile | None = None
-    finance: m.Finance | None = None
-    metrics: m.MetricsFile | None = None
-    risks: m.RisksFile | None = None
-    milestones: m.MilestonesFile | None = None
-    governance: m.GovernanceFile | None = None
-    documents: m.DocumentsFile | None = None
-    providers: m.ProvidersFile | None = None
-    website: m.WebsiteFile | None = None
-    progress: dict[str, m.ProgressReport] = field(default_factory=dict)
-    """The quarterly progress updates, by quarter (such as "2014-q3"), oldest first."""
+    data: dict[str, m.Record | None] = field(default_factory=dict)
+    progress: dict[str, m.Record] = field(default_factory=dict)
+    """The quarterly progress updates, by quarter (such as "2025-q3"), oldest first."""
     broken_files: set[str] = field(default_factory=set)
     sources: dict[str, YamlDoc] = field(default_factory=dict)
     """Every YAML document read (data files and front matter), by file, for checks that scan text."""
 
+    def __getattr__(self, name: str) -> object:
+        # Only reached for names that are not fields: a data file by its pack name, or None.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.__dict__.get("data", {}).get(name)
+
+    def data_files(self) -> dict[str, str]:
+        """Each data file the pack declares, name -> path relative to the plan."""
+        if self.pack is None or self.pack.data is None:
+            return {}
+        return {name: spec.file for name, spec in self.pack.data.files.items()}
+
     def schemes_complete(self) -> bool:
-        """True when every scheme file loaded, so a reference to a missing scheme is a real mistake."""
-        return not any(f.startswith(SCHEMES_DIR) for f in self.broken_files)
+        """True when every item file loaded, so a reference to a missing item is a real mistake."""
+        folder = self.schemes_folder()
+        return not folder or not any(f.startswith(folder) for f in self.broken_files)
+
+    def schemes_folder(self) -> str:
+        spec = self.pack.data.schemes if self.pack and self.pack.data else None
+        return spec.folder if spec else ""
+
+    def progress_folder(self) -> str:
+        spec = self.pack.data.progress if self.pack and self.pack.data else None
+        return spec.folder if spec else ""
 
     def is_complete(self) -> bool:
         """True when every file loaded, so checks across files can trust what they see."""
-        return not self.broken_files and all(
-            getattr(self, name) is not None for name in ("pack", "plan", *DATA_FILES)
-            if name not in OPTIONAL_DATA_FILES
-        )
+        if self.broken_files or self.pack is None or self.plan is None:
+            return False
+        return all(self.data.get(name) is not None
+                   for name, spec in self.pack.data.files.items() if spec.required)
 
 
 def load_content(root: Path) -> tuple[PlanContent, list[Finding]]:
     """Read every content file under `root`; return what loaded and every problem found."""
     findings: list[Finding] = []
     content = PlanContent(root=root)
-    content.plan = _load_yaml_model(root, PLAN_FILE, m.Plan, findings, content)
-    content.pack = _load_pack(root, content.plan, findings)
-    for name, (file, model) in DATA_FILES.items():
-        if name in OPTIONAL_DATA_FILES and not (root / file).is_file():
+    plan_doc = _read_yaml(root, PLAN_FILE, findings, content)
+    if plan_doc is None:
+        return content, findings
+    content.pack, content.models = load_pack(root, plan_doc, findings)
+    if content.pack is None:
+        content.broken_files.add(PLAN_FILE)
+        return content, findings
+    content.plan = _validated(plan_doc, content.models.plan, findings, content)
+    for name, spec in content.pack.data.files.items():
+        if not spec.required and not (root / spec.file).is_file():
+            content.data[name] = None
             continue
-        setattr(content, name, _load_yaml_model(root, file, model, findings, content))
+        content.data[name] = _load_yaml_model(root, spec.file, content.models.files[name], findings, content)
     content.sections = _load_sections(root, content.pack, findings, content)
-    content.schemes = _load_schemes(root, content.pack, findings, content)
+    content.schemes = _load_schemes(root, content, findings)
     content.progress = _load_progress(root, findings, content)
     return content, findings
 
@@ -150,45 +158,35 @@ def _read_yaml(root: Path, file: str, findings: list[Finding], content: PlanCont
         return None
 
 
-def _load_yaml_model(root: Path, file: str, model: type[R], findings: list[Finding],
-                     content: PlanContent) -> R | None:
-    doc = _read_yaml(root, file, findings, content)
-    if doc is None:
-        return None
+def _validated(doc: YamlDoc, model: type[R], findings: list[Finding], content: PlanContent) -> R | None:
     record = validate(model, doc, findings)
     if record is None:
-        content.broken_files.add(file)
+        content.broken_files.add(doc.file)
     return record
 
 
-def _load_pack(root: Path, plan: m.Plan | None, findings: list[Finding]) -> Pack | None:
-    if plan is None:
-        return None
-    file = f"templates/{plan.template}/pack.yaml"
-    if not (root / file).is_file():
-        known = sorted(p.parent.name for p in (root / "templates").glob("*/pack.yaml"))
-        findings.append(Finding(plan.where("template"), "error",
-                                f"There is no template pack called '{plan.template}'",
-                                f"Use one of: {', '.join(known) or '(none found in templates/)'}",
-                                rule="unknown-pack"))
-        return None
-    scratch = PlanContent(root=root)
-    return _load_yaml_model(root, file, Pack, findings, scratch)
+def _load_yaml_model(root: Path, file: str, model: type[R], findings: list[Finding],
+                     content: PlanContent) -> R | None:
+    doc = _read_yaml(root, file, findings, content)
+    return None if doc is None else _validated(doc, model, findings, content)
 
 
-def _load_progress(root: Path, findings: list[Finding], content: PlanContent) -> dict[str, m.ProgressReport]:
+def _load_progress(root: Path, findings: list[Finding], content: PlanContent) -> dict[str, m.Record]:
+    folder = content.progress_folder()
+    if not folder:
+        return {}
     reports = {}
-    for path in sorted((root / PROGRESS_DIR).glob("*.y*ml")):
-        file = f"{PROGRESS_DIR}/{path.name}"
+    for path in sorted((root / folder).glob("*.y*ml")):
+        file = f"{folder}/{path.name}"
         try:
             quarter = m.Quarter.parse(path.stem)
         except ValueError:
             findings.append(Finding(Location(file), "error",
                                     f"'{path.name}' is not named after a quarter",
-                                    "Name a progress file <year>-q<N>.yaml, such as 2014-q3.yaml for October to "
-                                    "December 2014 (quarter 3 of 2014/15)", rule="progress-file-name"))
+                                    "Name a progress file <year>-q<N>.yaml, such as 2025-q3.yaml for October to "
+                                    "December 2025 (quarter 3 of 2025/26)", rule="progress-file-name"))
             continue
-        report = _load_yaml_model(root, file, m.ProgressReport, findings, content)
+        report = _load_yaml_model(root, file, content.models.progress, findings, content)
         if report is not None:
             reports[quarter.name] = report
     return dict(sorted(reports.items(), key=lambda item: m.Quarter.parse(item[0]).start))
@@ -239,11 +237,13 @@ def _load_sections(root: Path, pack: Pack | None, findings: list[Finding],
     return sections
 
 
-def _load_schemes(root: Path, pack: Pack | None, findings: list[Finding],
-                  content: PlanContent) -> list[SchemeDoc]:
+def _load_schemes(root: Path, content: PlanContent, findings: list[Finding]) -> list[SchemeDoc]:
+    folder = content.schemes_folder()
+    if not folder:
+        return []
     schemes = []
-    for md, meta in _load_text_files(root, SCHEMES_DIR, m.SchemeFrontMatter, findings, content):
-        intro, intro_line, parts = split_parts(md, pack.scheme_parts if pack else [])
+    for md, meta in _load_text_files(root, folder, content.models.schemes, findings, content):
+        intro, intro_line, parts = split_parts(md, content.pack.scheme_parts)
         schemes.append(SchemeDoc(md.file, meta, intro, intro_line, parts))
     return schemes
 

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from planpress.compare import DocChange, FigureChange, PlanChanges, WordDiff
+from planpress.collaborate.compare import DocChange, FigureChange, PlanChanges, WordDiff
 
 AUTHOR = "planpress"
 WIDTHS = (Cm(5.2), Cm(2.6), Cm(2.7), Cm(2.7), Cm(2.9))

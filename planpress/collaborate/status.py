@@ -14,8 +14,9 @@ from pathlib import Path
 
 from planpress.build import CheckedPlan, check_plan
 from planpress.errors import Finding
-from planpress.history import LastChange, last_changes, uncommitted
-from planpress.load import DATA_FILES, PLAN_FILE, PlanContent
+from planpress.collaborate.history import LastChange, last_changes, uncommitted
+from planpress.load.content import PLAN_FILE, PlanContent
+from planpress.build import item_owner
 
 KINDS = {"section": "Sections", "scheme": "Schemes", "figures": "Figures and plan details", "other": "Other files"}
 
@@ -73,11 +74,12 @@ def _pieces(content: PlanContent):
         title = f"Section {number}: {doc.meta.title}" if number else doc.meta.title
         yield "section", title, doc.file, doc.meta.owner, doc.meta.status
     for doc in sorted(content.schemes, key=lambda d: d.file):
-        yield "scheme", f"{doc.meta.reference} {doc.meta.name}", doc.file, doc.meta.owner or doc.meta.lead, doc.meta.status
+        kind = content.pack.data.schemes.kind
+        yield kind, f"{doc.meta.reference} {doc.meta.name}", doc.file, item_owner(doc), doc.meta.status
     owners = content.plan.data_owners if content.plan else {}
     if content.plan:
         yield "figures", "Plan details (plan.yaml)", PLAN_FILE, owners.get("plan", ""), ""
-    for name, (file, _) in DATA_FILES.items():
+    for name, file in content.data_files().items():
         if (content.root / file).is_file():
             yield "figures", f"{name.capitalize()} ({Path(file).name})", file, owners.get(name, ""), ""
 

@@ -1,0 +1,86 @@
+"""Families of rules: a pack's pack.yaml says which run, with which parameters.
+
+A family is a plain function tagged with a name and a parameter model; a pack's own rules.py
+registers new families the same way. Families the core always runs (the content can be read
+whole, every reference names something) are not listed in a pack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from planpress.errors import Finding
+from planpress.load.models import Record
+
+
+class NoParams(Record):
+    """A family that takes no parameters."""
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    check: Callable[..., Iterable[Finding]]
+    """check(content, params) -> findings."""
+    params: type[Record]
+    """The parameters a pack may give, validated like content."""
+    figures: Callable[..., object] | None = None
+    """figures(content, params) -> what the family works out, for prose and layouts (or None)."""
+    figures_name: str = ""
+    """The name those figures go by in prose and layouts."""
+    blocking: bool = False
+    """Its errors stop every build (the outputs cannot be put together), not only a final one."""
+
+
+FAMILIES: dict[str, Family] = {}
+
+BUILTIN_MODULES = ("planpress.checks.money", "planpress.checks.plan_rules", "planpress.checks.scheme_list",
+                   "planpress.checks.stated_change", "planpress.checks.progress")
+
+
+def rule_family(name: str, params: type[Record] = NoParams, blocking: bool = False) -> Callable:
+    """Register `check(content, params)` as the family `name`."""
+    def register(check: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        FAMILIES[name] = Family(name, check, params, blocking=blocking)
+        return check
+    return register
+
+
+def family_figures(family: str, name: str) -> Callable:
+    """Register `figures(content, params)` as what family `family` works out, quoted as `name`."""
+    def register(figures: Callable[..., object]) -> Callable[..., object]:
+        from dataclasses import replace
+
+        FAMILIES[family] = replace(FAMILIES[family], figures=figures, figures_name=name)
+        return figures
+    return register
+
+
+def load_builtin_families() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+
+
+def selected(content) -> list[tuple[Family, Record]]:
+    """The families the plan's pack switches on, with their parameters, in the pack's order."""
+    if content.models is None:
+        return []
+    load_builtin_families()
+    return [(FAMILIES[name], params) for name, params in content.models.rule_params.items() if name in FAMILIES]
+
+
+def run_selected(content, blocking: bool) -> list[Finding]:
+    """The findings of the pack's families that block every build (or of those that do not)."""
+    return [finding for family, params in selected(content) if family.blocking == blocking
+            for finding in family.check(content, params)]
+
+
+def pack_figures(content) -> dict[str, object]:
+    """What the pack's families work out, by the names prose and layouts quote them by."""
+    found: dict[str, object] = {}
+    for family, params in selected(content):
+        if family.figures is not None:
+            found[family.figures_name] = family.figures(content, params)
+    return found

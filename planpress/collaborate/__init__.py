@@ -1,0 +1,1 @@
+"""Working together on a plan: versions, changes between them, owners and status, layout."""

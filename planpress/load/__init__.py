@@ -1,0 +1,1 @@
+"""Reading content/: YAML and front matter with their lines, the template pack, typed records."""

@@ -1,0 +1,198 @@
+"""Template packs: everything one template asks and holds, kept as data in templates/<pack>/.
+
+A pack's folder holds `pack.yaml` (sections, parts and questions, the rules that apply and
+their parameters, the unfinished-text patterns, the site's pages, the names prose may quote),
+`data.yaml` (every content file and its fields), and the layouts of its outputs. Nothing about
+one round's template is written in the core: a later round is a new folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from planpress.load.fields import FieldSpec, walk
+from planpress.load.models import Record
+
+PACK_FILE = "pack.yaml"
+DATA_FILE = "data.yaml"
+
+
+class PackPart(Record):
+    id: str
+    """A stable name for the part, such as summary."""
+    label: str = ""
+    """The letter the template gives the part, such as a; blank if it has none."""
+    title: str
+    """The part's title; an author answers it under a level-2 heading with this text."""
+    question: str
+    """The template's question for the part."""
+    data: str | None = None
+    """The content data that answers the part, if any (its narrative is then optional)."""
+
+    @property
+    def numbered_title(self) -> str:
+        """The title as the template numbers it, such as "a) Summary of plan"."""
+        return f"{self.label}) {self.title}" if self.label else self.title
+
+
+class PackSection(Record):
+    id: str
+    """The section's id; a section file names it in its front matter."""
+    number: str
+    """The template's number for the section, such as 1."""
+    title: str
+    """The section's title."""
+    parts: list[PackPart] = Field(min_length=1)
+    """The section's parts, in order."""
+
+    @property
+    def numbered_title(self) -> str:
+        return f"{self.number}) {self.title}"
+
+
+class PlaceholderPattern(Record):
+    name: str
+    """What the pattern finds, as an author would say it, such as "to be confirmed"."""
+    pattern: str
+    """A Python regular expression."""
+    ignore_case: bool = False
+    """Match any mix of capitals and small letters."""
+    unless_after: list[str] = []
+    """Words that, just before a match, make it something else (the roman numeral in "section x")."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"the pattern does not compile: {error}") from None
+        return value
+
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
+
+
+class SitePage(Record):
+    path: str
+    """Where the page goes on the site, such as finance.md."""
+    title: str
+    """The page's title in the navigation."""
+    template: str
+    """The page's template, in the pack's site/ folder or templates/common/site/."""
+    kinds: list[str] = []
+    """The kinds of item the page lists, so links to them ([text](risk:R3)) go to it."""
+
+
+class Document(Record):
+    """The submission document: what it is called and how its files are named."""
+
+    name: str = "plan"
+    """The end of the output files' names: <area>-<name>.docx and .pdf."""
+    title: str = ""
+    """What the document is, for its properties and the website's downloads."""
+    subject: str = "{title}, {start} to {end}"
+    """The document's subject in its properties: the plan's fields in braces ({area}), {start} and {end}."""
+    author: str = "{area}"
+    """Who the document is from, in its properties and running header, such as {hwb}."""
+    link_anchors: dict[str, str] = {}
+    """Kinds of item whose links all go to one heading of the document, such as metric: annex-figures."""
+
+
+class Report(Record):
+    """The quarterly progress report's wording."""
+
+    title: str = "Quarterly progress report"
+    """The report's title; the quarter follows it."""
+    subject: str = "Progress report of {area}"
+    """Its subject in the document's properties: the plan's fields in braces."""
+    keywords: str = "progress report"
+    """Its keywords in the document's properties."""
+
+
+class Pack(Record):
+    id: str
+    """The pack's id, the name of its folder in templates/."""
+    name: str
+    """The template's full name."""
+    short_name: str = ""
+    """A short name for the kind of plan, used in file names and page titles, such as bcf."""
+    outputs: list[str] = ["data", "documents", "workbook", "reports", "site"]
+    """The outputs this template has, of data, documents, workbook, reports and site."""
+    rules: dict[str, dict[str, Any]] = {}
+    """The families of rules that apply to a plan of this template, each with its parameters."""
+    rules_file: str = ""
+    """A Python file in the pack that adds families of rules only this template has, such as rules.py."""
+    placeholders: list[PlaceholderPattern] = []
+    """The forms of unfinished text to find anywhere in the content."""
+    prose: dict[str, str] = {}
+    """Names an author may quote in the text beyond the generic ones, each an expression over the plan."""
+    site_pages: list[SitePage] = []
+    """The website's pages made from the plan's data, after the sections and the item descriptions."""
+    document: Document = Document()
+    """The submission document."""
+    report: Report = Report()
+    """The quarterly progress report."""
+    sections: list[PackSection] = Field(min_length=1)
+    """The template's sections, in order."""
+    scheme_parts: list[PackPart] = []
+    """The parts of each item's description (a scheme's detailed description), when the template has them."""
+
+    # Filled in by the loader from data.yaml and the pack's folder, not written in pack.yaml.
+    folder: Path | None = None
+    data: "PackData | None" = None
+
+    def section(self, section_id: str) -> PackSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def rule_params(self, family: str) -> dict[str, Any] | None:
+        """The parameters a family runs with, or None when the pack does not switch it on."""
+        return self.rules.get(family)
+
+
+class FilesSpec(Record):
+    """One content file (or a folder of them) and the fields it holds."""
+
+    file: str = ""
+    """The file, relative to the plan's folder, such as content/data/finance.yaml."""
+    folder: str = ""
+    """A folder of files of this shape instead, such as content/progress."""
+    required: bool = True
+    """Whether a plan must have it."""
+    help: str = ""
+    """One line on what it holds, for the README's field reference."""
+    kind: str = ""
+    """For Markdown item files: what one item is called (scheme), so others can refer to it."""
+    key: str = ""
+    """For Markdown item files: the front-matter field that names each one (reference)."""
+    fields: dict[str, FieldSpec] = {}
+    """The fields, each with its type, whether it is required, and one line of help."""
+
+
+class PackData(Record):
+    """data.yaml: what a plan of this template holds."""
+
+    plan: FilesSpec = FilesSpec()
+    """The fields of content/plan.yaml beyond the ones every plan has."""
+    schemes: FilesSpec | None = None
+    """The front matter of the Markdown description of each item, when the template has them."""
+    progress: FilesSpec | None = None
+    """The quarterly progress updates, when the template has them."""
+    files: dict[str, FilesSpec] = {}
+    """The data files, by the name templates, rules and prose use for them."""
+
+    def kinds(self) -> dict[str, tuple[str, tuple, str]]:
+        """Every kind of item a reference can name: kind -> (data file, path to its list, key field)."""
+        found: dict[str, tuple[str, tuple, str]] = {}
+        for name, spec in self.files.items():
+            for path, field in walk(spec.fields):
+                if field.kind:
+                    found[field.kind] = (name, path, field.key)
+        return found
+
+
+Pack.model_rebuild()

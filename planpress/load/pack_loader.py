@@ -1,0 +1,219 @@
+"""Find and read a plan's template pack, and make the typed records its declarations describe.
+
+A pack is looked for in the plan's own templates/ folder first, then in planpress's, so an
+example plan in examples/ uses the packs of the repository it sits in. Everything a pack says
+is validated like content: a mistake in a pack is a finding with its file and line.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planpress.errors import Finding, Location, closest
+from planpress.load import models as m
+from planpress.load.fields import record_model, walk
+from planpress.load.pack import DATA_FILE, PACK_FILE, FilesSpec, Pack, PackData
+from planpress.load.validate import validate
+from planpress.load.yamlsource import YamlDoc, YamlProblem, parse_yaml, read_text
+
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+COMMON = "common"
+
+
+@dataclass(frozen=True)
+class PackModels:
+    """The record types a pack's declarations describe, and the parameters of its rules."""
+
+    plan: type[m.Record]
+    schemes: type[m.Record] | None
+    progress: type[m.Record] | None
+    files: dict[str, type[m.Record]]
+    rule_params: dict[str, m.Record] = field(default_factory=dict)
+
+
+def template_folders(root: Path) -> list[Path]:
+    """Where packs are looked for: the plan's templates/, then the repository's."""
+    folders = [root / "templates"]
+    if REPOSITORY_TEMPLATES.resolve() != folders[0].resolve():
+        folders.append(REPOSITORY_TEMPLATES)
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def pack_folder(root: Path, pack_id: str) -> Path | None:
+    return next((folder / pack_id for folder in template_folders(root) if (folder / pack_id / PACK_FILE).is_file()),
+                None)
+
+
+def common_folder(pack: Pack) -> Path:
+    """The shared layouts beside a pack: templates/common/."""
+    assert pack.folder is not None
+    return pack.folder.parent / COMMON
+
+
+def known_packs(root: Path) -> list[str]:
+    return sorted({p.parent.name for folder in template_folders(root) for p in folder.glob(f"*/{PACK_FILE}")})
+
+
+def load_pack(root: Path, plan_doc: YamlDoc, findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
+    """The pack content/plan.yaml names in `template`, with its record types; None when it cannot be used."""
+    pack_id = plan_doc.data.get("template") if isinstance(plan_doc.data, dict) else None
+    if not pack_id:
+        findings.append(Finding(plan_doc.at(()), "error", "The required field 'template' is missing",
+                                "Add 'template: ...' naming the template the plan follows: one of "
+                                + ", ".join(known_packs(root)), rule="missing-field"))
+        return None, None
+    folder = pack_folder(root, str(pack_id))
+    if folder is None:
+        known = known_packs(root)
+        guess = closest(str(pack_id), known)
+        findings.append(Finding(plan_doc.at(("template",)), "error",
+                                f"There is no template pack called '{pack_id}'",
+                                (f"Did you mean '{guess}'? " if guess else "")
+                                + f"Use one of: {', '.join(known) or '(none found in templates/)'}",
+                                rule="unknown-pack"))
+        return None, None
+    pack, models, problems = _read_pack(root, folder)
+    findings.extend(problems)
+    return pack, models
+
+
+_CACHE: dict[tuple, tuple[Pack | None, PackModels | None, list[Finding]]] = {}
+
+
+def _read_pack(root: Path, folder: Path) -> tuple[Pack | None, PackModels | None, list[Finding]]:
+    """Read a pack once per version of its files: building its record types is the costly part."""
+    files = [folder / PACK_FILE, folder / DATA_FILE, *folder.glob("*.py")]
+    key = (str(root), str(folder), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
+    if key not in _CACHE:
+        findings: list[Finding] = []
+        pack, models = _build_pack(root, folder, findings)
+        _CACHE.clear()
+        _CACHE[key] = (pack, models, findings)
+    return _CACHE[key]
+
+
+def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
+    pack = _read_model(root, folder / PACK_FILE, Pack, findings)
+    data = _read_model(root, folder / DATA_FILE, PackData, findings) if (folder / DATA_FILE).is_file() else PackData()
+    if pack is None or data is None:
+        return None, None
+    pack = pack.model_copy(update={"folder": folder, "data": data})
+    before = len(findings)
+    if pack.rules_file:
+        _load_rules_file(root, folder / pack.rules_file, pack, findings)
+    params = _rule_params(root, folder, pack, findings)
+    _check_references(root, folder, data, findings)
+    if len(findings) > before:
+        return None, None
+    models = PackModels(
+        plan=record_model("Plan", data.plan.fields, base=m.CorePlan),
+        schemes=_model("Scheme", data.schemes),
+        progress=_model("Progress", data.progress),
+        files={name: record_model(name.capitalize(), spec.fields) for name, spec in data.files.items()},
+        rule_params=params,
+    )
+    return pack, models
+
+
+def _model(name: str, spec: FilesSpec | None) -> type[m.Record] | None:
+    return record_model(name, spec.fields) if spec is not None else None
+
+
+def _shown(root: Path, path: Path) -> str:
+    """A pack file's name as an author should read it: relative to the plan's folder."""
+    return os.path.relpath(path, root)
+
+
+def _read_model(root: Path, path: Path, model: type[m.Record], findings: list[Finding]) -> m.Record | None:
+    file = _shown(root, path)
+    try:
+        doc = parse_yaml(read_text(path, file), file)
+    except YamlProblem as problem:
+        findings.append(problem.finding)
+        return None
+    return validate(model, doc, findings)
+
+
+def _rule_params(root: Path, folder: Path, pack: Pack, findings: list[Finding]) -> dict[str, m.Record]:
+    """Each family the pack switches on, with its parameters validated against the family's own model."""
+    from planpress.checks.registry import FAMILIES, load_builtin_families
+
+    load_builtin_families()
+    file = _shown(root, folder / PACK_FILE)
+    doc = parse_yaml(read_text(folder / PACK_FILE, file), file)
+    params: dict[str, m.Record] = {}
+    for name, given in pack.rules.items():
+        family = FAMILIES.get(name)
+        if family is None:
+            guess = closest(name, FAMILIES)
+            findings.append(Finding(doc.at(("rules", name)), "error", f"There is no family of rules called '{name}'",
+                                    (f"Did you mean '{guess}'? " if guess else "")
+                                    + f"Known families: {', '.join(sorted(FAMILIES))}", rule="unknown-rule-family"))
+            continue
+        sub = YamlDoc(file, given or {}, {k[2:]: v for k, v in doc.lines.items() if k[:2] == ("rules", name)},
+                      doc.line_of(("rules", name)))
+        record = validate(family.params, sub, findings)
+        if record is not None:
+            params[name] = record
+    return params
+
+
+def _load_rules_file(root: Path, path: Path, pack: Pack, findings: list[Finding]) -> None:
+    """Run a pack's rules.py, which registers its own families of rules (loaded by path, like a MkDocs hook)."""
+    if not path.is_file():
+        findings.append(Finding(Location(_shown(root, path.parent / PACK_FILE)), "error",
+                                f"The pack names a rules file '{path.name}' that does not exist",
+                                "Create it, or remove 'rules_file' from pack.yaml", rule="pack-rules-file"))
+        return
+    name = f"planpress_pack_{pack.id.replace('-', '_')}_rules"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # a pack's code is the maintainer's: say where it failed, never a traceback
+        findings.append(Finding(Location(_shown(root, path), _error_line(error, path)), "error",
+                                f"The pack's rules could not be loaded: {type(error).__name__}: {error}",
+                                "Fix the Python in the pack's rules file", rule="pack-rules-file"))
+
+
+def _error_line(error: Exception, path: Path) -> int:
+    line = getattr(error, "lineno", None) or 0
+    tb = error.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename) == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _check_references(root: Path, folder: Path, data: PackData, findings: list[Finding]) -> None:
+    """Every `to:` in data.yaml names a kind of item the pack declares."""
+    kinds = set(data.kinds()) | {"section"} | ({data.schemes.kind} if data.schemes and data.schemes.kind else set())
+    file = _shown(root, folder / DATA_FILE)
+    doc = parse_yaml(read_text(folder / DATA_FILE, file), file) if (folder / DATA_FILE).is_file() else None
+    groups = [("plan", data.plan), ("schemes", data.schemes), ("progress", data.progress),
+              *((("files", name), spec) for name, spec in data.files.items())]
+    for prefix, spec in groups:
+        if spec is None:
+            continue
+        for path, field_spec in walk(spec.fields):
+            kind = field_spec.references()
+            if field_spec.type in ("reference",) or field_spec.of == "reference":
+                if kind not in kinds:
+                    where = doc.at((*(prefix if isinstance(prefix, tuple) else (prefix,)), "fields",
+                                    *_fields_path(path))) if doc else Location(file)
+                    findings.append(Finding(where, "error", f"The reference names '{kind}', which is no kind of item",
+                                            f"Use one of: {', '.join(sorted(kinds))}", rule="pack-reference"))
+
+
+def _fields_path(path: tuple) -> tuple:
+    """("risks", "schemes") -> ("risks", "fields", "schemes"): where a nested field sits in data.yaml."""
+    out: list[str] = []
+    for index, name in enumerate(path):
+        out += ([name] if index == 0 else ["fields", name])
+    return tuple(out)
