@@ -18,7 +18,7 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 # Commands that are not outputs: the module that runs each (its `run(root, args) -> exit status`),
 # and one line of help. Their extra words arrive in args.arguments.
 TOOL_COMMANDS: dict[str, tuple[str, str]] = {
-    "report": ("planpress.targets.report", "build one quarter's progress report to the board: report 2014-q3"),
+    "report": ("planpress.targets.report", "build one quarter's progress report to the board: report 2025-q3"),
     "changes": ("planpress.collaborate.changes", "what changed between two versions: changes FROM [TO] (git tags or commits)"),
     "status": ("planpress.collaborate.status", "each section and scheme with its owner, status, last change and open problems"),
     "codeowners": ("planpress.collaborate.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                         + "".join(f"{name}: {summary}; " for name, (_, summary) in TOOL_COMMANDS.items())
                         + "; ".join(f"{t.name}: build only {t.summary}" for t in targets))
     parser.add_argument("arguments", nargs="*", metavar="argument",
-                        help="what the command works on, such as a quarter for report (2014-q3)")
+                        help="what the command works on, such as a quarter for report (2025-q3)")
     parser.add_argument("--final", action="store_true",
                         help="build the submission: refuse while any error or unfinished text remains")
     parser.add_argument("--format", choices=["text", "json"], default="text",

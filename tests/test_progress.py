@@ -84,7 +84,7 @@ def test_report_command_for_a_quarter_not_reported(project: Path) -> None:
     assert "There is no content/progress/2015-q1.yaml (quarters reported: 2014-q2, 2014-q3)." in run.err
     assert "Traceback" not in run.err
     run = run_cli(project, "report", "Q3")
-    assert run.code == 1 and "'Q3' is not a quarter written like 2014-q3" in run.err
+    assert run.code == 1 and "'Q3' is not a quarter written like 2025-q3" in run.err
 
 
 def test_unknown_metric_in_progress(project: Path) -> None:

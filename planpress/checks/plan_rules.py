@@ -39,6 +39,19 @@ class TaskPlanParams(Record):
     """The data file holding the tasks (a list 'milestones' with id, start, due and depends_on)."""
 
 
+class DateOrderParams(Record):
+    file: str
+    """The data file holding the dated items, such as interventions."""
+    items: str
+    """The list in that file, such as interventions."""
+    what: str = "item"
+    """What one item is called in messages, such as intervention."""
+    start: str = "start"
+    """The field holding when each item starts."""
+    due: str = "due"
+    """The field holding when it is due."""
+
+
 class SignOffParams(Record):
     field: str = "signatories"
     """The plan's field listing who signs, with organisation, name, position and date."""
@@ -69,6 +82,13 @@ def task_plan(content: PlanContent, params: TaskPlanParams) -> Iterator[Finding]
     yield from _dependencies(tasks)
     yield from _milestone_cycles(tasks)
     yield from _milestone_dates(content, tasks)
+
+
+@rule_family("date-order", DateOrderParams)
+def date_order(content: PlanContent, params: DateOrderParams) -> Iterator[Finding]:
+    holder = content.data.get(params.file)
+    if holder is not None:
+        yield from _dates(content, getattr(holder, params.items), params.what, params.start, params.due)
 
 
 @rule_family("sign-off", SignOffParams)
@@ -152,23 +172,32 @@ def _find_cycles(tasks: dict[str, Record]) -> Iterator[list[str]]:
             yield from visit(task_id)
 
 
-def _milestone_dates(content: PlanContent, task_list: list[Record]) -> Iterator[Finding]:
+def _dates(content: PlanContent, items: list[Record], what: str, start: str = "start",
+           due: str = "due") -> Iterator[Finding]:
+    """Each item starts and is due inside the plan's period, and is due after it starts."""
     if content.plan is None:
         return
     period = content.plan.period
-    tasks = {t.id: t for t in task_list}
-    for task in task_list:
-        for field in ("start", "due"):
-            day = getattr(task, field)
+    name = what.capitalize()
+    for item in items:
+        for field in (start, due):
+            day = getattr(item, field)
             if not period.start <= day <= period.end:
-                yield Finding(task.where(field), "error",
-                              f"Task {task.id} is {'due' if field == 'due' else 'to start'} on {day:%d %B %Y}, "
+                yield Finding(item.where(field), "error",
+                              f"{name} {item.id} is {'due' if field == due else 'to start'} on {day:%d %B %Y}, "
                               f"outside the plan's period ({period.start:%d %B %Y} to {period.end:%d %B %Y})",
                               "Correct the date, or change the period in content/plan.yaml", rule="date-outside-period")
-        if task.due < task.start:
-            yield Finding(task.where("due"), "error",
-                          f"Task {task.id} is due ({task.due:%d %B %Y}) before it starts ({task.start:%d %B %Y})",
+        if getattr(item, due) < getattr(item, start):
+            yield Finding(item.where(due), "error",
+                          f"{name} {item.id} is due ({getattr(item, due):%d %B %Y}) before it starts "
+                          f"({getattr(item, start):%d %B %Y})",
                           "Correct the start or the due date", rule="due-before-start")
+
+
+def _milestone_dates(content: PlanContent, task_list: list[Record]) -> Iterator[Finding]:
+    yield from _dates(content, task_list, "task")
+    tasks = {t.id: t for t in task_list}
+    for task in task_list:
         for index, dependency_id in enumerate(task.depends_on):
             dependency = tasks.get(dependency_id)
             if dependency is not None and dependency is not task and task.due < dependency.due:

@@ -21,7 +21,7 @@ class SchemeListParams(Record):
     group_field: str = "theme"
     """The front-matter field of an item's description naming its group."""
     description: str = ""
-    """What the template calls an item's description, for messages, such as Annex 1."""
+    """What the template calls an item's description, for messages, such as "its detailed description"."""
 
 
 @rule_family("scheme-list", SchemeListParams, blocking=True)

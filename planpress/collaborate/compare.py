@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 from planpress.figures import compute
+from planpress.load.models import Record
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
 from planpress.render import money
 
@@ -124,7 +125,7 @@ class PlanChanges:
     """Everything that changed between two versions of a plan."""
 
     before: str
-    """The older version as the reader knows it, such as "v1.0 (12 September 2014)"."""
+    """The older version as the reader knows it, such as "v1.0 (12 March 2025)"."""
     after: str
     documents: tuple[DocChange, ...] = ()
     figures: tuple[FigureChange, ...] = ()
@@ -366,20 +367,36 @@ def _totals(group: str, item: str, old: PlanContent, new: PlanContent, attribute
 
 
 def _other_finance(old: PlanContent, new: PlanContent) -> list[FigureChange]:
+    """The named parts of the fund (the pack's within-fund amounts) and any group of figures in the
+    finance file (such as a performance element), figure by figure."""
     if not (old.finance and new.finance):
         return []
     result = []
-    for attribute, label in (("social_care_protection", "Protecting social care"),
-                             ("carers_support", "Carer-specific support")):
-        result += _changes("Funding", label, dict(getattr(old.finance, attribute)),
-                           dict(getattr(new.finance, attribute)), "money")
-    before, after = old.finance.pay_for_performance, new.finance.pay_for_performance
-    for name, kind in (("baseline_admissions", "number"), ("planned_reduction", "number"),
-                       ("unit_cost", "money"), ("stated_fund", "money")):
-        b, a = getattr(before, name, None), getattr(after, name, None)
-        if b != a:
-            result.append(FigureChange("Pay for performance", name.replace("_", " "), "", b, a, kind))
+    params = new.models.rule_params.get("within-fund") if new.models else None
+    for attribute, what in (params.amounts.items() if params else ()):
+        result += _changes("Funding", what[:1].upper() + what[1:], dict(getattr(old.finance, attribute, {}) or {}),
+                           dict(getattr(new.finance, attribute, {}) or {}), "money")
+    for name in type(new.finance).model_fields:
+        before, after = getattr(old.finance, name, None), getattr(new.finance, name, None)
+        if not isinstance(after if after is not None else before, Record):
+            continue
+        group = name.replace("_", " ").capitalize()
+        numbers_before, numbers_after = _numbers(before), _numbers(after)
+        for field in dict.fromkeys([*numbers_before, *numbers_after]):
+            b, a = numbers_before.get(field), numbers_after.get(field)
+            if b != a:
+                kind = "money" if isinstance(a if a is not None else b, Decimal) else "number"
+                result.append(FigureChange(group, field.replace("_", " "), "", b, a, kind))
     return result
+
+
+def _numbers(record: Record | None) -> dict[str, object]:
+    """The figures of a group of fields: its numbers and sums of money, by field."""
+    if record is None:
+        return {}
+    values = {name: getattr(record, name) for name in type(record).model_fields}
+    return {name: value for name, value in values.items()
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)}
 
 
 def _metrics(old: PlanContent, new: PlanContent) -> list[FigureChange]:
@@ -450,5 +467,5 @@ def _sentence_case(text: str) -> str:
 
 
 def version_label(name: str, day: dt.date | None) -> str:
-    """"v1.0 (12 September 2014)", as the report names a version."""
+    """"v1.0 (12 March 2025)", as the report names a version."""
     return f"{name} ({day.day} {day:%B %Y})" if day else name

@@ -41,7 +41,7 @@ class Version:
     """A tagged version of the plan, such as the one agreed by the board."""
 
     tag: str
-    """The tag's name, such as v2.0 or agreed-2014-09-11."""
+    """The tag's name, such as v2.0 or agreed-2025-03-27."""
     commit: str
     """The short commit the tag points at."""
     date: dt.date

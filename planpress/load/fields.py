@@ -24,7 +24,7 @@ SCALAR_TYPES = {
     "money by year": dict[FinancialYear, Money], "whole numbers by year": dict[FinancialYear, int],
 }
 # What an optional field holds when an author leaves it out, unless the declaration gives a default.
-EMPTY = {"text": "", "list": [], "map": {}, "money by year": {}, "whole numbers by year": {}}
+EMPTY = {"list": [], "map": {}, "money by year": {}, "whole numbers by year": {}}
 
 
 class FieldSpec(Record):
@@ -36,7 +36,7 @@ class FieldSpec(Record):
     required: bool = False
     """Whether an author must give it."""
     default: Any = None
-    """The value when it is left out, if not the type's empty value."""
+    """The value when it is left out (nothing, or an empty list or group, unless given here)."""
     help: str = ""
     """One line for the author: what to write, with an example. Shown in messages and the README."""
     units: str = ""

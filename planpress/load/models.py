@@ -56,11 +56,11 @@ _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def parse_year(value: object) -> str:
-    """A financial year written as "2014/15", the second part being the year after the first."""
+    """A financial year written as "2025/26", the second part being the year after the first."""
     text = str(value).strip()
     match = _YEAR.match(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"'{value}' is not a financial year written like 2014/15")
+        raise ValueError(f"'{value}' is not a financial year written like 2025/26")
     return text
 
 
@@ -139,7 +139,7 @@ class SectionFrontMatter(Record):
 
 
 class Quarter(BaseModel):
-    """A quarter of a financial year: 2014-q1 is April to June 2014, 2014-q4 January to March 2015."""
+    """A quarter of a financial year: 2025-q1 is April to June 2025, 2025-q4 January to March 2026."""
 
     model_config = ConfigDict(frozen=True)
     year: int
@@ -149,7 +149,7 @@ class Quarter(BaseModel):
     def parse(cls, name: str) -> "Quarter":
         match = re.fullmatch(r"(\d{4})-q([1-4])", name.strip().lower())
         if not match:
-            raise ValueError(f"'{name}' is not a quarter written like 2014-q3")
+            raise ValueError(f"'{name}' is not a quarter written like 2025-q3")
         return cls(year=int(match.group(1)), number=int(match.group(2)))
 
     @property
@@ -172,5 +172,5 @@ class Quarter(BaseModel):
 
     @property
     def label(self) -> str:
-        """"Quarter 3 of 2014/15 (October to December 2014)"."""
+        """"Quarter 3 of 2025/26 (October to December 2025)"."""
         return f"Quarter {self.number} of {self.financial_year} ({self.start:%B} to {self.end:%B %Y})"

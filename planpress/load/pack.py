@@ -99,8 +99,10 @@ class Document(Record):
     """The document's subject in its properties: the plan's fields in braces ({area}), {start} and {end}."""
     author: str = "{area}"
     """Who the document is from, in its properties and running header, such as {hwb}."""
+    keywords: str = ""
+    """Keywords in the document's properties, separated by semicolons."""
     link_anchors: dict[str, str] = {}
-    """Kinds of item whose links all go to one heading of the document, such as metric: annex-figures."""
+    """Kinds of item whose links all go to one heading of the document, such as metric: figures (the heading of the tables of figures)."""
 
 
 class Report(Record):

@@ -16,7 +16,7 @@ from pathlib import Path
 from planpress.errors import Finding, Location, closest
 from planpress.load import models as m
 from planpress.load.fields import record_model, walk
-from planpress.load.pack import DATA_FILE, PACK_FILE, FilesSpec, Pack, PackData
+from planpress.load.pack import DATA_FILE, PACK_FILE, FilesSpec, Pack, PackData, PlaceholderPattern
 from planpress.load.validate import validate
 from planpress.load.yamlsource import YamlDoc, YamlProblem, parse_yaml, read_text
 
@@ -86,7 +86,7 @@ _CACHE: dict[tuple, tuple[Pack | None, PackModels | None, list[Finding]]] = {}
 
 def _read_pack(root: Path, folder: Path) -> tuple[Pack | None, PackModels | None, list[Finding]]:
     """Read a pack once per version of its files: building its record types is the costly part."""
-    files = [folder / PACK_FILE, folder / DATA_FILE, *folder.glob("*.py")]
+    files = [folder / PACK_FILE, folder / DATA_FILE, folder.parent / COMMON / "placeholders.yaml", *folder.glob("*.py")]
     key = (str(root), str(folder), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
     if key not in _CACHE:
         findings: list[Finding] = []
@@ -101,6 +101,8 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
     data = _read_model(root, folder / DATA_FILE, PackData, findings) if (folder / DATA_FILE).is_file() else PackData()
     if pack is None or data is None:
         return None, None
+    if not pack.placeholders:
+        pack = pack.model_copy(update={"placeholders": _common_placeholders(root, folder, findings)})
     pack = pack.model_copy(update={"folder": folder, "data": data})
     before = len(findings)
     if pack.rules_file:
@@ -117,6 +119,20 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
         rule_params=params,
     )
     return pack, models
+
+
+class _Placeholders(m.Record):
+    placeholders: list[PlaceholderPattern]
+    """The forms of unfinished text to find anywhere in the content."""
+
+
+def _common_placeholders(root: Path, folder: Path, findings: list[Finding]) -> list[PlaceholderPattern]:
+    """The shared patterns of unfinished text, templates/common/placeholders.yaml, for a pack with none of its own."""
+    path = folder.parent / COMMON / "placeholders.yaml"
+    if not path.is_file():
+        return []
+    found = _read_model(root, path, _Placeholders, findings)
+    return found.placeholders if found else []
 
 
 def _model(name: str, spec: FilesSpec | None) -> type[m.Record] | None:

@@ -148,7 +148,7 @@ def _expected(kind: str, detail: dict) -> str:
         case "dict_type" | "model_type" | "model_attributes_type":
             return "a group of fields (indented lines such as 'name: ...')"
         case "date_parsing" | "date_type" | "date_from_datetime_parsing" | "date_from_datetime_inexact":
-            return "a date written as YYYY-MM-DD, such as 2014-09-30"
+            return "a date written as YYYY-MM-DD, such as 2025-09-30"
         case "literal_error":
             return f"one of {ctx.get('expected', '')}"
         case "string_pattern_mismatch":
@@ -168,7 +168,7 @@ def _value_error(detail: dict) -> str:
     if "sum of money" in message:
         return "a well-formed sum of money, such as 1250000 or \"£1,250,000\""
     if "financial year" in message:
-        return "a financial year written like 2014/15"
+        return "a financial year written like 2025/26"
     return message or "a valid value"
 
 

@@ -29,7 +29,7 @@ def money(value: Decimal | int | None) -> str:
 
 
 def long_date(value: dt.date | None) -> str:
-    """11 September 2014."""
+    """11 September 2025."""
     return f"{value.day} {value:%B %Y}" if value else "not yet"
 
 

@@ -12,7 +12,7 @@ from planpress.load.content import PlanContent, SchemeDoc
 
 def layout_context(content: PlanContent, figures: Figures) -> dict[str, object]:
     """plan, pack, each data file by name, sections, the item descriptions in list order, figures, and
-    what the pack's families work out (such as p4p) by its name."""
+    what the pack's families work out (such as a performance fund) by its name."""
     schemes = schemes_in_order(content)
     return {
         **{name: value for name, value in content.data.items()},

@@ -67,7 +67,7 @@ def namespace(content: PlanContent, figures: Figures) -> dict[str, Any]:
 
     The plan's own fields; `years`; each kind of item the pack declares, by its name (risk.R3,
     metric.nel-admissions), with what is worked out for it; the totals of the money lines; the
-    pack's own names (`prose:` in pack.yaml) and what its families work out (such as p4p).
+    pack's own names (`prose:` in pack.yaml) and what its families work out (such as a performance fund).
     """
     plan = content.plan
     names: dict[str, Any] = {name: plain(getattr(plan, name)) for name in type(plan).model_fields}

@@ -18,9 +18,7 @@ def build(context: BuildContext) -> list[str]:
         "plan": content.plan.model_dump(mode="json"),
         "sections": [_text_doc(doc) for doc in content.sections],
         "schemes": [_text_doc(doc) for doc in content.schemes],
-        **{name: getattr(content, name).model_dump(mode="json")
-           for name in ("themes", "finance", "metrics", "risks", "milestones", "governance",
-                        "documents", "providers")},
+        **{name: record.model_dump(mode="json") for name, record in content.data.items() if record is not None},
     }
     name = f"{context.slug}-plan.json"
     context.stage.path(name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -97,6 +97,7 @@ def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:
         subject=filled(content.pack.document.subject, plan),
         author=filled(content.pack.document.author, plan),
         hwb=filled(content.pack.document.author, plan),
+        keywords=content.pack.document.keywords,
         version=version_stamp(content.root, plan.version).short,
         status=plan.status.capitalize(),
         draft=document.draft,

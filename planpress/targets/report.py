@@ -1,6 +1,6 @@
 """The quarterly progress update to the Health and Wellbeing Board, as Word and PDF, from content/progress/.
 
-`python build.py` writes one for every quarter reported; `python build.py report 2014-q3`
+`python build.py` writes one for every quarter reported; `python build.py report 2025-q3`
 writes one quarter's alone. Same pipeline and house style as the plan document.
 """
 

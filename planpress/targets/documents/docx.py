@@ -42,7 +42,7 @@ class DocumentFacts:
     draft: bool
     draft_note: str
     date: dt.date | None
-    keywords: str = "Better Care Fund; BCF plan"
+    keywords: str = ""
 
 
 def finish_docx(path: Path, facts: DocumentFacts) -> None:
