@@ -22,6 +22,7 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "changes": ("planpress.collaborate.changes", "what changed between two versions: changes FROM [TO] (git tags or commits)"),
     "status": ("planpress.collaborate.status", "each section and scheme with its owner, status, last change and open problems"),
     "codeowners": ("planpress.collaborate.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
+    "fields": ("planpress.load.reference", "every field the plan's template holds, with its type and help (Markdown)"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 

@@ -283,3 +283,31 @@ def test_a_new_kind_of_rule_in_a_small_pack(tmp_path: Path, capsys: pytest.Captu
     code, out = run(capsys, project, "data")
     assert code == 0, out
     assert (project / "output" / "testshire-plan.json").is_file()
+
+
+# --- the field reference is made from the declarations ---------------------------------------
+
+
+@pytest.mark.parametrize("project", [REPO, STRATEGY], ids=["bcf-2014", "system-strategy"])
+def test_each_pack_field_reference_is_current(project: Path, capsys: pytest.CaptureFixture) -> None:
+    """templates/<pack>/FIELDS.md is `python build.py fields`: regenerate it when data.yaml changes."""
+    code, text = run(capsys, project, "fields")
+    assert code == 0
+    pack = re.search(r"^template: (\S+)", (project / "content/plan.yaml").read_text(encoding="utf-8"), re.M).group(1)
+    assert (REPO / "templates" / pack / "FIELDS.md").read_text(encoding="utf-8") == text
+
+
+def test_every_declared_field_has_help() -> None:
+    """Every field an author may write has a line of help, in every pack."""
+    from planpress.load.fields import walk
+    from planpress.load.pack import PackData
+    import yaml
+
+    missing = []
+    for data_file in sorted((REPO / "templates").glob("*/data.yaml")):
+        data = PackData.model_validate(yaml.safe_load(data_file.read_text(encoding="utf-8")))
+        groups = [data.plan, data.schemes, data.progress, *data.files.values()]
+        for group in (g for g in groups if g is not None):
+            missing += [f"{data_file.parent.name}: {'.'.join(path)}" for path, spec in walk(group.fields)
+                        if not spec.help.strip()]
+    assert missing == []

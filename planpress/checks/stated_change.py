@@ -7,10 +7,11 @@ Real plans print improvements that do not follow from their own figures ("25%" f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from planpress.checks.registry import rule_family
 from planpress.errors import Finding
+from planpress.figures import change_percent
 from planpress.load.content import PlanContent
 from planpress.load.models import Record
 from planpress.render import number
@@ -33,12 +34,6 @@ class StatedChangeParams(Record):
     """The field saying whether lower or higher is better, to check the target moves the right way."""
     places: int = 1
     """The decimal places the stated percentage is compared to."""
-
-
-def change_percent(baseline: float, target: float, places: int = 1) -> Decimal:
-    """The change from baseline to target as a percentage of the baseline, always positive, rounded."""
-    change = abs(Decimal(str(target)) - Decimal(str(baseline))) * 100 / abs(Decimal(str(baseline)))
-    return change.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _value(record: Record, path: str) -> object:

@@ -6,7 +6,7 @@ Templates and prose quote these; nothing is added up in a template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from planpress.load.content import PlanContent
@@ -101,6 +101,12 @@ def _budgets(content: PlanContent) -> dict[str, object]:
 
 def scheme_key(doc) -> str:
     return str(getattr(doc.meta, "reference", ""))
+
+
+def change_percent(baseline: float, target: float, places: int = 1) -> Decimal:
+    """The change from baseline to target as a percentage of the baseline, always positive, rounded half up."""
+    change = abs(Decimal(str(target)) - Decimal(str(baseline))) * 100 / abs(Decimal(str(baseline)))
+    return change.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 MetricStatus = Literal["on track", "off track"]

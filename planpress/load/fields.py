@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, create_model, model_validator
+from pydantic import ConfigDict, Field, create_model, model_validator
 
 from planpress.load.models import FinancialYear, Money, Record
 
@@ -89,8 +89,17 @@ class FieldSpec(Record):
         return ""
 
 
-def record_model(name: str, fields: dict[str, FieldSpec], base: type[Record] = Record) -> type[Record]:
-    """A frozen record type with one attribute per declared field, validated like any core model."""
+class DeclaredRecord(Record):
+    """Base of the records a pack declares: their help is given as data, not read from source code."""
+
+    model_config = ConfigDict(use_attribute_docstrings=False)
+
+
+def record_model(name: str, fields: dict[str, FieldSpec], base: type[Record] = DeclaredRecord) -> type[Record]:
+    """A frozen record type with one attribute per declared field, validated like any core model.
+
+    `base` must not read attribute docstrings (a made class has no source to read them from).
+    """
     definitions = {field_name: _definition(f"{name}_{field_name}", spec) for field_name, spec in fields.items()}
     return create_model(name, __base__=base, **definitions)
 

@@ -101,6 +101,8 @@ class Document(Record):
     """Who the document is from, in its properties and running header, such as {hwb}."""
     keywords: str = ""
     """Keywords in the document's properties, separated by semicolons."""
+    dates: list[str] = ["date_agreed"]
+    """The plan's date fields, in order of preference, whose first given value dates the document."""
     link_anchors: dict[str, str] = {}
     """Kinds of item whose links all go to one heading of the document, such as metric: figures (the heading of the tables of figures)."""
 

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ConfigDict
+
 from planpress.errors import Finding, Location, closest
 from planpress.load import models as m
 from planpress.load.fields import record_model, walk
@@ -22,6 +24,12 @@ from planpress.load.yamlsource import YamlDoc, YamlProblem, parse_yaml, read_tex
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMMON = "common"
+
+
+class _DeclaredPlan(m.CorePlan):
+    """content/plan.yaml: the fields every plan has, then those its pack declares."""
+
+    model_config = ConfigDict(use_attribute_docstrings=False)
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,9 @@ def _read_pack(root: Path, folder: Path) -> tuple[Pack | None, PackModels | None
 
 
 def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
-    pack = _read_model(root, folder / PACK_FILE, Pack, findings)
-    data = _read_model(root, folder / DATA_FILE, PackData, findings) if (folder / DATA_FILE).is_file() else PackData()
+    pack, pack_doc = _read_model(root, folder / PACK_FILE, Pack, findings)
+    data, data_doc = (_read_model(root, folder / DATA_FILE, PackData, findings) if (folder / DATA_FILE).is_file()
+                      else (PackData(), None))
     if pack is None or data is None:
         return None, None
     if not pack.placeholders:
@@ -107,12 +116,12 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
     before = len(findings)
     if pack.rules_file:
         _load_rules_file(root, folder / pack.rules_file, pack, findings)
-    params = _rule_params(root, folder, pack, findings)
-    _check_references(root, folder, data, findings)
+    params = _rule_params(pack_doc, pack, findings)
+    _check_references(data_doc, data, findings)
     if len(findings) > before:
         return None, None
     models = PackModels(
-        plan=record_model("Plan", data.plan.fields, base=m.CorePlan),
+        plan=record_model("Plan", data.plan.fields, base=_DeclaredPlan),
         schemes=_model("Scheme", data.schemes),
         progress=_model("Progress", data.progress),
         files={name: record_model(name.capitalize(), spec.fields) for name, spec in data.files.items()},
@@ -131,7 +140,7 @@ def _common_placeholders(root: Path, folder: Path, findings: list[Finding]) -> l
     path = folder.parent / COMMON / "placeholders.yaml"
     if not path.is_file():
         return []
-    found = _read_model(root, path, _Placeholders, findings)
+    found, _ = _read_model(root, path, _Placeholders, findings)
     return found.placeholders if found else []
 
 
@@ -144,23 +153,23 @@ def _shown(root: Path, path: Path) -> str:
     return os.path.relpath(path, root)
 
 
-def _read_model(root: Path, path: Path, model: type[m.Record], findings: list[Finding]) -> m.Record | None:
+def _read_model(root: Path, path: Path, model: type[m.Record],
+                findings: list[Finding]) -> tuple[m.Record | None, YamlDoc | None]:
     file = _shown(root, path)
     try:
         doc = parse_yaml(read_text(path, file), file)
     except YamlProblem as problem:
         findings.append(problem.finding)
-        return None
-    return validate(model, doc, findings)
+        return None, None
+    return validate(model, doc, findings), doc
 
 
-def _rule_params(root: Path, folder: Path, pack: Pack, findings: list[Finding]) -> dict[str, m.Record]:
+def _rule_params(doc: YamlDoc, pack: Pack, findings: list[Finding]) -> dict[str, m.Record]:
     """Each family the pack switches on, with its parameters validated against the family's own model."""
     from planpress.checks.registry import FAMILIES, load_builtin_families
 
     load_builtin_families()
-    file = _shown(root, folder / PACK_FILE)
-    doc = parse_yaml(read_text(folder / PACK_FILE, file), file)
+    file = doc.file
     params: dict[str, m.Record] = {}
     for name, given in pack.rules.items():
         family = FAMILIES.get(name)
@@ -207,11 +216,9 @@ def _error_line(error: Exception, path: Path) -> int:
     return line
 
 
-def _check_references(root: Path, folder: Path, data: PackData, findings: list[Finding]) -> None:
+def _check_references(doc: YamlDoc | None, data: PackData, findings: list[Finding]) -> None:
     """Every `to:` in data.yaml names a kind of item the pack declares."""
     kinds = set(data.kinds()) | {"section"} | ({data.schemes.kind} if data.schemes and data.schemes.kind else set())
-    file = _shown(root, folder / DATA_FILE)
-    doc = parse_yaml(read_text(folder / DATA_FILE, file), file) if (folder / DATA_FILE).is_file() else None
     groups = [("plan", data.plan), ("schemes", data.schemes), ("progress", data.progress),
               *((("files", name), spec) for name, spec in data.files.items())]
     for prefix, spec in groups:
@@ -222,7 +229,7 @@ def _check_references(root: Path, folder: Path, data: PackData, findings: list[F
             if field_spec.type in ("reference",) or field_spec.of == "reference":
                 if kind not in kinds:
                     where = doc.at((*(prefix if isinstance(prefix, tuple) else (prefix,)), "fields",
-                                    *_fields_path(path))) if doc else Location(file)
+                                    *_fields_path(path))) if doc else Location(DATA_FILE)
                     findings.append(Finding(where, "error", f"The reference names '{kind}', which is no kind of item",
                                             f"Use one of: {', '.join(sorted(kinds))}", rule="pack-reference"))
 

@@ -7,6 +7,7 @@ override a shared partial. Undefined names are errors, never blank text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,8 +59,21 @@ def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, long_date=long_date, cell=cell, number=number, by_key=by_key)
+    env.filters.update(money=money, long_date=long_date, cell=cell, number=number, by_key=by_key,
+                       change_percent=_change_percent, anchor_id=anchor_id)
     return env
+
+
+def _change_percent(baseline: float, target: float, places: int = 1) -> Decimal:
+    from planpress.figures import change_percent
+
+    return change_percent(baseline, target, places)
+
+
+def anchor_id(kind: str, name: object) -> str:
+    """The id an item's row or heading carries: "risk-r3", "enabler-information-sharing"."""
+    text = re.sub(r"[^a-z0-9]+", "-", f"{kind}-{name}".lower())
+    return text.strip("-")
 
 
 def by_key(records: object, key: str) -> dict:

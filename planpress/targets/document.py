@@ -102,7 +102,7 @@ def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:
         status=plan.status.capitalize(),
         draft=document.draft,
         draft_note=document.draft_note,
-        date=plan.date_submitted or plan.date_agreed,
+        date=next((getattr(plan, name) for name in content.pack.document.dates if getattr(plan, name, None)), None),
     )
 
 

@@ -23,7 +23,7 @@ from planpress.figures import Figures, ProgressFigures
 from planpress.checks.references import LINK, link_kinds
 from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
 from planpress.render.context import layout_context, schemes_in_order
-from planpress.render import render_template
+from planpress.render import anchor_id, render_template
 from planpress.collaborate.version import VersionStamp
 
 # Author links, as `check` knows them (planpress/checks/references.py): [text](risk:R3).
@@ -89,7 +89,7 @@ class SiteLinks:
         return self.kind_pages[kind]
 
     def anchor(self, kind: str, name: str) -> str:
-        return f"{kind}-{name.lower()}"
+        return anchor_id(kind, name)
 
     def url(self, kind: str, name: str) -> str:
         if kind in ("section", self.item_kind):

@@ -11,7 +11,7 @@ from planpress.figures import Figures, compute
 from planpress.load.content import PlanContent, SectionDoc, TextPart
 from planpress.render.context import layout_context
 from planpress.load.pack import PackSection
-from planpress.render import number, render_template, template_environment
+from planpress.render import anchor_id, number, render_template, template_environment
 from planpress.collaborate.version import version_stamp
 
 TEMPLATE = "document/plan.md.j2"
@@ -98,7 +98,7 @@ class DocumentLinks:
     def anchor(self, kind: str, name: str) -> str:
         if kind == "section":
             return f"section-{name}"
-        return self.one_place.get(kind, f"{kind}-{name.lower()}")
+        return self.one_place.get(kind, anchor_id(kind, name))
 
 
 def yaml_text(value: object) -> str:

@@ -1,0 +1,201 @@
+-- Turn the plan document's few semantic classes into what each writer can show.
+--
+-- plan.md.j2 writes one pandoc Markdown document for both the Word and the Typst (PDF)
+-- writers. Where they differ (a page break, a landscape page, a styled paragraph, the
+-- contents), the Markdown says what is meant with a class on a div, and this filter says
+-- how, per writer. The Word details the filter cannot express (section breaks with the
+-- same header and footer, the prefilled contents) are left as marker paragraphs that
+-- planpress/documents/docx.py finishes.
+
+-- class -> Word paragraph style (made by scripts/make_reference_docx.py)
+local DOCX_STYLES = {
+  ["question"] = "Template Question",
+  ["cover-hwb"] = "Cover HWB",
+  ["cover-unit"] = "Cover HWB",
+  ["cover-title"] = "Cover Title",
+  ["cover-detail"] = "Cover Detail",
+}
+
+-- class -> Typst function defined in plan.typ
+local TYPST_FUNCTIONS = {
+  ["question"] = "question",
+  ["cover"] = "cover",
+  ["cover-hwb"] = "cover-hwb",
+  ["cover-unit"] = "cover-hwb",
+  ["cover-title"] = "cover-title",
+  ["cover-detail"] = "cover-detail",
+}
+
+local function marker(style)
+  return pandoc.RawBlock("openxml",
+    '<w:p><w:pPr><w:pStyle w:val="' .. style .. '"/></w:pPr></w:p>')
+end
+
+local function docx_div(div)
+  if div.classes:includes("pagebreak") then
+    return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+  end
+  if div.classes:includes("toc") then
+    return marker("PlanpressContents")
+  end
+  if div.classes:includes("landscape") then
+    local blocks = pandoc.Blocks({ marker("PlanpressLandscapeStart") })
+    blocks:extend(div.content)
+    blocks:insert(marker("PlanpressLandscapeEnd"))
+    return blocks
+  end
+  for class, style in pairs(DOCX_STYLES) do
+    if div.classes:includes(class) then
+      div.attributes["custom-style"] = style
+      return div
+    end
+  end
+end
+
+local function typst_div(div)
+  if div.classes:includes("pagebreak") then
+    return pandoc.RawBlock("typst", "#pagebreak()")
+  end
+  if div.classes:includes("toc") then
+    return pandoc.RawBlock("typst", "#contents()")
+  end
+  if div.classes:includes("landscape") then
+    local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#page(flipped: true)[") })
+    blocks:extend(div.content)
+    blocks:insert(pandoc.RawBlock("typst", "]"))
+    return blocks
+  end
+  for class, fn in pairs(TYPST_FUNCTIONS) do
+    if div.classes:includes(class) then
+      local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#" .. fn .. "[") })
+      blocks:extend(div.content)
+      blocks:insert(pandoc.RawBlock("typst", "]"))
+      return blocks
+    end
+  end
+end
+
+-- Author Markdown under a scheme part (itself a level-3 heading) is pushed one level down,
+-- so an author's "###" stays one level below the part it is written in.
+local function shift_headings(div)
+  if div.classes:includes("shift-headings") then
+    return div:walk({ Header = function(h) h.level = h.level + 1; return h end })
+  end
+end
+
+-- Links between parts of the plan: [text](section:risk), (ambition:A3), (risk:R1) ...
+-- A section's heading is section-<id>; any other item's anchor is <kind>-<name>, lower case,
+-- with anything but letters and digits made "-" (as plan.md.j2 and partials/strategy.md.j2
+-- write them), so (enabler:Workforce) finds the enabler's heading.
+local function link_target(kind, name)
+  if kind == "section" then
+    return "section-" .. name
+  end
+  local slug = (kind .. "-" .. name:lower()):gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  return slug
+end
+
+local NOT_KINDS = { http = true, https = true, mailto = true, tel = true, ftp = true, file = true,
+  data = true, javascript = true }
+
+local function link(el)
+  local kind, name = el.target:match("^(%l[%l%-]*):(.+)$")
+  if kind and not NOT_KINDS[kind] then
+    el.target = "#" .. link_target(kind, name)
+    return el
+  end
+end
+
+-- Typst: pandoc's writer drops an image's alt text, which PDF/UA-1 requires, so write the
+-- image call ourselves. Columns are left to Typst's own sizing by content ("auto").
+local function typst_image(img)
+  local alt = pandoc.utils.stringify(img.attributes["alt"] or img.caption)
+  local escaped = alt:gsub("\\", "\\\\"):gsub('"', '\\"')
+  return pandoc.RawInline("typst",
+    '#image("' .. img.src .. '", alt: "' .. escaped .. '", width: 100%)')
+end
+
+-- Typst: columns sized by what they hold, as planpress/documents/docx.py does for Word:
+-- each column gets room for its longest word, and the rest of the width goes to the
+-- columns with the most text, so a reference column stays narrow and a task column wide.
+local CHARS_ACROSS = { portrait = 100, landscape = 150 }  -- 9 pt table text on A4
+
+local function table_rows(tbl)
+  local rows = {}
+  for _, row in ipairs(tbl.head.rows) do table.insert(rows, row) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.head) do table.insert(rows, row) end
+    for _, row in ipairs(body.body) do table.insert(rows, row) end
+  end
+  return rows
+end
+
+local function size_columns(tbl, chars_across)
+  local n = #tbl.colspecs
+  local least, wanted, cells = {}, {}, {}
+  for i = 1, n do least[i], wanted[i], cells[i] = 1, 0, 0 end
+  for _, row in ipairs(table_rows(tbl)) do
+    for i, cell in ipairs(row.cells) do
+      if i <= n then
+        local text = pandoc.utils.stringify(cell.contents)
+        for word in text:gmatch("%S+") do least[i] = math.max(least[i], utf8.len(word) or #word) end
+        wanted[i] = wanted[i] + (utf8.len(text) or #text)
+        cells[i] = cells[i] + 1
+      end
+    end
+  end
+  local least_total, wanted_total = 0, 0
+  for i = 1, n do
+    least[i] = (least[i] + 2) / chars_across
+    wanted[i] = math.max(wanted[i] / math.max(cells[i], 1), 1)
+    least_total, wanted_total = least_total + least[i], wanted_total + wanted[i]
+  end
+  local spare = 1 - least_total
+  for i = 1, n do
+    local width = spare > 0 and least[i] + spare * wanted[i] / wanted_total or least[i] / least_total
+    tbl.colspecs[i] = { tbl.colspecs[i][1], width }
+  end
+  return tbl
+end
+
+local function typst_table(tbl)
+  return size_columns(tbl, CHARS_ACROSS.portrait)
+end
+
+local function typst_landscape_tables(div)
+  if div.classes:includes("landscape") then
+    return div:walk({ Table = function(tbl) return size_columns(tbl, CHARS_ACROSS.landscape) end })
+  end
+end
+
+-- Word: the cover is the plan's own (the cover div), so pandoc's title block is not wanted;
+-- the document's properties are set when the file is finished.
+local function docx_meta(meta)
+  for _, key in ipairs({ "title", "subtitle", "author", "date", "subject" }) do
+    meta[key] = nil
+  end
+  return meta
+end
+
+-- Word: charts as PNG (written beside each SVG), which every Word reader shows; pandoc's
+-- embedded SVG is an empty box in LibreOffice and in Word before 2016.
+local function docx_image(img)
+  img.src = img.src:gsub("%.svg$", ".png")
+  return img
+end
+
+local function div(el)
+  if FORMAT == "docx" then
+    return docx_div(el)
+  elseif FORMAT == "typst" then
+    return typst_div(el)
+  end
+end
+
+return {
+  { Div = shift_headings },
+  { Link = link },
+  FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables } or {},
+  { Div = div },
+  FORMAT == "docx" and { Meta = docx_meta, Image = docx_image } or {},
+}
