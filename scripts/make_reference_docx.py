@@ -1,4 +1,4 @@
-"""Make the Word house style: templates/<pack>/document/reference.docx, the reference document pandoc styles the plan with.
+"""Make the Word house style: templates/common/document/reference.docx (a pack may have its own), the reference document pandoc styles the plan with.
 
 Change the house style here (fonts, colours, sizes, the header and footer, the logo), run
 
@@ -31,7 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = REPO / "templates" / "bcf-2014" / "document" / "reference.docx"
+DEFAULT_OUTPUT = REPO / "templates" / "common" / "document" / "reference.docx"
 
 # --- The house style: change these -----------------------------------------------------
 

@@ -431,7 +431,7 @@ def test_the_committed_reference_docx_is_what_the_script_makes(tmp_path):
     made = tmp_path / "reference.docx"
     subprocess.run([sys.executable, str(REPO / "scripts" / "make_reference_docx.py"), "--output", str(made)],
                    check=True, capture_output=True)
-    committed = REPO / "templates" / "bcf-2014" / "document" / "reference.docx"
+    committed = REPO / "templates" / "common" / "document" / "reference.docx"
     assert _parts(made) == _parts(committed), "run scripts/make_reference_docx.py and commit its output"
 
 
@@ -441,7 +441,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 def test_a_pandoc_failure_names_the_command_status_and_stderr(project):
-    (project / "templates" / "bcf-2014" / "document" / "filters.lua").write_text("error('broken filter')\n")
+    (project / "templates" / "common" / "document" / "filters.lua").write_text("error('broken filter')\n")
     result = run_cli(project, "documents")
     assert result.code == 1
     assert "pandoc failed with exit status" in result.err and "Command: " in result.err

@@ -43,21 +43,29 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
 
     Shared by every document the plan makes (the submission, the quarterly report).
     """
-    folder = pack_folder(content)
+    style = house_style(content)
     with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
         work = Path(scratch)
         source = _write_sources(work, document)
-        _build_docx(source, work, folder, docx_path, facts)
-        _build_pdf(source, work, folder, pdf_path)
+        _build_docx(source, work, style, docx_path, facts)
+        _build_pdf(source, work, style, pdf_path)
 
 
-def pack_folder(content: PlanContent) -> Path:
-    folder = content.pack.folder / DOCUMENT_FOLDER
-    for name in ("reference.docx", "filters.lua", "plan.typ"):
-        if not (folder / name).is_file():
-            raise BuildError(f"The template pack has no templates/{content.pack.id}/{DOCUMENT_FOLDER}/{name}: "
-                             "the documents cannot be built without it")
-    return folder
+HOUSE_STYLE = ("reference.docx", "filters.lua", "plan.typ")
+
+
+def house_style(content: PlanContent) -> dict[str, Path]:
+    """The house style's files: the pack's own (templates/<pack>/document/), else the shared ones."""
+    found = {}
+    for name in HOUSE_STYLE:
+        for folder in (content.pack.folder / DOCUMENT_FOLDER, content.pack.folder.parent / "common" / DOCUMENT_FOLDER):
+            if (folder / name).is_file():
+                found[name] = folder / name
+                break
+        else:
+            raise BuildError(f"Neither templates/{content.pack.id}/{DOCUMENT_FOLDER}/ nor templates/common/"
+                             f"{DOCUMENT_FOLDER}/ has {name}: the documents cannot be built without it")
+    return found
 
 
 def _write_sources(work: Path, document: PlanDocument) -> Path:
@@ -75,18 +83,18 @@ def _write_sources(work: Path, document: PlanDocument) -> Path:
     return source
 
 
-def _build_docx(source: Path, work: Path, folder: Path, output: Path, facts: DocumentFacts) -> None:
+def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts) -> None:
     written = work / "plan.docx"
-    run_pandoc(source, written, "docx", f"--reference-doc={folder / 'reference.docx'}",
-               f"--lua-filter={folder / 'filters.lua'}", f"--resource-path={work}", cwd=work)
+    run_pandoc(source, written, "docx", f"--reference-doc={style['reference.docx']}",
+               f"--lua-filter={style['filters.lua']}", f"--resource-path={work}", cwd=work)
     finish_docx(written, facts)
     shutil.copyfile(written, output)
 
 
-def _build_pdf(source: Path, work: Path, folder: Path, output: Path) -> None:
+def _build_pdf(source: Path, work: Path, style: dict[str, Path], output: Path) -> None:
     typ = work / "plan.typ"
-    run_pandoc(source, typ, "typst", f"--template={folder / 'plan.typ'}", "--wrap=none",
-               f"--lua-filter={folder / 'filters.lua'}", cwd=work)
+    run_pandoc(source, typ, "typst", f"--template={style['plan.typ']}", "--wrap=none",
+               f"--lua-filter={style['filters.lua']}", cwd=work)
     compile_pdf(typ, output, root=work)
 
 

@@ -83,16 +83,26 @@ local function shift_headings(div)
   end
 end
 
--- Links between parts of the plan: [text](section:risk), (ambition:A3), (risk:R1) ...
+-- Links between parts of the plan: [text](section:risks), (scheme:PE1), (risk:R3) ...
 -- A section's heading is section-<id>; any other item's anchor is <kind>-<name>, lower case,
--- with anything but letters and digits made "-" (as plan.md.j2 and partials/strategy.md.j2
--- write them), so (enabler:Workforce) finds the enabler's heading.
+-- with anything but letters and digits made "-" (as the core's anchor_id writes them), unless
+-- the document's metadata sends a kind to one heading (link-anchors: {metric: annex-figures}).
+local ONE_PLACE = {}
+
+local function read_link_anchors(meta)
+  for kind, anchor in pairs(meta["link-anchors"] or {}) do
+    ONE_PLACE[kind] = pandoc.utils.stringify(anchor)
+  end
+end
+
 local function link_target(kind, name)
   if kind == "section" then
     return "section-" .. name
   end
-  local slug = (kind .. "-" .. name:lower()):gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
-  return slug
+  if ONE_PLACE[kind] then
+    return ONE_PLACE[kind]
+  end
+  return (kind .. "-" .. name:lower()):gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
 end
 
 local NOT_KINDS = { http = true, https = true, mailto = true, tel = true, ftp = true, file = true,
@@ -193,6 +203,7 @@ local function div(el)
 end
 
 return {
+  { Meta = read_link_anchors },
   { Div = shift_headings },
   { Link = link },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables } or {},
