@@ -311,3 +311,14 @@ def test_every_declared_field_has_help() -> None:
             missing += [f"{data_file.parent.name}: {'.'.join(path)}" for path, spec in walk(group.fields)
                         if not spec.help.strip()]
     assert missing == []
+
+
+def test_check_reads_the_pack_workbook_too(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A mistake in workbook.yaml is found by `check`, before anyone builds."""
+    project = copy_project(tmp_path / "plan")
+    line = edit(project, "templates/bcf-2014/workbook.yaml", "{label: Status, value: status}",
+                "{label: Status, valeu: status}")
+    code, out = run(capsys, project, "check")
+    assert code == 1
+    assert any(l.startswith(f"templates/bcf-2014/workbook.yaml:{line}: Unknown field 'valeu'. Did you mean 'value'?")
+               for l in lines(out)), out

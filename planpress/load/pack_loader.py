@@ -94,7 +94,8 @@ _CACHE: dict[tuple, tuple[Pack | None, PackModels | None, list[Finding]]] = {}
 
 def _read_pack(root: Path, folder: Path) -> tuple[Pack | None, PackModels | None, list[Finding]]:
     """Read a pack once per version of its files: building its record types is the costly part."""
-    files = [folder / PACK_FILE, folder / DATA_FILE, folder.parent / COMMON / "placeholders.yaml", *folder.glob("*.py")]
+    files = [folder / PACK_FILE, folder / DATA_FILE, folder / "workbook.yaml", folder.parent / COMMON / "placeholders.yaml",
+             *folder.glob("*.py")]
     key = (str(root), str(folder), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
     if key not in _CACHE:
         findings: list[Finding] = []
@@ -118,6 +119,7 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
         _load_rules_file(root, folder / pack.rules_file, pack, findings)
     params = _rule_params(pack_doc, pack, findings)
     _check_references(data_doc, data, findings)
+    _check_workbook(root, folder, findings)
     if len(findings) > before:
         return None, None
     models = PackModels(
@@ -214,6 +216,17 @@ def _error_line(error: Exception, path: Path) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def _check_workbook(root: Path, folder: Path, findings: list[Finding]) -> None:
+    """A pack's workbook.yaml is read with the pack, so `check` reports its mistakes, not only a build."""
+    from planpress.errors import ContentErrors
+    from planpress.targets.workbook import SPEC_FILE, load_workbook_spec
+
+    try:
+        load_workbook_spec(folder, _shown(root, folder / SPEC_FILE))
+    except ContentErrors as problems:
+        findings.extend(problems.findings)
 
 
 def _check_references(doc: YamlDoc | None, data: PackData, findings: list[Finding]) -> None:
