@@ -322,3 +322,13 @@ def test_check_reads_the_pack_workbook_too(tmp_path: Path, capsys: pytest.Captur
     assert code == 1
     assert any(l.startswith(f"templates/bcf-2014/workbook.yaml:{line}: Unknown field 'valeu'. Did you mean 'value'?")
                for l in lines(out)), out
+
+
+def test_a_family_whose_parameters_do_not_fit_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A pack that points a rule at a field its data does not have gets a finding, not a traceback."""
+    project = copy_project(tmp_path / "plan")
+    edit(project, "templates/bcf-2014/pack.yaml", "    budgets: plan.pooled_budget", "    budgets: plan.pooled_budgt")
+    code, out = run(capsys, project, "check")
+    assert code == 1
+    assert any(l.startswith("templates/bcf-2014/pack.yaml: The rule family 'pooled-budget' failed on this plan: "
+                            "AttributeError") for l in lines(out)), out

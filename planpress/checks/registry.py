@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from planpress.errors import Finding
+from planpress.errors import Finding, Location
 from planpress.load.models import Record
 
 
@@ -73,8 +73,23 @@ def selected(content) -> list[tuple[Family, Record]]:
 
 def run_selected(content, blocking: bool) -> list[Finding]:
     """The findings of the pack's families that block every build (or of those that do not)."""
-    return [finding for family, params in selected(content) if family.blocking == blocking
-            for finding in family.check(content, params)]
+    found: list[Finding] = []
+    for family, params in selected(content):
+        if family.blocking == blocking:
+            found += _run(family, params, content)
+    return found
+
+
+def _run(family: Family, params: Record, content) -> list[Finding]:
+    """One family's findings; a family that fails is itself a finding in the pack, never a traceback."""
+    try:
+        return list(family.check(content, params))
+    except Exception as error:  # a pack's parameters or its own rule do not fit this plan
+        where = Location(f"templates/{content.pack.id}/pack.yaml")
+        return [Finding(where, "error", f"The rule family '{family.name}' failed on this plan: "
+                        f"{type(error).__name__}: {error}",
+                        "Check the family's parameters in the pack against the fields its data.yaml declares",
+                        rule="rule-family-failed", blocks_build=True)]
 
 
 def pack_figures(content) -> dict[str, object]:
@@ -82,5 +97,8 @@ def pack_figures(content) -> dict[str, object]:
     found: dict[str, object] = {}
     for family, params in selected(content):
         if family.figures is not None:
-            found[family.figures_name] = family.figures(content, params)
+            try:
+                found[family.figures_name] = family.figures(content, params)
+            except Exception as error:  # reported by the family's check; the figures are left out
+                found[family.figures_name] = None
     return found

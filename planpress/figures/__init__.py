@@ -83,8 +83,8 @@ def _finance(content: PlanContent, years: list[str]) -> dict[str, object]:
 
 def _risks(content: PlanContent) -> dict[str, object]:
     params = content.models.rule_params.get("risk-scores") if content.models else None
-    risks = content.data.get("risks")
-    if params is None or risks is None:
+    risks = content.data.get(params.file) if params else None
+    if params is None or risks is None or not hasattr(risks, "risks"):
         return {}
     factors = {risk.id: risk_factor(risk) for risk in risks.risks}
     return {"risk_factors": factors, "risk_bands": {ref: params.band(f) for ref, f in factors.items()}}
@@ -94,7 +94,9 @@ def _budgets(content: PlanContent) -> dict[str, object]:
     params = content.models.rule_params.get("pooled-budget") if content.models else None
     if params is None:
         return {}
-    budgets = getattr(content.plan, params.budgets.removeprefix("plan."))
+    budgets = getattr(content.plan, params.budgets.removeprefix("plan."), None)
+    if budgets is None:
+        return {}  # the pack points at no such field: its rule says so
     return {"minimum_by_year": {b.year: b.minimum for b in budgets},
             "agreed_by_year": {b.year: b.agreed for b in budgets}}
 
