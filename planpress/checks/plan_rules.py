@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from planpress.checks.references import did_you_mean
-from planpress.checks.registry import rule_family
+from planpress.checks.registry import ItemsParams, rule_family
 from planpress.errors import Finding
 from planpress.figures import risk_factor
 from planpress.load.content import PlanContent
@@ -39,13 +39,7 @@ class TaskPlanParams(Record):
     """The data file holding the tasks (a list 'milestones' with id, start, due and depends_on)."""
 
 
-class DateOrderParams(Record):
-    file: str
-    """The data file holding the dated items, such as interventions."""
-    items: str
-    """The list in that file, such as interventions."""
-    what: str = "item"
-    """What one item is called in messages, such as intervention."""
+class DateOrderParams(ItemsParams):
     start: str = "start"
     """The field holding when each item starts."""
     due: str = "due"

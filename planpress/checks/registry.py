@@ -19,6 +19,17 @@ class NoParams(Record):
     """A family that takes no parameters."""
 
 
+class ItemsParams(Record):
+    """Parameters of a family that checks each item of one list in one data file."""
+
+    file: str
+    """The data file holding the items, such as ambitions."""
+    items: str
+    """The list in that file, such as ambitions."""
+    what: str = "item"
+    """What one item is called in messages, such as ambition."""
+
+
 @dataclass(frozen=True)
 class Family:
     name: str

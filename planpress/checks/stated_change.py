@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from planpress.checks.registry import rule_family
+from planpress.checks.registry import ItemsParams, rule_family
 from planpress.errors import Finding
 from planpress.figures import change_percent
 from planpress.load.content import PlanContent
@@ -17,13 +17,7 @@ from planpress.load.models import Record
 from planpress.render import number
 
 
-class StatedChangeParams(Record):
-    file: str
-    """The data file holding the items, such as ambitions."""
-    items: str
-    """The list in that file, such as ambitions."""
-    what: str = "item"
-    """What one item is called in messages, such as ambition."""
+class StatedChangeParams(ItemsParams):
     baseline: str = "baseline.value"
     """Where each item's starting value is, as a dotted path."""
     target: str = "target.value"
