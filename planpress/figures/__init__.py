@@ -53,13 +53,15 @@ class Figures:
 
 
 def compute(content: PlanContent) -> Figures:
-    """All derived figures for a plan that loaded without errors."""
+    """All derived figures for a plan that loaded without errors, worked out once per loaded plan."""
     from planpress.checks.registry import pack_figures
 
     assert content.plan
-    years = content.plan.period.financial_years()
-    figures = Figures(years=years, **_finance(content, years), **_risks(content), **_budgets(content))
-    return replace(figures, extra=pack_figures(content))
+    if content.figures_cache is None:
+        years = content.plan.period.financial_years()
+        figures = Figures(years=years, **_finance(content, years), **_risks(content), **_budgets(content))
+        content.figures_cache = replace(figures, extra=pack_figures(content))
+    return content.figures_cache
 
 
 def _finance(content: PlanContent, years: list[str]) -> dict[str, object]:

@@ -84,6 +84,8 @@ class PlanContent:
     broken_files: set[str] = field(default_factory=set)
     sources: dict[str, YamlDoc] = field(default_factory=dict)
     """Every YAML document read (data files and front matter), by file, for checks that scan text."""
+    figures_cache: object = field(default=None, repr=False, compare=False)
+    """The derived figures, worked out once (planpress.figures.compute); the content is not changed after loading."""
 
     def __getattr__(self, name: str) -> object:
         # Only reached for names that are not fields: a data file by its pack name, or None.
