@@ -52,7 +52,7 @@ def check_plan(root: Path) -> CheckedPlan:
     """
     content, load_findings = load_content(root)
     structural = structural_findings(content)
-    rules = rule_findings(content) if content.is_complete() or content.plan else []
+    rules = rule_findings(content)
     content, prose_findings = render_prose(content)
     blocking = [dataclasses.replace(f, blocks_build=True) for f in load_findings + structural + prose_findings]
     findings = _with_owners(content, blocking + rules)

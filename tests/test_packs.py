@@ -101,7 +101,7 @@ def test_strategy_pack_field_mistakes(strategy: Path, capsys: pytest.CaptureFixt
     wrong_type = edit(strategy, "content/data/ambitions.yaml", "      value: 2468", "      value: lots")
     unknown = edit(strategy, "content/data/interventions.yaml", "    lead:", "    leed:")
     choice = edit(strategy, "content/data/risks.yaml", "rating: High", "rating: Severe")
-    missing = edit(strategy, "content/plan.yaml", "unit_of_planning:", "# unit_of_planning:")
+    edit(strategy, "content/plan.yaml", "unit_of_planning:", "# unit_of_planning:")
     code, text = run(capsys, strategy, "check")
     assert code == 1
     reported = lines(text)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from planpress.errors import Finding, Location, closest
-from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
 from planpress.load.fields import FieldSpec
 from planpress.load.models import Record
 

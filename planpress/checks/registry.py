@@ -110,6 +110,6 @@ def pack_figures(content) -> dict[str, object]:
         if family.figures is not None:
             try:
                 found[family.figures_name] = family.figures(content, params)
-            except Exception as error:  # reported by the family's check; the figures are left out
+            except Exception:  # the family's check reports the failure; its figures are left out
                 found[family.figures_name] = None
     return found

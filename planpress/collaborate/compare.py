@@ -382,11 +382,11 @@ def _other_finance(old: PlanContent, new: PlanContent) -> list[FigureChange]:
             continue
         group = name.replace("_", " ").capitalize()
         numbers_before, numbers_after = _numbers(before), _numbers(after)
-        for field in dict.fromkeys([*numbers_before, *numbers_after]):
-            b, a = numbers_before.get(field), numbers_after.get(field)
+        for measure in dict.fromkeys([*numbers_before, *numbers_after]):
+            b, a = numbers_before.get(measure), numbers_after.get(measure)
             if b != a:
                 kind = "money" if isinstance(a if a is not None else b, Decimal) else "number"
-                result.append(FigureChange(group, field.replace("_", " "), "", b, a, kind))
+                result.append(FigureChange(group, measure.replace("_", " "), "", b, a, kind))
     return result
 
 

@@ -41,6 +41,8 @@ class PackModels:
     progress: type[m.Record] | None
     files: dict[str, type[m.Record]]
     rule_params: dict[str, m.Record] = field(default_factory=dict)
+    workbook: m.Record | None = None
+    """The pack's workbook.yaml, read and checked once with the pack (None when it has none)."""
 
 
 def template_folders(root: Path) -> list[Path]:
@@ -119,7 +121,7 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
         _load_rules_file(root, folder / pack.rules_file, pack, findings)
     params = _rule_params(pack_doc, pack, findings)
     _check_references(data_doc, data, findings)
-    _check_workbook(root, folder, findings)
+    workbook = _read_workbook(root, folder, findings)
     if len(findings) > before:
         return None, None
     models = PackModels(
@@ -128,6 +130,7 @@ def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack
         progress=_model("Progress", data.progress),
         files={name: record_model(name.capitalize(), spec.fields) for name, spec in data.files.items()},
         rule_params=params,
+        workbook=workbook,
     )
     return pack, models
 
@@ -218,15 +221,16 @@ def _error_line(error: Exception, path: Path) -> int:
     return line
 
 
-def _check_workbook(root: Path, folder: Path, findings: list[Finding]) -> None:
+def _read_workbook(root: Path, folder: Path, findings: list[Finding]) -> m.Record | None:
     """A pack's workbook.yaml is read with the pack, so `check` reports its mistakes, not only a build."""
     from planpress.errors import ContentErrors
     from planpress.targets.workbook import SPEC_FILE, load_workbook_spec
 
     try:
-        load_workbook_spec(folder, _shown(root, folder / SPEC_FILE))
+        return load_workbook_spec(folder, _shown(root, folder / SPEC_FILE))
     except ContentErrors as problems:
         findings.extend(problems.findings)
+        return None
 
 
 def _check_references(doc: YamlDoc | None, data: PackData, findings: list[Finding]) -> None:
@@ -238,8 +242,8 @@ def _check_references(doc: YamlDoc | None, data: PackData, findings: list[Findin
         if spec is None:
             continue
         for path, field_spec in walk(spec.fields):
-            kind = field_spec.references()
-            if field_spec.type in ("reference",) or field_spec.of == "reference":
+            if field_spec.type == "reference" or field_spec.of == "reference":
+                kind = field_spec.to
                 if kind not in kinds:
                     where = doc.at((*(prefix if isinstance(prefix, tuple) else (prefix,)), "fields",
                                     *_fields_path(path))) if doc else Location(DATA_FILE)

@@ -24,7 +24,6 @@ from planpress.figures import Figures
 from planpress.load.content import PlanContent
 from planpress.load.models import Period, Record
 
-Metric = Milestone = Theme = Record  # records of the kinds the pack declares
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"
@@ -136,7 +135,7 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def _task_group(task: Milestone, content: PlanContent) -> str:
+def _task_group(task: Record, content: PlanContent) -> str:
     """The theme a task belongs to: its own, or its scheme's, so bars are coloured by theme."""
     if task.theme:
         return task.theme
@@ -146,7 +145,7 @@ def _task_group(task: Milestone, content: PlanContent) -> str:
     return ""
 
 
-def gantt_chart(tasks: list[Milestone], period: Period, content: PlanContent) -> Chart:
+def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Chart:
     """One bar per task, from its start to its due date, on a month grid across the plan's period."""
     first = min([period.start, *(t.start for t in tasks)])
     last = max([period.end, *(t.due for t in tasks)])
@@ -200,7 +199,7 @@ def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content:
         x += needed
 
 
-def _gantt_alt(tasks: list[Milestone], first: dt.date, last: dt.date) -> str:
+def _gantt_alt(tasks: list[Record], first: dt.date, last: dt.date) -> str:
     earliest = min(tasks, key=lambda t: t.start)
     latest = max(tasks, key=lambda t: t.due)
     return (f"Gantt chart of the plan's {len(tasks)} milestones, by month from {first:%B %Y} to "
@@ -238,7 +237,7 @@ def money_axis(svg: _Svg, left: float, plot: float, top: float, height: float, s
         svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
 
 
-def spend_by_theme_chart(themes: list[Theme], figures: Figures) -> Chart:
+def spend_by_theme_chart(themes: list[Record], figures: Figures) -> Chart:
     """Horizontal bars: for each theme, one bar per financial year, labelled with the amount."""
     years = figures.years
     label_width, right, top, bar, gap = 190, 110, 40, 18, 14
@@ -280,7 +279,7 @@ def _format_value(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
 
 
-def metric_chart(metric: Metric) -> Chart:
+def metric_chart(metric: Record) -> Chart:
     """The metric's baseline and planned values as a line, each point labelled with its value."""
     points = [("Baseline " + metric.baseline.period, metric.baseline.value)]
     points += [(f"Plan {p.period}", p.value) for p in metric.plans]

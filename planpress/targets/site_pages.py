@@ -20,7 +20,7 @@ from planpress.errors import BuildError, Finding
 from planpress.collaborate.history import HistoryEntry
 from planpress.collaborate.status import StatusRow
 from planpress.figures import Figures, ProgressFigures
-from planpress.checks.references import LINK, link_kinds
+from planpress.checks.references import LINK
 from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
 from planpress.render.context import layout_context, schemes_in_order
 from planpress.render import anchor_id, render_template

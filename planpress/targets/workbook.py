@@ -10,7 +10,6 @@ same figures every other output shows.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,7 +51,7 @@ MAX_WIDTH = 60
 def build(context: BuildContext) -> list[str]:
     content = context.content
     assert content.plan is not None
-    spec = load_workbook_spec(content.pack.folder, workbook_file(content))
+    spec = content.models.workbook  # read and checked with the pack
     if spec is None:
         return []
     figures = compute(content)
@@ -69,11 +68,6 @@ def workbook_context(content: PlanContent, figures: Figures, draft: bool, open_p
     return layout_context(content, figures) | {
         "status": f"DRAFT ({open_problems} open problems)" if draft else content.plan.status.capitalize(),
     }
-
-
-def workbook_file(content: PlanContent) -> str:
-    """The pack's workbook.yaml as an author reads its name: relative to the plan's folder."""
-    return os.path.relpath(content.pack.folder / SPEC_FILE, content.root)
 
 
 def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
