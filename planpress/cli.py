@@ -23,6 +23,8 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("planpress.collaborate.status", "each section and scheme with its owner, status, last change and open problems"),
     "codeowners": ("planpress.collaborate.codeowners", "write CODEOWNERS from the owners in content/, so reviews go to them"),
     "fields": ("planpress.load.reference", "every field the plan's template holds, with its type and help (Markdown)"),
+    "templates": ("planpress.start", "list the template packs (rounds and kinds of plan) a plan can follow"),
+    "new": ("planpress.start:new", "start a plan: new FOLDER --template ID (every question, every field to fill in)"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 
@@ -36,8 +38,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             from planpress.serve import serve
             return serve(root, port=args.port)
         if args.command in TOOL_COMMANDS:
-            module = importlib.import_module(TOOL_COMMANDS[args.command][0])
-            return module.run(root, args)
+            module_name, _, function = TOOL_COMMANDS[args.command][0].partition(":")
+            return getattr(importlib.import_module(module_name), f"run_{function}" if function else "run")(root, args)
         if args.arguments:
             parser.error(f"'{args.command or 'build'}' takes no further arguments: {' '.join(args.arguments)}")
         if args.command == "check":
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="build the submission: refuse while any error or unfinished text remains")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="how check reports its findings (json for CI and other tools)")
+    parser.add_argument("--template", help="new: the template pack the plan follows, such as bcf-2026")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     parser.add_argument("--port", type=int, default=8000, help="the local port serve listens on (default: 8000)")
     parser.add_argument("--owner", help="status: only the work of this person (any part of their name)")
@@ -98,6 +101,7 @@ def _check(root: Path, output_format: str) -> int:
                           "findings": [f.as_dict() for f in checked.findings]}, indent=2, ensure_ascii=False))
         return EXIT_PROBLEMS if checked.errors else EXIT_OK
     _print_findings(checked.findings, sys.stdout)
+    _print_left_by_owner(checked.unfinished, sys.stdout)
     print(_summary(checked, elapsed))
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
 
@@ -132,6 +136,20 @@ def _print_findings(findings: list[Finding], stream) -> None:
             for finding in chosen:
                 print(f"  {finding}", file=stream)
             print(file=stream)
+
+
+def _print_left_by_owner(findings: list[Finding], stream) -> None:
+    """How much each person has left before a final build: the errors and the unfinished text they own."""
+    if not findings:
+        return
+    counts: dict[str, int] = {}
+    for finding in findings:
+        owner = finding.owner or "No owner named"
+        counts[owner] = counts.get(owner, 0) + 1
+    print("Left to do before a final build, by owner:", file=stream)
+    for owner, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  {owner}: {count}", file=stream)
+    print(file=stream)
 
 
 def _print_by_owner(findings: list[Finding], stream) -> None:

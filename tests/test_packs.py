@@ -65,7 +65,7 @@ def test_the_core_names_no_round_of_any_template() -> None:
 
 def test_every_pack_is_a_folder_of_data(capsys: pytest.CaptureFixture) -> None:
     packs = sorted(p.parent.name for p in (REPO / "templates").glob("*/pack.yaml"))
-    assert packs == ["bcf-2014", "system-strategy"]
+    assert packs == ["bcf-2014", "bcf-2025", "bcf-2026", "system-strategy"]
 
 
 # --- both example plans check clean ----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import Field
@@ -51,6 +52,13 @@ class SignOffParams(Record):
     """The plan's field listing who signs, with organisation, name, position and date."""
     agreed_by: str = "the meeting that agreed it"
     """Who agrees the plan, for the message when the date it was agreed is missing."""
+    roles: dict[str, str] = {}
+    """Who must sign an agreed plan: each role (a signatory's `role`) with the plan's field naming the
+    organisation, or the list of organisations, it signs for (such as ICB chief executive: icbs)."""
+    not_delegable: list[str] = []
+    """Roles that cannot sign through a deputy or on someone's behalf."""
+    delegation: str = r"(?i)\b(deputy|on behalf|p\.?\s?p\.?|acting for|for the chief)\b"
+    """A regular expression finding a position that shows a delegated signature."""
 
 
 def _risks_of(content: PlanContent, file: str) -> list[Record] | None:
@@ -87,6 +95,7 @@ def date_order(content: PlanContent, params: DateOrderParams) -> Iterator[Findin
 
 @rule_family("sign-off", SignOffParams)
 def sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
+    yield from _delegated(content, params)
     yield from _sign_off(content, params)
 
 
@@ -216,6 +225,7 @@ def _sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
     if not signatories:
         yield Finding(plan.where("status"), "error", "The plan's status is agreed, but no one has signed it off",
                       "Add the signatories: organisation, name, position and date for each", rule="no-signatories")
+    yield from _roles_signed(plan, params)
     for index, person in enumerate(signatories):
         missing = [field for field in ("name", "position", "date") if not getattr(person, field)]
         if missing:
@@ -224,3 +234,42 @@ def _sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
                           "and the plan's status is agreed",
                           f"Fill in the {', '.join(missing)}, or set the status back to review",
                           rule="incomplete-sign-off")
+
+
+def _organisations(plan: Record, field: str) -> list[str]:
+    value = getattr(plan, field, None)
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+
+
+def _roles_signed(plan: Record, params: SignOffParams) -> Iterator[Finding]:
+    """Every role the template requires has signed, for every organisation it signs for."""
+    if not params.roles:
+        return
+    signed = {(person.role, person.organisation) for person in getattr(plan, params.field)}
+    for role, field in params.roles.items():
+        for organisation in _organisations(plan, field):
+            if (role, organisation) not in signed:
+                yield Finding(plan.where(params.field), "error",
+                              f"The plan's status is agreed, but the {role} of {organisation} has not signed it off",
+                              f"Add '- role: {role}' with organisation: {organisation}, name, position and date",
+                              rule="sign-off-missing")
+
+
+def _delegated(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
+    """A role that cannot delegate signs in person, and for an organisation party to the plan."""
+    plan = content.plan
+    if plan is None or not params.roles:
+        return
+    delegation = re.compile(params.delegation)
+    for index, person in enumerate(getattr(plan, params.field)):
+        role = getattr(person, "role", None)
+        if role in params.not_delegable and person.position and delegation.search(person.position):
+            yield Finding(plan.where(params.field, index, "position"), "error",
+                          f"The {role}'s sign-off cannot be delegated, but it is given by '{person.position}'",
+                          f"The {role} signs in person: correct the name and position", rule="sign-off-delegated")
+        known = _organisations(plan, params.roles[role]) if role in params.roles else []
+        if known and person.organisation not in known:
+            yield Finding(plan.where(params.field, index, "organisation"), "error",
+                          f"The {role} signs for '{person.organisation}', which is not named in the plan's "
+                          f"'{params.roles[role]}'", did_you_mean(person.organisation, known),
+                          rule="sign-off-organisation")

@@ -48,7 +48,8 @@ class Family:
 FAMILIES: dict[str, Family] = {}
 
 BUILTIN_MODULES = ("planpress.checks.money", "planpress.checks.plan_rules", "planpress.checks.scheme_list",
-                   "planpress.checks.stated_change", "planpress.checks.progress")
+                   "planpress.checks.stated_change", "planpress.checks.progress", "planpress.checks.funding",
+                   "planpress.checks.required", "planpress.checks.capacity")
 
 
 def rule_family(name: str, params: type[Record] = NoParams, blocking: bool = False) -> Callable:

@@ -8,6 +8,7 @@ from planpress.checks.references import did_you_mean
 from planpress.errors import Finding, Location
 from planpress.load.content import SECTIONS_DIR, PlanContent, SchemeDoc, SectionDoc
 from planpress.load.pack import PackPart
+from planpress.load.text import without_comments
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
@@ -61,7 +62,7 @@ def _parts(doc: SectionDoc | SchemeDoc, pack_parts: list[PackPart], what: str) -
                           f"'{part.heading}' is answered twice in this file",
                           "Merge the two into one heading", rule="duplicate-part")
         answered.add(part.pack_part.id)
-        if not part.markdown.strip() and part.pack_part.data is None:
+        if not without_comments(part.markdown).strip() and part.pack_part.data is None:
             yield Finding(Location(doc.file, part.line), "warning",
                           f"'{part.heading}' has a heading but no answer",
                           f"Answer the template's question under it: {part.pack_part.question}",
@@ -72,4 +73,3 @@ def _parts(doc: SectionDoc | SchemeDoc, pack_parts: list[PackPart], what: str) -
                           f"The question '{pack_part.numbered_title}' of {what} has no answer",
                           f"Add a heading '## {pack_part.title}' and answer under it: {pack_part.question}",
                           rule="unanswered")
-

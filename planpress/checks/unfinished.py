@@ -13,6 +13,7 @@ from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
 from planpress.load.pack import PlaceholderPattern
+from planpress.load.text import without_comments
 from planpress.load.yamlsource import YamlDoc
 
 UNFINISHED_RULES = frozenset({"placeholder", "unanswered", "question-echo", "empty-row"})
@@ -100,7 +101,7 @@ def _echoed_questions(doc: SectionDoc | SchemeDoc) -> Iterator[Finding]:
         if part.pack_part is None:
             continue
         question = _normalise(part.pack_part.question)
-        answer = _normalise(part.markdown)
+        answer = _normalise(without_comments(part.markdown))
         if question and answer and question[:80] in answer and len(answer) < len(question) * 1.5:
             yield Finding(Location(doc.file, part.body_line), "warning",
                           f"The answer to '{part.heading}' repeats the template's question",

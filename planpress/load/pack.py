@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from planpress.load.fields import FieldSpec, walk
-from planpress.load.models import Record
+from planpress.load.models import Period, Record
 
 PACK_FILE = "pack.yaml"
 DATA_FILE = "data.yaml"
@@ -121,8 +121,15 @@ class Report(Record):
 class Pack(Record):
     id: str
     """The pack's id, the name of its folder in templates/."""
+    extends: str = ""
+    """The pack this one builds on, such as bcf-2025: its pack.yaml, data.yaml, rules and layouts
+    hold unless this pack's own files say otherwise (a key set here replaces the same key there)."""
     name: str
     """The template's full name."""
+    description: str = ""
+    """What the template is for, in a sentence or two, for `python build.py templates`."""
+    period: Period | None = None
+    """The period a plan of this template covers, which `python build.py new` starts a plan with."""
     short_name: str = ""
     """A short name for the kind of plan, used in file names and page titles, such as bcf."""
     outputs: list[str] = ["data", "documents", "workbook", "reports", "site"]
@@ -149,6 +156,13 @@ class Pack(Record):
     # Filled in by the loader from data.yaml and the pack's folder, not written in pack.yaml.
     folder: Path | None = None
     data: "PackData | None" = None
+    layers: list[Path] = []
+    """Where the pack's files are looked for, first found wins: its folder, the folders of the
+    packs it extends, then templates/common."""
+
+    def find(self, relative: str) -> Path | None:
+        """The pack's file `relative` (such as document/reference.docx) from the first layer that has it."""
+        return next((layer / relative for layer in self.layers if (layer / relative).exists()), None)
 
     def section(self, section_id: str) -> PackSection | None:
         return next((s for s in self.sections if s.id == section_id), None)

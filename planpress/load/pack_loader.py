@@ -20,7 +20,7 @@ from planpress.load import models as m
 from planpress.load.fields import record_model, walk
 from planpress.load.pack import DATA_FILE, PACK_FILE, FilesSpec, Pack, PackData, PlaceholderPattern
 from planpress.load.validate import validate
-from planpress.load.yamlsource import YamlDoc, YamlProblem, parse_yaml, read_text
+from planpress.load.yamlsource import YamlDoc, YamlProblem, merge_docs, parse_yaml, read_text
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMMON = "common"
@@ -68,6 +68,15 @@ def known_packs(root: Path) -> list[str]:
     return sorted({p.parent.name for folder in template_folders(root) for p in folder.glob(f"*/{PACK_FILE}")})
 
 
+def read_pack_by_id(root: Path, pack_id: str) -> tuple[Pack | None, list[Finding]]:
+    """The pack called `pack_id`, with its problems (None when it cannot be used)."""
+    folder = pack_folder(root, pack_id)
+    if folder is None:
+        return None, []
+    pack, models, problems = _read_pack(root, folder)
+    return (pack if models is not None else None), problems
+
+
 def load_pack(root: Path, plan_doc: YamlDoc, findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
     """The pack content/plan.yaml names in `template`, with its record types; None when it cannot be used."""
     pack_id = plan_doc.data.get("template") if isinstance(plan_doc.data, dict) else None
@@ -96,32 +105,71 @@ _CACHE: dict[tuple, tuple[Pack | None, PackModels | None, list[Finding]]] = {}
 
 def _read_pack(root: Path, folder: Path) -> tuple[Pack | None, PackModels | None, list[Finding]]:
     """Read a pack once per version of its files: building its record types is the costly part."""
-    files = [folder / PACK_FILE, folder / DATA_FILE, folder / "workbook.yaml", folder.parent / COMMON / "placeholders.yaml",
-             *folder.glob("*.py")]
+    findings: list[Finding] = []
+    chain = _pack_chain(root, folder, findings)
+    files = [layer / name for layer in chain for name in (PACK_FILE, DATA_FILE, "workbook.yaml")]
+    files += [folder.parent / COMMON / "placeholders.yaml", *(p for layer in chain for p in layer.glob("*.py"))]
     key = (str(root), str(folder), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
     if key not in _CACHE:
-        findings: list[Finding] = []
-        pack, models = _build_pack(root, folder, findings)
+        pack, models = _build_pack(root, chain, findings) if chain else (None, None)
         _CACHE.clear()
         _CACHE[key] = (pack, models, findings)
     return _CACHE[key]
 
 
-def _build_pack(root: Path, folder: Path, findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
-    pack, pack_doc = _read_model(root, folder / PACK_FILE, Pack, findings)
-    data, data_doc = (_read_model(root, folder / DATA_FILE, PackData, findings) if (folder / DATA_FILE).is_file()
-                      else (PackData(), None))
+def _pack_chain(root: Path, folder: Path, findings: list[Finding]) -> list[Path]:
+    """The pack's folder, then the folders of the packs it extends, nearest first ([] when the chain is broken)."""
+    chain = [folder]
+    while True:
+        doc = _parse(root, chain[-1] / PACK_FILE, findings)
+        if doc is None:
+            return []
+        parent = doc.data.get("extends") if isinstance(doc.data, dict) else None
+        if not parent:
+            return chain
+        parent_folder = pack_folder(root, str(parent))
+        problem = (f"There is no template pack called '{parent}' to extend" if parent_folder is None else
+                   f"The pack extends '{parent}', which extends it in turn" if parent_folder in chain else "")
+        if problem:
+            guess = closest(str(parent), [p for p in known_packs(root) if p not in {f.name for f in chain}])
+            findings.append(Finding(doc.at(("extends",)), "error", problem,
+                                    (f"Did you mean '{guess}'? " if guess else "")
+                                    + "Name a pack in templates/ that does not extend this one", rule="pack-extends"))
+            return []
+        chain.append(parent_folder)
+
+
+def _layered_doc(root: Path, chain: list[Path], name: str, findings: list[Finding]) -> YamlDoc | None:
+    """One of the pack's files, laid over the same file of each pack it extends (None if no layer has it)."""
+    merged: YamlDoc | None = None
+    for layer in reversed(chain):
+        if (layer / name).is_file():
+            doc = _parse(root, layer / name, findings)
+            if doc is None:
+                return None
+            merged = doc if merged is None else merge_docs(merged, doc)
+    return merged
+
+
+def _build_pack(root: Path, chain: list[Path], findings: list[Finding]) -> tuple[Pack | None, PackModels | None]:
+    folder = chain[0]
+    pack_doc = _layered_doc(root, chain, PACK_FILE, findings)
+    data_doc = _layered_doc(root, chain, DATA_FILE, findings)
+    pack = validate(Pack, pack_doc, findings) if pack_doc else None
+    data = validate(PackData, data_doc, findings) if data_doc else PackData()
     if pack is None or data is None:
         return None, None
     if not pack.placeholders:
         pack = pack.model_copy(update={"placeholders": _common_placeholders(root, folder, findings)})
-    pack = pack.model_copy(update={"folder": folder, "data": data})
+    pack = pack.model_copy(update={"folder": folder, "data": data, "layers": [*chain, folder.parent / COMMON]})
     before = len(findings)
     if pack.rules_file:
-        _load_rules_file(root, folder / pack.rules_file, pack, findings)
+        rules = pack.find(pack.rules_file)
+        _load_rules_file(root, rules or folder / pack.rules_file, pack, findings)
     params = _rule_params(pack_doc, pack, findings)
     _check_references(data_doc, data, findings)
-    workbook = _read_workbook(root, folder, findings)
+    workbook_folder = next((layer for layer in chain if (layer / "workbook.yaml").is_file()), folder)
+    workbook = _read_workbook(root, workbook_folder, findings)
     if len(findings) > before:
         return None, None
     models = PackModels(
@@ -154,19 +202,24 @@ def _model(name: str, spec: FilesSpec | None) -> type[m.Record] | None:
 
 
 def _shown(root: Path, path: Path) -> str:
-    """A pack file's name as an author should read it: relative to the plan's folder."""
-    return os.path.relpath(path, root)
+    """A pack file's name as an author should read it: relative to the plan's folder, unless far from it."""
+    relative = os.path.relpath(path, root)
+    return str(path.resolve()) if relative.startswith(os.path.join("..", "..", "..")) else relative
+
+
+def _parse(root: Path, path: Path, findings: list[Finding]) -> YamlDoc | None:
+    file = _shown(root, path)
+    try:
+        return parse_yaml(read_text(path, file), file)
+    except YamlProblem as problem:
+        findings.append(problem.finding)
+        return None
 
 
 def _read_model(root: Path, path: Path, model: type[m.Record],
                 findings: list[Finding]) -> tuple[m.Record | None, YamlDoc | None]:
-    file = _shown(root, path)
-    try:
-        doc = parse_yaml(read_text(path, file), file)
-    except YamlProblem as problem:
-        findings.append(problem.finding)
-        return None, None
-    return validate(model, doc, findings), doc
+    doc = _parse(root, path, findings)
+    return (validate(model, doc, findings) if doc else None), doc
 
 
 def _rule_params(doc: YamlDoc, pack: Pack, findings: list[Finding]) -> dict[str, m.Record]:
@@ -174,7 +227,6 @@ def _rule_params(doc: YamlDoc, pack: Pack, findings: list[Finding]) -> dict[str,
     from planpress.checks.registry import FAMILIES, load_builtin_families
 
     load_builtin_families()
-    file = doc.file
     params: dict[str, m.Record] = {}
     for name, given in pack.rules.items():
         family = FAMILIES.get(name)
@@ -184,8 +236,8 @@ def _rule_params(doc: YamlDoc, pack: Pack, findings: list[Finding]) -> dict[str,
                                     (f"Did you mean '{guess}'? " if guess else "")
                                     + f"Known families: {', '.join(sorted(FAMILIES))}", rule="unknown-rule-family"))
             continue
-        sub = YamlDoc(file, given or {}, {k[2:]: v for k, v in doc.lines.items() if k[:2] == ("rules", name)},
-                      doc.line_of(("rules", name)))
+        sub = YamlDoc(doc.file_of(("rules", name)), given or {},
+                      {k[2:]: v for k, v in doc.lines.items() if k[:2] == ("rules", name)}, doc.line_of(("rules", name)))
         record = validate(family.params, sub, findings)
         if record is not None:
             params[name] = record

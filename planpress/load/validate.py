@@ -81,6 +81,9 @@ def _finding(model: type[BaseModel], doc: YamlDoc, detail: dict) -> Finding:
                        f"Add '{name}: ...'" + (f" ({help_text})" if help_text else ""), rule="missing-field")
     field_name = _field_name(loc)
     help_text = _field_help(owner, name) if owner else ""
+    if value is None and "input" in detail:
+        return Finding(where, "error", f"'{field_name}' is empty", f"Fill it in: {help_text or 'give its value'}",
+                       rule="empty-value")
     what = _expected(kind, detail)
     return Finding(where, "error", f"'{field_name}' should be {what}, not {_show(value)}",
                    help_text or "Correct the value", rule="wrong-type")

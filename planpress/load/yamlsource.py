@@ -40,18 +40,86 @@ class YamlDoc:
     data: object
     lines: dict[Path_, int] = field(default_factory=dict)
     first_line: int = 1
+    files: dict[Path_, str] = field(default_factory=dict)
+    """For a document merged from several files: the file each value with a line came from."""
 
     def line_of(self, path: Path_) -> int:
         """The line of the value at `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), self.first_line)
+        return self.lines.get(self._nearest(path), self.first_line)
 
     def at(self, path: Path_) -> Location:
-        return Location(self.file, self.line_of(path))
+        nearest = self._nearest(path)
+        return Location(self.files.get(nearest, self.file), self.lines.get(nearest, self.first_line))
+
+    def file_of(self, path: Path_) -> str:
+        return self.files.get(self._nearest(path), self.file)
+
+    def _nearest(self, path: Path_) -> Path_:
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return path
+
+
+def merge_docs(base: YamlDoc, over: YamlDoc) -> YamlDoc:
+    """`over` laid on `base`: mappings merge key by key, and lists of mappings with an `id` merge
+    item by item (an item with a new id goes at the end); anything else in `over` replaces what
+    `base` has, and a key set to null in `over` is taken away. Every value keeps the file and
+    line it came from, so a mistake is reported where it was written."""
+    lines: dict[Path_, int] = {}
+    files: dict[Path_, str] = {}
+
+    def keep(doc: YamlDoc, source: Path_, target: Path_) -> None:
+        for sub, line in doc.lines.items():
+            if sub[:len(source)] == source:
+                lines[target + sub[len(source):]], files[target + sub[len(source):]] = line, doc.file_of(sub)
+
+    def merge(low: object, high: object, low_at: Path_, high_at: Path_, at: Path_) -> object:
+        for doc, source in ((base, low_at), (over, high_at)):
+            if source in doc.lines:
+                lines[at], files[at] = doc.lines[source], doc.file_of(source)
+        if isinstance(low, dict) and isinstance(high, dict):
+            return merge_mappings(low, high, low_at, high_at, at)
+        if _listed_by_id(low) and _listed_by_id(high):
+            return merge_lists(low, high, low_at, high_at, at)
+        keep(over, high_at, at)
+        return high
+
+    def merge_mappings(low: dict, high: dict, low_at: Path_, high_at: Path_, at: Path_) -> dict:
+        merged = {}
+        for key, value in low.items():  # the base's order, with what `over` changes in place
+            if key not in high:
+                keep(base, low_at + (key,), at + (key,))
+                merged[key] = value
+            elif high[key] is not None:
+                merged[key] = merge(value, high[key], low_at + (key,), high_at + (key,), at + (key,))
+        for key, value in high.items():
+            if key not in low and value is not None:
+                keep(over, high_at + (key,), at + (key,))
+                merged[key] = value
+        return merged
+
+    def merge_lists(low: list, high: list, low_at: Path_, high_at: Path_, at: Path_) -> list:
+        changes = {item["id"]: (index, item) for index, item in enumerate(high)}
+        merged = []
+        for index, item in enumerate(low):
+            if item["id"] in changes:
+                high_index, change = changes.pop(item["id"])
+                merged.append(merge(item, change, low_at + (index,), high_at + (high_index,), at + (len(merged),)))
+            else:
+                keep(base, low_at + (index,), at + (len(merged),))
+                merged.append(item)
+        for high_index, item in changes.values():
+            keep(over, high_at + (high_index,), at + (len(merged),))
+            merged.append(item)
+        return merged
+
+    data = merge(base.data, over.data, (), (), ())
+    return YamlDoc(over.file, data, lines, over.first_line, files)
+
+
+def _listed_by_id(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) and "id" in v for v in value)
 
 
 class YamlProblem(Exception):

@@ -1,7 +1,7 @@
 """The Jinja environment for our own templates, with the filters every target shares.
 
-Templates come from the plan's pack folder first, then templates/common/, so a pack can
-override a shared partial. Undefined names are errors, never blank text.
+Templates come from the plan's pack folder first, then the packs it extends, then
+templates/common/, so a pack can override a shared partial. Undefined names are errors, never blank text.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from planpress.errors import BuildError
 
-COMMON = "common"
+if TYPE_CHECKING:
+    from planpress.load.pack import Pack
 
 
 def money(value: Decimal | int | None) -> str:
@@ -46,13 +47,10 @@ def cell(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
-    from planpress.load.pack_loader import pack_folder
-
-    pack = pack_folder(root, pack_id)
-    folders = [pack, pack.parent / COMMON] if pack else [root / "templates" / COMMON]
+def template_environment(pack: "Pack") -> jinja2.Environment:
+    """Layouts looked up in the pack's folder, then in the packs it extends, then in templates/common."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        loader=jinja2.FileSystemLoader([str(f) for f in pack.layers if f.is_dir()]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown out, escaped per target where needed
         keep_trailing_newline=True,
@@ -60,8 +58,35 @@ def template_environment(root: Path, pack_id: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, long_date=long_date, cell=cell, number=number, by_key=by_key,
-                       change_percent=_change_percent, anchor_id=anchor_id)
+                       change_percent=_change_percent, anchor_id=anchor_id, month_name=month_name,
+                       matching=matching, sum_by=sum_by, sum_by_year=sum_by_year)
     return env
+
+
+def month_name(value: object) -> str:
+    """"2025-06" as "June 2025"; anything that is not a month written that way, as it is."""
+    match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", str(value).strip())
+    return f"{dt.date(int(match.group(1)), int(match.group(2)), 1):%B %Y}" if match else str(value)
+
+
+def matching(records: object, fields: dict) -> list:
+    """The records whose fields have the values given: finance.expenditure | matching({"source": "..."})."""
+    return [r for r in records or [] if all(str(getattr(r, k, None)) == str(v) for k, v in fields.items())]
+
+
+def sum_by(records: object, field: str) -> dict:
+    """Money lines added up per year for each value of one field, as the checks add them:
+    finance.funding | sum_by("stream") gives {stream: {year: total}}."""
+    from planpress.checks.funding import by_stream
+
+    return by_stream(records or [], field)
+
+
+def sum_by_year(records: object) -> dict:
+    """Money lines added up per year, as the checks add them: {year: total}."""
+    from planpress.checks.funding import sum_by_year as add_up
+
+    return add_up(records or [])
 
 
 def _change_percent(baseline: float, target: float, places: int = 1) -> Decimal:

@@ -117,7 +117,7 @@ def _pack_names(content: PlanContent, figures: Figures) -> dict[str, Any]:
     """The names the pack's `prose:` gives, each an expression over the plan (trusted: packs are reviewed)."""
     if not content.pack.prose:
         return {}
-    env = template_environment(content.root, content.pack.id)
+    env = template_environment(content.pack)
     context = {"plan": content.plan, "figures": figures, **content.data}
     found = {}
     for name, expression in content.pack.prose.items():

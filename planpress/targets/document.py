@@ -58,11 +58,8 @@ def house_style(content: PlanContent) -> dict[str, Path]:
     """The house style's files: the pack's own (templates/<pack>/document/), else the shared ones."""
     found = {}
     for name in HOUSE_STYLE:
-        for folder in (content.pack.folder / DOCUMENT_FOLDER, content.pack.folder.parent / "common" / DOCUMENT_FOLDER):
-            if (folder / name).is_file():
-                found[name] = folder / name
-                break
-        else:
+        found[name] = content.pack.find(f"{DOCUMENT_FOLDER}/{name}")
+        if found[name] is None:
             raise BuildError(f"Neither templates/{content.pack.id}/{DOCUMENT_FOLDER}/ nor templates/common/"
                              f"{DOCUMENT_FOLDER}/ has {name}: the documents cannot be built without it")
     return found

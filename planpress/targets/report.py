@@ -60,7 +60,7 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
 def render_report_markdown(content: PlanContent, figures: Figures, quarter: ProgressFigures,
                            draft: bool, stamp: VersionStamp) -> PlanDocument:
     charts = progress_charts(quarter)
-    env = template_environment(content.root, content.pack.id)
+    env = template_environment(content.pack)
     env.filters.update(yaml_text=yaml_text, attribute=attribute)
     note = "DRAFT: a draft build, not the report as sent to the board"
     data = SimpleNamespace(**layout_context(content, figures) | dict(

@@ -25,6 +25,7 @@ from planpress.collaborate.status import status_rows
 from planpress.figures import compute, progress
 from planpress.render.progress_charts import progress_charts
 from planpress.load.content import PlanContent
+from planpress.load.pack import Pack
 from planpress.render import template_environment
 from planpress.targets.site_pages import Download, Page, PageData, SiteLinks, load_glossary, render_pages
 from planpress.targets import BuildContext, Target
@@ -66,13 +67,13 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
         draft_changes=changes_since(root, tag.tag) if tag else None,
         status=tuple(status_rows(root, checked)) if draft and checked else (),
         stamp=version_stamp(root), links=SiteLinks(content),
-        glossary=load_glossary(content.pack.folder),
+        glossary=load_glossary(content.pack),
         downloads=[Download(p.name, p.stat().st_size) for p in download_files],
     )
-    pages = render_pages(template_environment(root, content.plan.template), data)
+    pages = render_pages(template_environment(content.pack), data)
     with tempfile.TemporaryDirectory(prefix="planpress-site-") as scratch:
         docs = Path(scratch) / "docs"
-        _write_docs(docs, pages, data, download_files, _site_folder(content.pack.folder, "assets"))
+        _write_docs(docs, pages, data, download_files, _site_folder(content.pack, "assets"))
         config_file = _write_config(Path(scratch), docs, site_dir, pages, data, content,
                                     draft or content.plan.status != "agreed")
         _run_mkdocs(config_file, pages, root)
@@ -86,10 +87,10 @@ def _downloads_in(context: BuildContext) -> list[Path]:
     return sorted(path for pattern in patterns for path in context.stage.folder.glob(pattern) if path.is_file())
 
 
-def _site_folder(pack: Path, name: str) -> Path:
-    for base in (pack / SITE_TEMPLATES, pack.parent / "common" / SITE_TEMPLATES):
-        if (base / name).is_dir():
-            return base / name
+def _site_folder(pack: Pack, name: str) -> Path:
+    found = pack.find(f"{SITE_TEMPLATES}/{name}")
+    if found is not None and found.is_dir():
+        return found
     raise BuildError(f"There is no templates/common/{SITE_TEMPLATES}/{name}/ folder: the website needs it")
 
 
@@ -128,7 +129,7 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "site_dir": str(site_dir),
         "strict": True,
         "nav": _nav(pages),
-        "theme": {**theme, "custom_dir": str(_site_folder(content.pack.folder, "overrides"))},
+        "theme": {**theme, "custom_dir": str(_site_folder(content.pack, "overrides"))},
         "extra_css": [*parent.get("extra_css", []), "assets/planpress.css", "assets/changes.css"],
         "extra_javascript": [*parent.get("extra_javascript", []), "assets/planpress.js"],
         "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),

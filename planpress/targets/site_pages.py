@@ -13,6 +13,8 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from planpress.load.pack import Pack
+
 from planpress.render.charts import Chart
 from planpress.collaborate.changes_html import render_fragment
 from planpress.collaborate.compare import PlanChanges
@@ -111,14 +113,13 @@ def resolve_author_links(markdown: str, links: SiteLinks, file: str, first_line:
     return AUTHOR_LINK.sub(replace, markdown)
 
 
-def load_glossary(pack_folder: Path) -> dict[str, str]:
-    """The abbreviations to explain: the pack's glossary.yaml if it has one, else the common one."""
-    for folder in (pack_folder, pack_folder.parent / "common"):
-        path = folder / "glossary.yaml"
-        if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            return {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
-    return {}
+def load_glossary(pack: Pack) -> dict[str, str]:
+    """The abbreviations to explain: the first glossary.yaml of the pack, the packs it extends, or the common one."""
+    path = pack.find("glossary.yaml")
+    if path is None:
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
 
 
 def abbreviations(glossary: dict[str, str]) -> str:

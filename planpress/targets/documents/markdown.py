@@ -42,7 +42,7 @@ def render_plan_markdown(content: PlanContent, draft: bool) -> PlanDocument:
     assert content.plan and content.pack
     figures = compute(content)
     charts = make_charts(content, figures)
-    env = template_environment(content.root, content.pack.id)
+    env = template_environment(content.pack)
     env.filters.update(yaml_text=yaml_text, attribute=attribute, number_or_dash=number_or_dash)
     data = _template_data(content, figures, charts, draft)
     markdown = render_template(env, TEMPLATE, data=data, **vars(data))
