@@ -88,12 +88,21 @@ def item_owner(doc) -> str:
     return getattr(doc.meta, "owner", None) or getattr(doc.meta, "lead", None) or ""
 
 
+def _data_owners(content: PlanContent) -> dict[str, str]:
+    """content/plan.yaml's data_owners, read from the file itself when the plan's details do not validate yet."""
+    if content.plan:
+        return dict(content.plan.data_owners)
+    raw = content.sources.get(PLAN_FILE)
+    owners = raw.data.get("data_owners") if raw and isinstance(raw.data, dict) else None
+    return {str(k): str(v) for k, v in owners.items()} if isinstance(owners, dict) else {}
+
+
 def _with_owners(content: PlanContent, findings: list[Finding]) -> list[Finding]:
     """Name on each finding the person who answers for its file, so work can be shared out."""
     owners = {doc.file: doc.meta.owner for doc in content.sections}
     owners |= {doc.file: item_owner(doc) for doc in content.schemes}
-    if content.plan:
-        named = content.plan.data_owners
+    named = _data_owners(content)
+    if named:
         owners |= {file: named[name] for name, file in content.data_files().items() if name in named}
         if "plan" in named:
             owners[PLAN_FILE] = named["plan"]

@@ -25,6 +25,7 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "fields": ("planpress.load.reference", "every field the plan's template holds, with its type and help (Markdown)"),
     "templates": ("planpress.start", "list the template packs (rounds and kinds of plan) a plan can follow"),
     "new": ("planpress.start:new", "start a plan: new FOLDER --template ID (every question, every field to fill in)"),
+    "next-round": ("planpress.next_round", "carry this plan into the next round: next-round FOLDER --template ID"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 

@@ -100,7 +100,7 @@ def write_new_plan(target: Path, pack: Pack) -> list[Path]:
 
 def plan_file(pack: Pack) -> str:
     period = pack.period
-    owners = {name: OWNER for name, spec in pack.data.files.items() if spec.required}
+    owners = {"plan": OWNER} | {name: OWNER for name, spec in pack.data.files.items() if spec.required}
     head = [f"# The plan's details, for {pack.name}.",
             "# Fill in every value marked [to be completed] or left empty; the commented lines are",
             "# optional fields with their help. `python build.py check` lists what is left.",

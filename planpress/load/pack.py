@@ -118,6 +118,29 @@ class Report(Record):
     """Its keywords in the document's properties."""
 
 
+class CarryFrom(Record):
+    """How a plan of an earlier template moves into this one: where its answers and fields go."""
+
+    parts: dict[str, str] = {}
+    """Each earlier part, as section/part, with the part of this template its text moves to (blank: nowhere).
+    A part with the same section and part ids here moves without being listed."""
+    scheme_parts: dict[str, str] = {}
+    """Each earlier part of an item's description with the part it moves to (same ids move unlisted)."""
+    fields: dict[str, str] = {}
+    """An earlier field with the field of this template that takes its value, each as file.field
+    (plan.ccgs, schemes.strategic_objective); fields of the same name move unlisted."""
+
+
+class CarryOver(Record):
+    """What `python build.py next-round` carries into a plan of this template, and what starts afresh."""
+
+    start_afresh: list[str] = []
+    """Fields a new round fills in again rather than carry, as file.field (plan.signatories,
+    metrics.metrics.plans): the earlier values go to the report, never into the plan."""
+    sources: dict[str, CarryFrom] = {}
+    """For each earlier template, by its pack id, how its plan moves into this one."""
+
+
 class Pack(Record):
     id: str
     """The pack's id, the name of its folder in templates/."""
@@ -152,6 +175,8 @@ class Pack(Record):
     """The template's sections, in order."""
     scheme_parts: list[PackPart] = []
     """The parts of each item's description (a scheme's detailed description), when the template has them."""
+    carry_over: CarryOver = CarryOver()
+    """How a plan of an earlier template moves into this one (`python build.py next-round`)."""
 
     # Filled in by the loader from data.yaml and the pack's folder, not written in pack.yaml.
     folder: Path | None = None
