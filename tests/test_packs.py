@@ -216,7 +216,7 @@ def test_an_unknown_template_gets_a_suggestion(tmp_path: Path, capsys: pytest.Ca
     code, out = run(capsys, project, "check")
     assert code == 1
     assert (f"content/plan.yaml:{line}: There is no template pack called 'bcf-2104'. Did you mean 'bcf-2014'? "
-            "Use one of: bcf-2014, system-strategy.") in lines(out), out
+            "Use one of: bcf-2014, bcf-2025, bcf-2026, system-strategy.") in lines(out), out
 
 
 # --- Python in a pack: only for a new kind of rule, loaded from the pack --------------------
@@ -288,28 +288,37 @@ def test_a_new_kind_of_rule_in_a_small_pack(tmp_path: Path, capsys: pytest.Captu
 # --- the field reference is made from the declarations ---------------------------------------
 
 
+@pytest.mark.parametrize("pack", ["bcf-2014", "bcf-2025", "bcf-2026", "system-strategy"])
+def test_each_pack_field_reference_is_current(pack: str, capsys: pytest.CaptureFixture) -> None:
+    """templates/<pack>/FIELDS.md is `python build.py fields --template <pack>`: regenerate it when data.yaml changes."""
+    code, text = run(capsys, REPO, "fields", "--template", pack)
+    assert code == 0
+    assert (REPO / "templates" / pack / "FIELDS.md").read_text(encoding="utf-8") == text
+
+
 @pytest.mark.parametrize("project", [REPO, STRATEGY], ids=["bcf-2014", "system-strategy"])
-def test_each_pack_field_reference_is_current(project: Path, capsys: pytest.CaptureFixture) -> None:
-    """templates/<pack>/FIELDS.md is `python build.py fields`: regenerate it when data.yaml changes."""
+def test_fields_of_the_plan_own_template(project: Path, capsys: pytest.CaptureFixture) -> None:
     code, text = run(capsys, project, "fields")
     assert code == 0
     pack = re.search(r"^template: (\S+)", (project / "content/plan.yaml").read_text(encoding="utf-8"), re.M).group(1)
-    assert (REPO / "templates" / pack / "FIELDS.md").read_text(encoding="utf-8") == text
+    assert text == (REPO / "templates" / pack / "FIELDS.md").read_text(encoding="utf-8")
 
 
 def test_every_declared_field_has_help() -> None:
     """Every field an author may write has a line of help, in every pack."""
     from planpress.load.fields import walk
-    from planpress.load.pack import PackData
-    import yaml
+    from planpress.load.pack_loader import known_packs, read_pack_by_id
 
     missing = []
-    for data_file in sorted((REPO / "templates").glob("*/data.yaml")):
-        data = PackData.model_validate(yaml.safe_load(data_file.read_text(encoding="utf-8")))
+    for pack_id in known_packs(REPO):
+        pack, problems = read_pack_by_id(REPO, pack_id)
+        assert pack is not None, problems
+        data = pack.data
         groups = [data.plan, data.schemes, data.progress, *data.files.values()]
         for group in (g for g in groups if g is not None):
-            missing += [f"{data_file.parent.name}: {'.'.join(path)}" for path, spec in walk(group.fields)
+            missing += [f"{pack_id}: {'.'.join(path)}" for path, spec in walk(group.fields)
                         if not spec.help.strip()]
+    assert len(known_packs(REPO)) == 4
     assert missing == []
 
 

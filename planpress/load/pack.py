@@ -128,7 +128,7 @@ class CarryFrom(Record):
     """Each earlier part of an item's description with the part it moves to (same ids move unlisted)."""
     fields: dict[str, str] = {}
     """An earlier field with the field of this template that takes its value, each as file.field
-    (plan.ccgs, schemes.strategic_objective); fields of the same name move unlisted."""
+    (plan.partners, schemes.objective); fields of the same name move unlisted."""
 
 
 class CarryOver(Record):

@@ -14,9 +14,20 @@ from planpress.load.content import PLAN_FILE, SECTIONS_DIR, load_content
 from planpress.load.fields import FieldSpec
 from planpress.load.models import CorePlan, SectionFrontMatter
 from planpress.load.pack import FilesSpec, Pack
+from planpress.load.pack_loader import read_pack_by_id
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
+    """The reference for the plan's template, or for any pack with --template ID."""
+    if getattr(args, "template", None):
+        pack, problems = read_pack_by_id(root, args.template)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        if pack is None:
+            print(f"There is no usable template pack '{args.template}'.", file=sys.stderr)
+            return 1
+        print(field_reference(pack), end="")
+        return 0
     content, findings = load_content(root)
     if content.pack is None:
         for finding in findings:
@@ -31,7 +42,8 @@ def field_reference(pack: Pack) -> str:
     """The whole reference as Markdown: the plan's details, each kind of file, each data file."""
     data = pack.data
     out = [f"# The fields of a plan written to the {pack.name} (`{pack.id}`)\n",
-           f"Made from `templates/{pack.id}/data.yaml` by `python build.py fields`: do not edit by hand.",
+           f"Made from `templates/{pack.id}/data.yaml`{_laid_over(pack)} by `python build.py fields`: "
+           "do not edit by hand.",
            "A field marked *yes* must be given; the others may be left out.\n"]
     out += _file_section(PLAN_FILE, "The plan's details. The first fields are those every plan has.",
                          _core_rows(CorePlan) + _rows(data.plan.fields))
@@ -44,6 +56,11 @@ def field_reference(pack: Pack) -> str:
     if data.progress is not None:
         out += _file_section(f"{data.progress.folder}/<year>-q<N>.yaml", data.progress.help, _rows(data.progress.fields))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _laid_over(pack: Pack) -> str:
+    parents = [layer.name for layer in pack.layers[1:-1]]
+    return "".join(f" laid over `templates/{name}/data.yaml`" for name in parents)
 
 
 def _file_help(name: str, spec: FilesSpec) -> str:
