@@ -293,3 +293,122 @@ def test_a_broken_workbook_yaml_stops_the_build_with_a_finding(project: Path) ->
     assert f"templates/bcf-2014/workbook.yaml:{line_in(text, 'knd: table')}: Unknown field 'knd'" \
         in run.out + run.err
     assert "Traceback" not in run.out + run.err
+
+
+# --- sums of matching lines, and a row per item of each record's list ---------------------
+
+MATCHING = """\
+file: "{slug}-more.xlsx"
+sheets:
+  - name: Front
+    kind: details
+    blocks:
+      - title: By kind
+        by_year: true
+        rows:
+          - {label: Staff, total_of: Costs, matching: {Kind: staff}, format: money}
+          - label: "Staff paid by {{ area.payer }}"
+            total_of: Costs
+            matching: {Kind: staff, payer: "{{ area.payer }}"}
+          - {label: Odd, total_of: Long, matching: {Kind: 'a*"b'}}
+          - {label: All, total_of: Costs}
+  - name: Costs
+    kind: table
+    rows: area.lines
+    columns:
+      - {header: Item, value: row.item}
+      - {header: Kind, value: row.kind}
+      - {id: payer, header: Paid by, value: row.payer}
+    amounts: {value: row.cost, layout: columns}
+  - name: Long
+    kind: table
+    rows: area.lines
+    columns:
+      - {header: Kind, value: row.kind}
+    amounts: {value: row.cost, layout: rows}
+  - name: Visits
+    kind: table
+    rows: area.lines
+    each: row.visits
+    columns:
+      - {header: Item, value: row.item}
+      - {header: Visit, value: "n"}
+      - {header: Month, value: item.month}
+      - {header: Planned, value: item.planned}
+      - {header: Made, value: item.made}
+      - {header: Missed, formula: "={Planned}-{Made}"}
+      - repeat: row.notes
+        columns:
+          - {header: "Note {{ n }}", value: item}
+"""
+
+
+def matching_context() -> dict[str, object]:
+    line, visit = SimpleNamespace, SimpleNamespace
+    return {"area": SimpleNamespace(payer="Council", lines=[
+        line(item="Nurses", kind="staff", payer="Council", notes=["day"],
+             cost={"2020/21": Decimal(300), "2021/22": Decimal(400)},
+             visits=[visit(month="2020-04", planned=10, made=8), visit(month="2020-05", planned=12, made=12)]),
+        line(item="Vans", kind='a*"b', payer="ICB", notes=[], cost={"2020/21": Decimal(50)}, visits=[]),
+        line(item="Agency", kind="staff", payer="ICB", notes=[], cost={"2020/21": Decimal(70)},
+             visits=[visit(month="2020-04", planned=5, made=6)])])}
+
+
+def test_a_row_adds_up_the_lines_of_a_table_that_match(tmp_path: Path) -> None:
+    spec = load_workbook_spec(write_pack(tmp_path, MATCHING))
+    book = make_workbook(spec, matching_context(), YEARS, [], draft=False, open_problems=0)
+    front = [[c.value for c in row] for row in book["Front"].iter_rows()]
+    costs, sums = "'Costs'!$B$2:$B$4", ("'Costs'!$D$2:$D$4", "'Costs'!$E$2:$E$4")
+    assert front[1] == ["Staff", *(f'=SUMIFS({s},{costs},"staff")' for s in sums)]
+    assert front[2] == ["Staff paid by Council",
+                        *(f"=SUMIFS({s},{costs},\"staff\",'Costs'!$C$2:$C$4,\"Council\")" for s in sums)]
+    # Amounts in rows: the year is one more criterion; wildcards and quotes match as written.
+    assert front[3] == ["Odd", *(f"=SUMIFS('Long'!$C$2:$C$7,'Long'!$B$2:$B$7,\"{year}\","
+                                 f"'Long'!$A$2:$A$7,\"a~*\"\"b\")" for year in YEARS)]
+    assert front[4] == ["All", "='Costs'!D5", "='Costs'!E5"]
+    assert book["Front"]["B2"].number_format.startswith('"£"')
+
+
+def test_a_table_can_have_a_row_per_item_of_each_records_list(tmp_path: Path) -> None:
+    spec = load_workbook_spec(write_pack(tmp_path, MATCHING))
+    book = make_workbook(spec, matching_context(), YEARS, [], draft=False, open_problems=0)
+    visits = [[c.value for c in row] for row in book["Visits"].iter_rows()]
+    # Vans has no visits, so no row; a repeated group's `item` and `n` are the group's own.
+    assert visits == [["Item", "Visit", "Month", "Planned", "Made", "Missed", "Note 1"],
+                      ["Nurses", 1, "2020-04", 10, 8, "=D2-E2", "day"],
+                      ["Nurses", 2, "2020-05", 12, 12, "=D3-E3", "day"],
+                      ["Agency", 1, "2020-04", 5, 6, "=D4-E4", None]]
+
+
+def test_libreoffice_adds_up_the_matching_lines(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed: run `make test` as root, or install libreoffice-calc"
+    spec = load_workbook_spec(write_pack(tmp_path, MATCHING))
+    make_workbook(spec, matching_context(), YEARS, [], draft=False, open_problems=0).save(tmp_path / "more.xlsx")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "out"), str(tmp_path / "more.xlsx")],
+        capture_output=True, text=True, timeout=180)
+    recalculated = tmp_path / "out" / "more.xlsx"
+    assert recalculated.is_file(), result.stdout + result.stderr
+    book = openpyxl.load_workbook(recalculated, data_only=True)
+    front = {r[0]: r[1:] for r in book["Front"].iter_rows(values_only=True)}
+    assert front["Staff"] == (370, 400)
+    assert front["Staff paid by Council"] == (300, 400)
+    assert front["Odd"] == (50, 0)
+    assert front["All"] == (420, 400)
+    assert [r[5] for r in book["Visits"].iter_rows(min_row=2, values_only=True)] == [2, 0, -1]
+
+
+def test_mistakes_in_matching_and_each_are_findings(tmp_path: Path) -> None:
+    text = (MATCHING.replace("matching: {Kind: staff}, format: money}", "matching: {Kin: staff}, format: money}")
+            .replace("{label: All, total_of: Costs}", "{label: All, value: area.payer, matching: {Kind: staff}}")
+            .replace("    kind: details\n", "    kind: details\n    each: row.visits\n"))
+    found = problems(tmp_path, text)
+    file = "templates/tiny/workbook.yaml"
+    assert any(f.startswith(f"{file}:{line_in(text, 'Kin: staff')}: 'matching' names 'Kin', which is not a column "
+                            "of 'Costs'") and "Did you mean 'Kind'?" in f for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, 'label: All')}: 'matching' goes with total_of")
+               for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, 'each: row.visits')}: A details sheet has no 'each'")
+               for f in found), found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -194,7 +194,7 @@ def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[st
     for index, sheet in enumerate(spec.sheets):
         pages[sheet.name] = book.active if index == 0 else book.create_sheet()
         pages[sheet.name].title = sheet.name
-    totals: dict[str, dict[str, str]] = {}
+    totals: dict[str, _Written] = {}
     for sheet in spec.sheets:  # tables first, so that a details row can show a table's totals
         if sheet.kind == "table":
             totals[sheet.name] = _table(pages[sheet.name], sheet, _Scope(names, sheet.name), years, formats)
@@ -215,7 +215,7 @@ def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[st
 
 
 def _details(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], stamp_rows: list[tuple[str, str]],
-             totals: dict[str, dict[str, str]], formats: dict[str, str]) -> None:
+             totals: dict[str, _Written], formats: dict[str, str]) -> None:
     number = 0
     for block in sheet.blocks:
         block_scope = _block_scope(block, scope)
@@ -262,9 +262,10 @@ def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, year
 
 
 def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scope: _Scope, years: list[str],
-                found: dict[str, int], totals: dict[str, dict[str, str]], formats: dict[str, str]) -> None:
+                found: dict[str, int], totals: dict[str, _Written], formats: dict[str, str]) -> None:
     what = f"row '{row.label}'"
     page.cell(number, 1, scope.text(row.label, row, "label", what))
+    matching = {name: scope.text(text, row, "matching", what) for name, text in row.matching.items()}
     value: object = None
     if row.value is not None:
         value = scope.value(row.value, row, "value", what)
@@ -274,8 +275,10 @@ def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scop
         letter = get_column_letter(index)
         if row.formula is not None:
             content = REFERENCE.sub(lambda m: f"{letter}{found[m.group(1)]}", row.formula)
+        elif row.total_of is not None and matching:
+            content = totals[row.total_of].sum_matching(year, matching)
         elif row.total_of is not None:
-            content = f"={totals[row.total_of][year]}"
+            content = f"={totals[row.total_of].totals[year]}"
         else:
             content = scope.as_cell(value.get(year) if block.by_year else value, row, "value", what, row.value or "")
         cell = page.cell(number, index, content)
@@ -286,6 +289,47 @@ def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scop
 
 
 # Table sheets: a header row, a row per record, and totals.
+
+
+@dataclass(frozen=True)
+class _Written:
+    """Where a table sheet put its records and sums, for formulas on other sheets to name."""
+
+    quoted: str
+    """The sheet's name as a formula names it: 'Costs'."""
+    first: int
+    last: int
+    """The first and last rows of the records."""
+    letters: dict[str, str]
+    """Each column's letter by its names (outside repeated groups)."""
+    totals: dict[str, str]
+    """Each year's total cell, such as 'Costs'!F12."""
+    year_letters: dict[str, str]
+    """Amounts in columns: each year's column."""
+    year_letter: str = ""
+    amount_letter: str = ""
+    """Amounts in rows: the year column and the sum column."""
+
+    def range(self, letter: str) -> str:
+        return f"{self.quoted}!${letter}${self.first}:${letter}${self.last}"
+
+    def sum_matching(self, year: str, matching: dict[str, str]) -> str:
+        """A SUMIFS of the year's sums over the records whose named columns hold the given values."""
+        if self.year_letters:
+            criteria = []
+            summed = self.year_letters[year]
+        else:
+            criteria = [(self.year_letter, year)]
+            summed = self.amount_letter
+        criteria += [(self.letters[name], text) for name, text in matching.items()]
+        return f"=SUMIFS({self.range(summed)}," + ",".join(
+            f"{self.range(letter)},{_criterion(text)}" for letter, text in criteria) + ")"
+
+
+def _criterion(text: str) -> str:
+    """A SUMIFS criterion that matches exactly `text`: wildcards escaped, a leading operator made literal."""
+    escaped = "".join("~" + c if c in "*?~" else c for c in text).replace('"', '""')
+    return f'"={escaped}"' if escaped[:1] in ("=", "<", ">") else f'"{escaped}"'
 
 
 @dataclass(frozen=True)
@@ -306,14 +350,14 @@ class _Col:
     format: str | None = None
 
 
-def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str],
-           formats: dict[str, str]) -> dict[str, str]:
-    """Write a table; return each year's total cell (such as "'Costs'!C12") if it has amounts."""
+def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], formats: dict[str, str]) -> _Written:
+    """Write a table; return where its records, columns and (if it has amounts) each year's total are."""
     assert sheet.rows is not None
     records = _records(scope.value(sheet.rows, sheet, "rows", "its rows"), scope, sheet, "rows", "its rows",
                        sheet.rows)
-    lists = {index: [_records(scope.value(c.repeat, c, "repeat", "a repeated group", row=record), scope, c,
-                              "repeat", "a repeated group", c.repeat) for record in records]
+    entries = _entries(sheet, scope, records)
+    lists = {index: [_records(scope.value(c.repeat, c, "repeat", "a repeated group", **entry), scope, c,
+                              "repeat", "a repeated group", c.repeat) for entry in entries]
              for index, c in enumerate(sheet.columns) if c.repeat is not None}
     columns = _columns(sheet, scope, years, lists)
     letters = {name: get_column_letter(i) for i, c in enumerate(columns, start=1) if c.source and c.group is None
@@ -324,9 +368,9 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str],
     amounts = sheet.amounts
     number = 1
     for year in (years if amounts is not None and amounts.layout == "rows" else [None]):
-        for position, record in enumerate(records):
+        for position, entry in enumerate(entries):
             number += 1
-            names = {"row": record} if year is None else {"row": record, "year": year}
+            names = entry if year is None else {**entry, "year": year}
             label = f"row {number}"
             sums: Mapping = {}
             if amounts is not None:
@@ -349,9 +393,26 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str],
                 cell = page.cell(number, index, content)
                 if column.format is not None:
                     cell.number_format = formats[column.format]
+    quoted = "'" + sheet.name.replace("'", "''") + "'"
+    written = _Written(quoted, 2, number, letters, {}, {})
     if amounts is None:
-        return {}
-    return _totals(page, sheet.name, amounts, scope, columns, years, number, formats[amounts.format])
+        return written
+    totals = _totals(page, quoted, amounts, scope, columns, years, number, formats[amounts.format])
+    if amounts.layout == "columns":
+        return replace(written, totals=totals,
+                       year_letters={c.year: get_column_letter(i) for i, c in enumerate(columns, start=1) if c.year})
+    at = next(i for i, c in enumerate(columns, start=1) if c.role == "year")
+    return replace(written, totals=totals, year_letter=get_column_letter(at), amount_letter=get_column_letter(at + 1))
+
+
+def _entries(sheet: Sheet, scope: _Scope, records: list) -> list[dict[str, object]]:
+    """What each row of the table sees: its record as `row`, and with `each`, the item and its number."""
+    if sheet.each is None:
+        return [{"row": record} for record in records]
+    what = "its rows per record"
+    return [{"row": record, "item": item, "n": n} for record in records
+            for n, item in enumerate(_records(scope.value(sheet.each, sheet, "each", what, row=record), scope,
+                                              sheet, "each", what, sheet.each), start=1)]
 
 
 def _columns(sheet: Sheet, scope: _Scope, years: list[str], lists: dict[int, list[list[object]]]) -> list[_Col]:
@@ -397,11 +458,10 @@ def _record_name(record: object) -> str:
     return ""
 
 
-def _totals(page: Worksheet, sheet_name: str, amounts: Amounts, scope: _Scope, columns: list[_Col],
+def _totals(page: Worksheet, quoted: str, amounts: Amounts, scope: _Scope, columns: list[_Col],
             years: list[str], last: int, number_format: str) -> dict[str, str]:
     """Total rows under the records, each a formula over exactly their rows; return each year's total cell."""
     first, number = 2, last
-    quoted = "'" + sheet_name.replace("'", "''") + "'"
     totals: dict[str, str] = {}
     if amounts.layout == "columns":
         number += 1

@@ -5,7 +5,8 @@ writes whatever is declared and knows none of it. Two kinds of sheet cover a pla
 
 * `details`: blocks of label and value rows (plan details, totals by year), one value column,
   or one column per financial year when the block is `by_year`;
-* `table`: a header row and one row per record (funding sources, risks), optionally with the
+* `table`: a header row and one row per record (funding sources, risks), or one row per item of
+  a list each record holds (`each`: a metric's goal for each period), optionally with the
   records' sums by year, as a column per year or as a row per record and year, and total rows.
 
 Values are Jinja expressions (`plan.title`, `row.amounts`, `x if y else none`) over the build's
@@ -48,6 +49,10 @@ class DetailRow(Record):
     """An Excel formula starting with '=', naming rows of this block in braces, such as ={a}/{b}."""
     total_of: str | None = None
     """In a by_year block: the table sheet whose total for each year this row shows, as a live formula."""
+    matching: dict[str, str] = {}
+    """With total_of: add up only the table's rows whose columns hold these values, as a live SUMIFS.
+    Each key names a column of that table (its id, or its header as written); each value is text
+    that may hold {{ ... }}, such as {Stream: Disabled Facilities Grant}."""
     stamp: bool = False
     """True for the rows that say which version of the content the workbook was built from."""
     format: str | None = None
@@ -122,6 +127,10 @@ class Sheet(Record):
     """details: the blocks, in order; the first block's title row is the sheet's header row."""
     rows: str | None = None
     """table: a Jinja expression giving the records, such as risks.risks; each is `row` in the columns."""
+    each: str | None = None
+    """table: a Jinja expression giving a list per record, such as row.plans: the table then has a row per
+    item of each record's list (none for an empty list), with the record as `row`, the item as `item` and
+    its number from 1 as `n` (in a repeated group of columns, `item` and `n` are the group's)."""
     columns: list[Column] = []
     """table: the columns, in order."""
     amounts: Amounts | None = None
@@ -224,23 +233,25 @@ class _Checker:
         seen.add(name.lower())
 
     def details(self, sheet: Sheet) -> None:
-        for name in ("rows", "columns", "amounts"):
+        for name in ("rows", "each", "columns", "amounts"):
             if getattr(sheet, name):
                 self.problem(sheet, (name,), f"A details sheet has no '{name}'",
                              "Give it 'blocks:', or make it 'kind: table'")
         if not sheet.blocks:
             self.problem(sheet, ("kind",), f"The details sheet '{sheet.name}' has no blocks",
                          "Add 'blocks:' with at least one block of rows")
-        tables = [s.name for s in self.spec.sheets if s.kind == "table" and s.amounts is not None]
+        tables = {s.name: _names((c.id, c.header) for c in s.columns if c.repeat is None)
+                  for s in self.spec.sheets if s.kind == "table" and s.amounts is not None}
         for block in sheet.blocks:
             names = _names((row.id, row.label) for row in block.rows if not row.stamp)
             for row in block.rows:
                 self.detail_row(row, block, names, tables)
 
-    def detail_row(self, row: DetailRow, block: Block, names: dict[str, int], tables: list[str]) -> None:
+    def detail_row(self, row: DetailRow, block: Block, names: dict[str, int],
+                   tables: dict[str, dict[str, int]]) -> None:
         given = [key for key in ("value", "formula", "total_of") if getattr(row, key) is not None]
         if row.stamp:
-            if given or row.label or row.id:
+            if given or row.label or row.id or row.matching:
                 self.problem(row, ("stamp",), "A stamp row takes nothing else", "Write it as '- stamp: true'")
             return
         if not row.label:
@@ -255,10 +266,26 @@ class _Checker:
                              "Add 'by_year: true' to the block")
             elif row.total_of not in tables:
                 self.unknown(row, "total_of", f"There is no table sheet with amounts called '{row.total_of}'",
-                             row.total_of, tables, "the sheets with totals by year")
+                             row.total_of, list(tables), "the sheets with totals by year")
+            else:
+                self.matching(row, tables[row.total_of])
+        elif row.matching:
+            self.problem(row, ("matching",), "'matching' goes with total_of",
+                         "Add 'total_of:', or remove 'matching:'")
         self.format(row, row.format)
         if row.formula is not None:
             self.formula(row, row.formula, names, "a row of the block")
+
+    def matching(self, row: DetailRow, columns: dict[str, int]) -> None:
+        """Each column that `matching` names is one column of the table total_of names."""
+        for name in row.matching:
+            if columns.get(name, 0) > 1:
+                self.problem(row, ("matching", name), f"'matching' names '{name}', which more than one column "
+                             f"of '{row.total_of}' is called", "Give the one you mean an id: and name that")
+            elif name not in columns:
+                self.unknown(row, "matching", f"'matching' names '{name}', which is not a column of "
+                             f"'{row.total_of}'", name, [n for n, count in columns.items() if count == 1],
+                             "its columns (outside repeated groups)")
 
     def table(self, sheet: Sheet) -> None:
         if sheet.blocks:
@@ -343,6 +370,8 @@ def jinja_fields(spec: WorkbookSpec) -> Iterator[tuple[Record, tuple, str, bool]
     for sheet in spec.sheets:
         if sheet.rows is not None:
             yield sheet, ("rows",), sheet.rows, False
+        if sheet.each is not None:
+            yield sheet, ("each",), sheet.each, False
         for block in sheet.blocks:
             yield block, ("title",), block.title, True
             for name, expression in block.let.items():
@@ -353,6 +382,8 @@ def jinja_fields(spec: WorkbookSpec) -> Iterator[tuple[Record, tuple, str, bool]
                 yield row, ("label",), row.label, True
                 if row.value is not None:
                     yield row, ("value",), row.value, False
+                for name, text in row.matching.items():
+                    yield row, ("matching", name), text, True
         for column in [c for top in sheet.columns for c in (top, *top.columns)]:
             for key in ("header", "value", "repeat"):
                 if getattr(column, key) is not None:
