@@ -62,7 +62,7 @@ def _by_first_key(lines: dict[tuple, int]) -> dict[object, dict[tuple, int]]:
 
 
 def _finding(model: type[BaseModel], doc: YamlDoc, detail: dict) -> Finding:
-    loc = _clean_loc(detail["loc"])
+    loc = _clean_loc(model, detail["loc"])
     kind = detail["type"]
     owner = _model_at(model, loc[:-1]) if loc else model
     name = str(loc[-1]) if loc else ""
@@ -89,9 +89,20 @@ def _finding(model: type[BaseModel], doc: YamlDoc, detail: dict) -> Finding:
                    help_text or "Correct the value", rule="wrong-type")
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union and validator tags ('function-before[...]') from an error location."""
-    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in _UNION_TAGS)))
+def _clean_loc(model: type[BaseModel], loc: tuple) -> tuple:
+    """Drop pydantic's union and validator tags ('function-before[...]') from an error location.
+
+    A field may be called like a tag (a signatory's `date`): a part that names a field of the
+    record it is in is always kept."""
+    kept, current = [], model
+    for part in loc:
+        if isinstance(part, int) or (current is not None and part in current.model_fields):
+            if not isinstance(part, int):
+                current = _inner_model(current.model_fields[part].annotation)
+            kept.append(part)
+        elif not (isinstance(part, str) and ("[" in part or part in _UNION_TAGS)):
+            kept.append(part)
+    return tuple(kept)
 
 
 _UNION_TAGS = {"decimal", "int", "str", "float", "date", "none", "bool"}

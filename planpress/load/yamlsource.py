@@ -19,8 +19,10 @@ from planpress.errors import Finding, Location
 Path_ = tuple[object, ...]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true and false, so "yes", "no" and "on" stay text."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader with YAML 1.2 booleans: only true and false, so "yes", "no" and "on" stay text.
+
+    libyaml's parser (CSafeLoader) when PyYAML has it: the same nodes and marks, several times faster."""
 
 
 _Loader.yaml_implicit_resolvers = {
