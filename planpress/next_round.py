@@ -24,8 +24,7 @@ from planpress.load.content import PLAN_FILE, SECTIONS_DIR, PlanContent, load_co
 from planpress.load.fields import FieldSpec
 from planpress.load.models import CorePlan
 from planpress.load.pack import CarryFrom, FilesSpec, Pack, PackPart
-from planpress.load.pack_loader import known_packs, read_pack_by_id
-from planpress.start import OWNER, _question, write_new_plan
+from planpress.start import OWNER, question_comment, target_and_pack, write_new_plan
 
 REPORT = "NEXT-ROUND.md"
 ITEM_LINK = re.compile(r"\[([^\]\n]+)\]\(([a-z][a-z-]*):([^)\s]+)\)")
@@ -61,22 +60,10 @@ class CarryReport:
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
-    if len(args.arguments) != 1 or not args.template:
-        print("Error: say where the new plan goes and which template it follows, such as "
-              "`python build.py next-round ../plan-2026 --template bcf-2026`.", file=sys.stderr)
+    chosen = target_and_pack(root, args, "next-round ../plan-2026")
+    if chosen is None:
         return 1
-    target = Path(args.arguments[0])
-    target = target if target.is_absolute() else Path.cwd() / target
-    if (target / "content").exists():
-        print(f"Error: {target}/content already exists: a plan is there. Nothing was written.", file=sys.stderr)
-        return 1
-    new_pack, problems = read_pack_by_id(root, args.template)
-    if new_pack is None:
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
-        print(f"Error: there is no usable template pack '{args.template}'. Known: {', '.join(known_packs(root))}. "
-              "Nothing was written.", file=sys.stderr)
-        return 1
+    target, new_pack = chosen
     content, findings = load_content(root)
     unreadable = [f for f in findings if f.severity == "error"]
     if content.pack is None or content.plan is None or unreadable:
@@ -175,7 +162,7 @@ class _Carrier:
                     lines += [f"<!-- Carried from the {content.pack.id} plan, {where}. Read it again for this round. -->",
                               "", markdown.strip(), ""]
                 if not carried:
-                    lines += [*_question(new, part), ""]
+                    lines += [*question_comment(new, part), ""]
                     if part.data is None:
                         self.report.new_questions.append(f"{section.numbered_title}: {part.title}")
             _write(target / SECTIONS_DIR / f"{number:02d}-{section.id}.md", "\n".join(lines))
@@ -229,7 +216,7 @@ class _Carrier:
                 for title, markdown in answered.get(part.id, []):
                     lines += [f"<!-- Carried from '{title}' in the {content.pack.id} plan. -->", "", markdown.strip(), ""]
                 if part.id not in answered:
-                    lines += [*_question(new, part), ""]
+                    lines += [*question_comment(new, part), ""]
             _write(target / spec.folder / f"{key}.md", "\n".join(lines))
             self.report.moved.append(f"{spec.kind or 'Item'} {key} ({raw.get('name', '')}) → {spec.folder}/{key}.md")
 

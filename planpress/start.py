@@ -51,27 +51,36 @@ def list_templates(root: Path, args: argparse.Namespace) -> int:
 
 
 def new_plan(root: Path, args: argparse.Namespace) -> int:
-    if len(args.arguments) != 1 or not args.template:
-        print("Error: say where and which template, such as "
-              "`python build.py new my-plan --template bcf-2026` (`python build.py templates` lists them).",
-              file=sys.stderr)
+    chosen = target_and_pack(root, args, "new my-plan")
+    if chosen is None:
         return 1
+    target, pack = chosen
+    written = write_new_plan(target, pack)
+    print(f"Started a plan on {pack.name} in {target}: {len(written)} files.")
+    print(f"Next: python build.py check --project {args.arguments[0]}  (it lists everything left to write)")
+    return 0
+
+
+def target_and_pack(root: Path, args: argparse.Namespace, example: str) -> tuple[Path, Pack] | None:
+    """The folder a new plan goes in and the pack it follows, or None (and why, printed) when there
+    is no folder, it already holds a plan, or no such pack can be used."""
+    if len(args.arguments) != 1 or not args.template:
+        print(f"Error: say where the plan goes and which template it follows, such as `python build.py {example} "
+              "--template bcf-2026` (`python build.py templates` lists them).", file=sys.stderr)
+        return None
     target = Path(args.arguments[0])
     target = target if target.is_absolute() else Path.cwd() / target
     if (target / "content").exists():
         print(f"Error: {target}/content already exists: a plan is there. Nothing was written.", file=sys.stderr)
-        return 1
+        return None
     pack, problems = read_pack_by_id(root, args.template)
     if pack is None:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         print(f"Error: there is no usable template pack '{args.template}'. Known: {', '.join(known_packs(root))}. "
               "Nothing was written.", file=sys.stderr)
-        return 1
-    written = write_new_plan(target, pack)
-    print(f"Started a plan on {pack.name} in {target}: {len(written)} files.")
-    print(f"Next: python build.py check --project {args.arguments[0]}  (it lists everything left to write)")
-    return 0
+        return None
+    return target, pack
 
 
 def write_new_plan(target: Path, pack: Pack) -> list[Path]:
@@ -123,7 +132,7 @@ def plan_file(pack: Pack) -> str:
 def section_file(pack: Pack, section_id: str, title: str, parts: list[PackPart]) -> str:
     lines = ["---", f"id: {section_id}", f"title: {_scalar(title)}", f"owner: {OWNER}", "status: draft", "---", ""]
     for part in parts:
-        lines += [f"## {part.title}", "", *_question(pack, part), ""]
+        lines += [f"## {part.title}", "", *question_comment(pack, part), ""]
     return "\n".join(lines)
 
 
@@ -132,7 +141,7 @@ def scheme_file(pack: Pack, spec: FilesSpec, parts: list[PackPart], years: list[
     lines = ["---", "# One file per scheme, named after its reference (such as S1.md): rename this one.", *front,
              "---", ""]
     for part in parts:
-        lines += [f"## {part.title}", "", *_question(pack, part), ""]
+        lines += [f"## {part.title}", "", *question_comment(pack, part), ""]
     return "\n".join(lines)
 
 
@@ -147,7 +156,7 @@ def _years(pack: Pack) -> list[str]:
     return pack.period.financial_years() if pack.period else []
 
 
-def _question(pack: Pack, part: PackPart) -> list[str]:
+def question_comment(pack: Pack, part: PackPart) -> list[str]:
     """The template's question as a comment: invisible in every output, and no answer until text is written."""
     source = pack.data.files[part.data].file if part.data in pack.data.files else PLAN_FILE
     answered_by = f" The figures come from {source}: the outputs show them here." if part.data else ""

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from planpress import cli
+
 
 def edit(project: Path, file: str, old: str, new: str, count: int = 1) -> int:
     """Replace `old` by `new` in a content file; return the line where the change starts."""
@@ -30,3 +34,16 @@ def expect(run, expected: str, code: int = 1) -> None:
     assert run.code == code, run.out + run.err
     assert expected in reported(run), f"expected {expected!r} in:\n" + "\n".join(reported(run))
     assert "Traceback" not in run.out + run.err
+
+
+def run_here(capsys: pytest.CaptureFixture, project: Path, *args: str) -> tuple[int, str]:
+    """`python build.py ARGS --project PROJECT` in this process: its exit status and all it printed."""
+    code = cli.main([*args, "--project", str(project)])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert "Traceback" not in text
+    return code, text
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()]

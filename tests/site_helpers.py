@@ -92,3 +92,26 @@ def _wait_for_port(port: int, deadline: float) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError(f"serve is not listening on port {port}")
+
+
+def axe_problems_on_every_page(site: Path) -> tuple[int, list[str]]:
+    """axe-core run on every page of a built site, served as a council's web space would serve it:
+    how many pages, and each violation as "page: rule <html>"."""
+    import axe_playwright_python
+    from playwright.sync_api import sync_playwright
+
+    axe_js = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    problems = []
+    with sync_playwright() as playwright, static_server(site) as base:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name in pages:
+            response = page.goto(base + name, wait_until="load")
+            assert response is not None and response.ok, name
+            page.add_script_tag(content=axe_js)
+            violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+            problems += [f"{name}: {v['id']} {v['nodes'][0]['html'][:100]}" for v in violations]
+        browser.close()
+    return len(pages), problems
+

@@ -12,30 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from planpress import cli
+from plan_edits import edit, lines
+from plan_edits import run_here as run
 
 EXAMPLE = REPO / "examples" / "bcf-2026"
-
-
-def run(capsys: pytest.CaptureFixture, project: Path, *args: str) -> tuple[int, str]:
-    code = cli.main([*args, "--project", str(project)])
-    captured = capsys.readouterr()
-    text = captured.out + captured.err
-    assert "Traceback" not in text
-    return code, text
-
-
-def lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines()]
-
-
-def edit(project: Path, file: str, old: str, new: str) -> int:
-    """Replace `old` by `new` in a file of the project; return the line where it was."""
-    path = project / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ import re
 import shutil
 from pathlib import Path
 
-import axe_playwright_python
 import docx
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from conftest import REPO, run_cli
-from site_helpers import launch_chromium, static_server
+from site_helpers import axe_problems_on_every_page
 
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -78,20 +75,8 @@ def test_the_plan_on_a_page_is_in_the_site_the_word_file_and_the_pdf(built_strat
 
 
 def test_the_strategy_site_has_no_accessibility_violations(built_strategy: Path) -> None:
-    site = built_strategy / "output" / "site"
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    problems = []
-    with sync_playwright() as playwright, static_server(site) as base:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        for name in pages:
-            response = page.goto(base + name, wait_until="load")
-            assert response is not None and response.ok, name
-            page.add_script_tag(content=AXE_JS)
-            violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
-            problems += [f"{name}: {v['id']} {v['nodes'][0]['html'][:100]}" for v in violations]
-        browser.close()
-    assert len(pages) > 15
+    pages, problems = axe_problems_on_every_page(built_strategy / "output" / "site")
+    assert pages > 15
     assert problems == []
 
 
