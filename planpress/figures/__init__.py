@@ -160,6 +160,8 @@ class SchemeProgressFigures:
     budget: Decimal
     projected: Decimal
     notes: str
+    spent: Decimal | None = None
+    """What the scheme has spent so far in the year, where the update gives it."""
 
     @property
     def variance(self) -> Decimal:
@@ -185,6 +187,12 @@ class ProgressFigures:
     @property
     def variance_total(self) -> Decimal:
         return self.projected_total - self.budget_total
+
+    @property
+    def spent_total(self) -> Decimal | None:
+        """What the schemes reported have spent so far, or None when no update gives it."""
+        spent = [s.spent for s in self.schemes if s.spent is not None]
+        return sum(spent, Decimal(0)) if spent else None
 
     @property
     def off_track(self) -> list[MetricProgressFigures]:
@@ -213,7 +221,7 @@ def progress(content: PlanContent, figures: Figures, quarter_name: str) -> Progr
     scheme_rows = [
         SchemeProgressFigures(entry.scheme, names[entry.scheme],
                               figures.spend_by_scheme[entry.scheme].by_year.get(quarter.financial_year, Decimal(0)),
-                              entry.projected_outturn, entry.notes)
+                              entry.projected_outturn, entry.notes, getattr(entry, "spent_to_date", None))
         for entry in report.schemes
     ]
     return ProgressFigures(quarter, report, metric_rows, scheme_rows)

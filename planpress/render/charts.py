@@ -279,11 +279,46 @@ def _format_value(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
 
 
+LABEL_CHAR = 6.2  # about how wide one character of an 11-point label is
+SLANT = 45  # degrees: how far crowded labels under a chart are turned
+
+
+def _tick_labels(ticks: list[float], step: float) -> list[str]:
+    """The axis's labels; with as many decimal places as the step needs when fewer would repeat one."""
+    words = [_format_value(tick) for tick in ticks]
+    if len(set(words)) == len(words):
+        return words
+    places = max(0, -math.floor(math.log10(step))) if step > 0 else 1
+    places += 0 if round(step * 10 ** places, 6).is_integer() else 1
+    return [f"{tick:,.{places}f}" for tick in ticks]
+
+
+def _short_period(period: str) -> str:
+    """A period as a short label: a month written 2025-06 as "Jun 2025", anything else as it is."""
+    try:
+        month = dt.datetime.strptime(period.strip(), "%Y-%m")
+    except ValueError:
+        return period
+    return f"{month:%b %Y}"
+
+
 def metric_chart(metric: Record) -> Chart:
     """The metric's baseline and planned values as a line, each point labelled with its value."""
     points = [("Baseline " + metric.baseline.period, metric.baseline.value)]
     points += [(f"Plan {p.period}", p.value) for p in metric.plans]
     width, height, left, right, top, bottom = 640, 280, 70, 30, 40, 56
+    inset = 50  # keeps the first and last points' labels clear of the axis and the edge
+    # Many periods (a goal for each month): the labels would run into each other side by side,
+    # so they are shortened ("Apr 2025") and slanted, with room made for them below the plot.
+    spacing = (width - left - right - 2 * inset) / max(len(points) - 1, 1)
+    crowded = len(points) > 2 and max(len(label) for label, _ in points) * LABEL_CHAR > spacing - 6
+    if crowded:
+        # Clipped to what fits left of the first point once slanted; the table gives each period in full.
+        points = [(_clip("Baseline " + metric.baseline.period, 24), metric.baseline.value)]
+        points += [(_clip(_short_period(p.period), 24), p.value) for p in metric.plans]
+        longest = max(len(label) for label, _ in points) * LABEL_CHAR
+        bottom = 30 + int(longest * math.sin(math.radians(SLANT)))
+        height = 224 + bottom
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = min(v for _, v in points), max(v for _, v in points)
     step = _nice_step((high - low) or abs(high) or 1, 4)
@@ -295,8 +330,6 @@ def metric_chart(metric: Record) -> Chart:
     def y(value: float) -> float:
         return top + plot_h * (axis_high - value) / (axis_high - axis_low)
 
-    inset = 50  # keeps the first and last points' labels clear of the axis and the edge
-
     def x(index: int) -> float:
         if len(points) == 1:
             return left + plot_w / 2
@@ -304,17 +337,24 @@ def metric_chart(metric: Record) -> Chart:
 
     svg = _Svg(width, height, f"metric-{metric.id}")
     svg.text(left, 20, f"{_clip(metric.unit, 40)} ({metric.better} is better)", 12, fill=MUTED)
-    tick = axis_low
+    ticks, tick = [], axis_low
     while tick <= axis_high + step / 2:
-        svg.line(left, y(tick), width - right, y(tick))
-        svg.text(left - 6, y(tick) + 4, _format_value(tick), 11, "end", MUTED)
+        ticks.append(tick)
         tick += step
+    for tick, words in zip(ticks, _tick_labels(ticks, step)):
+        svg.line(left, y(tick), width - right, y(tick))
+        svg.text(left - 6, y(tick) + 4, words, 11, "end", MUTED)
     coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
     svg.raw(f'<polyline points="{coords}" fill="none" stroke="{PALETTE[0]}" stroke-width="2.5"/>')
     for index, (label, value) in enumerate(points):
         svg.raw(f'<circle cx="{x(index):.1f}" cy="{y(value):.1f}" r="5" fill="{PALETTE[0] if index else INK}"/>')
         svg.text(x(index), y(value) - 10, _format_value(value), 12, "middle", weight="bold")
-        svg.text(x(index), height - bottom + 20, label, 11, "middle")
+        if crowded:
+            lx, ly = x(index) + 4, height - bottom + 16
+            svg.raw(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="end" fill="{INK}" '
+                    f'transform="rotate(-{SLANT} {lx:.1f} {ly:.1f})">{escape(label)}</text>')
+        else:
+            svg.text(x(index), height - bottom + 20, label, 11, "middle")
     name = " ".join(metric.name.split())
     alt = (f"Line chart of {name} ({metric.unit}; {metric.better} is better): baseline "
            f"{_format_value(metric.baseline.value)} in {metric.baseline.period}, then planned "

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import yaml
+
 from planpress.build import build as build_plan
 from planpress.targets.documents.docx import DocumentFacts
 from planpress.targets.documents.markdown import PlanDocument, anchor, attribute, yaml_text
@@ -47,14 +49,29 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
     document = render_report_markdown(content, figures, quarter_figures, draft, stamp)
     docx_name, pdf_name = report_names(output_prefix(content), quarter)
     wording = content.pack.report
+    heading = _title_block(document.markdown)
     facts = DocumentFacts(
-        title=f"{wording.title}, {quarter_figures.quarter.label}",
-        subject=filled(wording.subject, content.plan),
+        # The title its layout gives the report (a pack may call a quarter's report something else,
+        # such as an end-of-year report), so the file's properties say what its cover says.
+        title=f"{heading.get('title') or wording.title}, {heading.get('subtitle') or quarter_figures.quarter.label}",
+        subject=heading.get("subject") or filled(wording.subject, content.plan),
         author=quarter_figures.report.author, hwb=filled(content.pack.document.author, content.plan),
         version=stamp.short, status=quarter_figures.quarter.label, draft=draft, draft_note=document.draft_note,
         date=quarter_figures.report.meeting, keywords=wording.keywords)
     write_word_and_pdf(content, document, facts, path_for(docx_name), path_for(pdf_name))
     return [docx_name, pdf_name]
+
+
+def _title_block(markdown: str) -> dict:
+    """The title, subtitle and subject of the YAML block a report's Markdown starts with, or {} if it has none."""
+    if not markdown.startswith("---\n"):
+        return {}
+    end = markdown.find("\n...\n")
+    try:
+        block = yaml.safe_load(markdown[4:end]) if end > 0 else None
+    except yaml.YAMLError:
+        return {}
+    return {key: str(block[key]) for key in ("title", "subtitle", "subject") if isinstance(block, dict) and block.get(key)}
 
 
 def render_report_markdown(content: PlanContent, figures: Figures, quarter: ProgressFigures,

@@ -277,6 +277,7 @@ def _template_context(data: PageData) -> dict[str, object]:
         "links": data.links, "glossary": data.glossary, "downloads": data.downloads,
         "draft": content.plan.status != "agreed",
         "draft_build": data.draft, "open_problems": len(data.findings),
+        "quarters": data.progress,  # each quarter's progress, oldest first, for pages that list the reports
     }
     context["c"] = context  # lets a macro take the whole context as one argument
     return context
