@@ -74,9 +74,9 @@ def run(root: Path, args: argparse.Namespace) -> int:
         return 1
     report = carry_plan(content, new_pack, target)
     checked = check_plan(target)
-    print(f"Started {new_pack.name} in {target}: {len(report.moved)} things moved, "
-          f"{len(report.new_questions)} new questions, {len(report.to_fill)} figures and fields to fill in afresh, "
-          f"{len(report.no_home)} with no home (kept in {REPORT}).")
+    print(f"Started {new_pack.name} in {target}: {_count(report.moved, 'thing')} moved, "
+          f"{_count(report.new_questions, 'new question')}, {_count(report.to_fill, 'figure or field')} to fill "
+          f"in afresh, {_count(report.no_home, 'thing')} with no home in the new template (kept in {REPORT}).")
     print(f"`check` on it finds {len(checked.unfinished)} things left to do: "
           f"python build.py check --project {args.arguments[0]}")
     return 0
@@ -288,6 +288,10 @@ class _Carrier:
             return [self.record(path, dict(item), spec.fields, file, _item_label(name, index, item, spec))
                     if isinstance(item, dict) else item for index, item in enumerate(value)]
         return value
+
+
+def _count(items: list, word: str) -> str:
+    return f"{len(items)} {word}" + ("" if len(items) == 1 else "s")
 
 
 def _item_label(name: str, index: int, item: dict, spec: FieldSpec) -> str:

@@ -100,3 +100,50 @@ def _normal(text: str) -> str:
     """Text compared as a reader sees it: links as their words, spacing and line breaks ignored."""
     text = re.sub(r"\[([^\]\n]+)\]\([a-z][a-z-]*:[^)\s]+\)", r"\1", text)
     return " ".join(text.split())
+
+
+def _a_2025_plan(folder: Path) -> Path:
+    """The 2026-27 example moved back a year onto the 2025-26 pack: a plan of the round before the newest."""
+    import shutil
+
+    shutil.copytree(REPO / "examples" / "bcf-2026", folder, ignore=shutil.ignore_patterns("output", ".output-*"))
+    for path in folder.rglob("*"):
+        if path.suffix in (".md", ".yaml", ".yml"):
+            text = path.read_text(encoding="utf-8")
+            for new, old in (("2026/27", "2025/26"), ("2026-27", "2025-26"), ("2026", "2025"), ("2027", "2026")):
+                text = text.replace(new, old)
+            text = re.sub(r"^neighbourhood_health: .*\n", "", text, flags=re.MULTILINE)
+            # The part the newest round added has no place in the one before.
+            text = re.sub(r"^## Alignment with neighbourhood health\n(?:(?!^## ).*\n?)*", "", text, flags=re.MULTILINE)
+            path.write_text(text, encoding="utf-8")
+    plan = folder / "content" / "plan.yaml"
+    plan.write_text(re.sub(r"^template: .*$", "template: bcf-2025", plan.read_text(encoding="utf-8"),
+                           flags=re.MULTILINE), encoding="utf-8")
+    for report in (folder / "content" / "progress").glob("2026-q*.yaml"):
+        report.rename(report.with_name(report.name.replace("2026", "2025")))
+    return folder
+
+
+def test_a_2025_plan_carried_into_the_newest_round(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    old = _a_2025_plan(tmp_path / "old")
+    code, text = run(capsys, "check", "--project", str(old))
+    assert code == 0, text  # the plan of the earlier round is itself clean
+
+    target = tmp_path / "next"
+    code, text = run(capsys, "next-round", str(target), "--template", "bcf-2026", "--project", str(old))
+    assert code == 0, text
+    code, text = run(capsys, "check", "--format", "json", "--project", str(target))
+    import json
+
+    findings = json.loads(text)["findings"]
+    assert {f["rule"] for f in findings} <= LEFT_TO_DO, [f for f in findings if f["rule"] not in LEFT_TO_DO]
+    # The same sections and parts: every answer moves to its own place; only the new question is unanswered.
+    unanswered = [f["message"] for f in findings if f["rule"] == "unanswered"]
+    assert unanswered == ["'Alignment with neighbourhood health' has a heading but no answer"]
+    # Figures for the new year are empty; the earlier year's are in the report.
+    finance = yaml.safe_load((target / "content/data/finance.yaml").read_text(encoding="utf-8"))
+    assert all(line["amounts"] == {"2026/27": None} for line in finance["funding"])
+    report = (target / "NEXT-ROUND.md").read_text(encoding="utf-8")
+    assert "£11,062,000" in report
+    missing = [p for p in _paragraphs(old / "content") if p not in _all_text(target)]
+    assert missing == [], missing[:3]
