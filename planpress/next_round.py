@@ -75,7 +75,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     report = carry_plan(content, new_pack, target)
     checked = check_plan(target)
     print(f"Started {new_pack.name} in {target}: {_count(report.moved, 'thing')} moved, "
-          f"{_count(report.new_questions, 'new question')}, {_count(report.to_fill, 'figure or field')} to fill "
+          f"{_count(report.new_questions, 'new question')}, {_count(report.to_fill, 'value')} to fill "
           f"in afresh, {_count(report.no_home, 'thing')} with no home in the new template (kept in {REPORT}).")
     print(f"`check` on it finds {len(checked.unfinished)} things left to do: "
           f"python build.py check --project {args.arguments[0]}")
