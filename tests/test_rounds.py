@@ -284,3 +284,20 @@ def _set(data: dict, path: tuple, value: object) -> tuple:
             where += (0,)
     node[path[-1]] = value
     return where + (path[-1],)
+
+
+def test_the_current_round_names_prose_can_quote() -> None:
+    """Figures an officer quotes in the narrative are worked out as the checks work them out."""
+    from decimal import Decimal
+
+    from planpress.build import check_plan
+    from planpress.figures import compute
+    from planpress.render.prose import namespace
+
+    content = check_plan(EXAMPLE).content
+    names = namespace(content, compute(content))
+    assert names["pooled"]["Local Authority Better Care Grant"]["2026/27"] == Decimal("11062000")
+    assert names["social_care_planned"]["2026/27"] == Decimal("10250000")
+    assert names["social_care_minimum"]["2026/27"] == Decimal("9512000")
+    assert names["allocation"]["Disabled Facilities Grant"]["amounts"]["2026/27"] == Decimal("2918000")
+    assert names["capacity"]["discharge-reablement-home"]["total_shortfall"] == 22
