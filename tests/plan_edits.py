@@ -47,3 +47,22 @@ def run_here(capsys: pytest.CaptureFixture, project: Path, *args: str) -> tuple[
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines()]
+
+
+def set_field(data: dict, path: tuple, value: object) -> tuple:
+    """Put `value` at `path` in parsed YAML (lists opened at their first item, missing groups made);
+    return where it went, as a path with the list indexes."""
+    where: tuple = ()
+    node = data
+    for name in path[:-1]:
+        if not isinstance(node.get(name), (dict, list)):
+            node[name] = {}
+        node = node[name]
+        where += (name,)
+        if isinstance(node, list):
+            if not node:
+                node.append({})
+            node = node[0]
+            where += (0,)
+    node[path[-1]] = value
+    return where + (path[-1],)

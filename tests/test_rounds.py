@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from plan_edits import edit, lines
+from plan_edits import edit, lines, set_field
 from plan_edits import run_here as run
 
 EXAMPLE = REPO / "examples" / "bcf-2026"
@@ -252,7 +252,7 @@ def test_every_field_of_the_example_given_a_wrong_value(example_copy: Path, file
     text = source.read_text(encoding="utf-8")
     front, body = (text.split("---\n", 2)[1], text.split("---\n", 2)[2]) if file.endswith(".md") else (text, None)
     data = yaml.safe_load(front)
-    located = _set(data, path, wrong)
+    located = set_field(data, path, wrong)
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     source.write_text(f"---\n{dumped}---\n{body}" if body is not None else dumped, encoding="utf-8")
     try:
@@ -266,38 +266,3 @@ def test_every_field_of_the_example_given_a_wrong_value(example_copy: Path, file
     here = [f for f in findings if f.location.file == file and f.severity == "error"]
     assert any(f.location.line == line or (isinstance(wrong, dict) and f.location.line == line + 1) for f in here), (
         line, [str(f) for f in findings])
-
-
-def _set(data: dict, path: tuple, value: object) -> tuple:
-    """Put `value` at `path` (lists opened at their first item, missing groups made); return its place."""
-    where: tuple = ()
-    node = data
-    for name in path[:-1]:
-        if not isinstance(node.get(name), (dict, list)):
-            node[name] = {}
-        node = node[name]
-        where += (name,)
-        if isinstance(node, list):
-            if not node:
-                node.append({})
-            node = node[0]
-            where += (0,)
-    node[path[-1]] = value
-    return where + (path[-1],)
-
-
-def test_the_current_round_names_prose_can_quote() -> None:
-    """Figures an officer quotes in the narrative are worked out as the checks work them out."""
-    from decimal import Decimal
-
-    from planpress.build import check_plan
-    from planpress.figures import compute
-    from planpress.render.prose import namespace
-
-    content = check_plan(EXAMPLE).content
-    names = namespace(content, compute(content))
-    assert names["pooled"]["Local Authority Better Care Grant"]["2026/27"] == Decimal("11062000")
-    assert names["social_care_planned"]["2026/27"] == Decimal("10250000")
-    assert names["social_care_minimum"]["2026/27"] == Decimal("9512000")
-    assert names["allocation"]["Disabled Facilities Grant"]["amounts"]["2026/27"] == Decimal("2918000")
-    assert names["capacity"]["discharge-reablement-home"]["total_shortfall"] == 22
