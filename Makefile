@@ -30,4 +30,4 @@ system-deps:
 	bash scripts/system-deps.sh
 
 clean:
-	rm -rf output .output-staging-* .output-old-*
+	rm -rf output .output-*

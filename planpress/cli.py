@@ -85,11 +85,24 @@ def _parser() -> argparse.ArgumentParser:
                         help="how check reports its findings (json for CI and other tools)")
     parser.add_argument("--template", help="new: the template pack the plan follows, such as bcf-2026")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
-    parser.add_argument("--port", type=int, default=8000, help="the local port serve listens on (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000,
+                        help="the local port serve listens on, from 1 to 65535 (default: 8000)")
     parser.add_argument("--owner", help="status: only the work of this person (any part of their name)")
     parser.add_argument("--check", action="store_true",
                         help="fmt and codeowners: change nothing, list what would change, exit 1 if anything would")
     return parser
+
+
+def _port(text: str) -> int:
+    """A port number for serve, or a message saying what one is."""
+    try:
+        port = int(text.strip())
+    except ValueError:
+        port = None
+    if port is None or not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a port: give a whole number from 1 to 65535, such as 8000 (the default) or 8001")
+    return port
 
 
 def _check(root: Path, output_format: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,13 +55,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass
+class Served:
+    """`python build.py serve` running: its process, the address it printed and everything it has said."""
+    process: subprocess.Popen
+    url: str
+    port: int
+    lines: list[str]
+
+
 @contextmanager
-def serving(project: Path, timeout: float = 60) -> Iterator[str]:
-    """`python build.py serve` on a free port, as an author runs it; yields the address it prints."""
+def serve_process(project: Path, timeout: float = 60, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`python build.py serve` on a free port, as an author runs it, answering; stopped with Ctrl+C (SIGINT)
+    at the end if it is still running (killed if that fails)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--project", str(project), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     lines: list[str] = []
     try:
@@ -76,13 +88,22 @@ def serving(project: Path, timeout: float = 60) -> Iterator[str]:
                 raise AssertionError("serve printed no address in time:\n" + "".join(lines))
         threading.Thread(target=lambda: [lines.append(l) for l in process.stdout], daemon=True).start()
         _wait_for_port(port, deadline)
-        yield url
+        yield Served(process, url, port, lines)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def serving(project: Path, timeout: float = 60) -> Iterator[str]:
+    """`python build.py serve` on a free port, as an author runs it; yields the address it prints."""
+    with serve_process(project, timeout) as served:
+        yield served.url
 
 
 def _wait_for_port(port: int, deadline: float) -> None:

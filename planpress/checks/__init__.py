@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from planpress.checks import documents, progress, references, structure, unfinished
+from planpress.checks import author_markup, documents, html_policy, progress, references, structure, unfinished
 from planpress.checks.registry import run_selected
 from planpress.errors import Finding
 from planpress.load.content import PlanContent
 
 # Problems that stop any build: the plan cannot be put together while these stand.
-CORE_STRUCTURAL = (references.check, structure.check, progress.check)
+CORE_STRUCTURAL = (references.check, structure.check, progress.check, author_markup.check)
 # What an assessor checks in any plan: a draft builds in spite of them, a final build does not.
-CORE_RULES = (unfinished.check, documents.check)
+CORE_RULES = (unfinished.check, documents.check, html_policy.check)
 
 
 def structural_findings(content: PlanContent) -> list[Finding]:

@@ -58,6 +58,8 @@ def _metrics(content: PlanContent, report: ProgressReport) -> Iterator[Finding]:
 
 
 def _schemes(content: PlanContent, report: ProgressReport) -> Iterator[Finding]:
+    if not content.schemes_complete():  # a scheme's file did not load: a reference to it is no mistake
+        return
     known = scheme_refs(content)
     seen: set[str] = set()
     for index, entry in enumerate(report.schemes):

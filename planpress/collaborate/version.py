@@ -65,10 +65,10 @@ def _plan_label(root: Path) -> str:
     # Read only the one field: the stamp must not depend on the whole plan loading cleanly.
     try:
         data = yaml.safe_load((root / "content" / "plan.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, RecursionError, yaml.YAMLError):  # ValueError: not UTF-8
         return ""
     value = data.get("version") if isinstance(data, dict) else None
-    return str(value) if value is not None else ""
+    return str(value)[:200] if isinstance(value, (str, int, float)) else ""  # never a whole group (or an alias bomb)
 
 
 def _git(root: Path, *args: str) -> str | None:

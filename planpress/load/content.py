@@ -15,9 +15,12 @@ from typing import TypeVar
 from planpress.errors import Finding, Location
 from planpress.load import models as m
 from planpress.load.pack import Pack, PackPart, PackSection
+from planpress.load.author_markdown import too_deep
+from planpress.load.limits import MAX_FILES_PER_FOLDER, MAX_MARKDOWN_NESTING, file_problem
 from planpress.load.pack_loader import PackModels, load_pack
 from planpress.load.validate import validate
-from planpress.load.yamlsource import MarkdownFile, YamlDoc, YamlProblem, parse_markdown, parse_yaml, read_text
+from planpress.load.yamlsource import CONTROL_CHARACTER, MarkdownFile, YamlDoc, YamlProblem, control_character, \
+    parse_markdown, parse_yaml, read_text
 
 R = TypeVar("R", bound=m.Record)
 
@@ -151,13 +154,52 @@ def _read_yaml(root: Path, file: str, findings: list[Finding], content: PlanCont
         content.broken_files.add(file)
         return None
     try:
-        doc = parse_yaml(read_text(path, file), file)
+        doc = parse_yaml(_read_content(root, path, file), file)
         content.sources[file] = doc
         return doc
     except YamlProblem as problem:
         findings.append(problem.finding)
         content.broken_files.add(file)
         return None
+
+
+def _read_content(root: Path, path: Path, file: str) -> str:
+    """A content file's text, unless it is a link leading out of the plan's folder or too large to read."""
+    problem = file_problem(root, path, file)
+    if problem is not None:
+        raise YamlProblem(problem)
+    return read_text(path, file)
+
+
+def _listed(root: Path, folder: str, pattern: str, findings: list[Finding], content: PlanContent) -> list[Path]:
+    """The files in a folder of content/, in order; none when there are more than planpress reads."""
+    found = sorted((root / folder).glob(pattern))
+    if len(found) > MAX_FILES_PER_FOLDER:
+        findings.append(Finding(Location(folder), "error",
+                                f"This folder holds {len(found):,} files, more than the {MAX_FILES_PER_FOLDER} "
+                                "a plan may have in one folder, so none of them was read",
+                                "Keep one file for each section, item or quarter the plan has, and move any "
+                                "others (old drafts, copies) out of content/", rule="too-many-files"))
+        content.broken_files.add(folder + "/")
+        return []
+    return found
+
+
+def _check_text(md: MarkdownFile) -> None:
+    """A Markdown body with a control character, or nested too deep for the documents, is not read."""
+    if bad := CONTROL_CHARACTER.search(md.body):
+        line = md.body_first_line + md.body[:bad.start()].count("\n")
+        raise YamlProblem(control_character(Location(md.file, line), bad.group()))
+    deep = too_deep(md.body, MAX_MARKDOWN_NESTING)
+    if deep is not None:
+        first, depth, deepest = deep
+        where = "" if deepest == first else f", {depth} levels at the deepest (line {md.body_first_line + deepest})"
+        raise YamlProblem(Finding(
+            Location(md.file, md.body_first_line + first), "error",
+            f"The lists and quotes here are nested more than {MAX_MARKDOWN_NESTING} levels deep{where}, more than "
+            "the documents can show (counting each '>', each list marker and every two spaces of indentation "
+            "before them)", "Flatten them: start a new list, or a new paragraph, where the nesting goes deeper "
+            "than a reader can follow", rule="markdown-too-deep"))
 
 
 def _validated(doc: YamlDoc, model: type[R], findings: list[Finding], content: PlanContent) -> R | None:
@@ -178,7 +220,7 @@ def _load_progress(root: Path, findings: list[Finding], content: PlanContent) ->
     if not folder:
         return {}
     reports = {}
-    for path in sorted((root / folder).glob("*.y*ml")):
+    for path in _listed(root, folder, "*.y*ml", findings, content):
         file = f"{folder}/{path.name}"
         try:
             quarter = m.Quarter.parse(path.stem)
@@ -200,10 +242,11 @@ def _load_progress(root: Path, findings: list[Finding], content: PlanContent) ->
 def _load_markdown(root: Path, folder: str, findings: list[Finding],
                    content: PlanContent) -> list[MarkdownFile]:
     files = []
-    for path in sorted((root / folder).glob("*.md")):
+    for path in _listed(root, folder, "*.md", findings, content):
         file = f"{folder}/{path.name}"
         try:
-            md = parse_markdown(read_text(path, file), file)
+            md = parse_markdown(_read_content(root, path, file), file)
+            _check_text(md)
             files.append(md)
             content.sources[file] = md.front
         except YamlProblem as problem:

@@ -12,16 +12,16 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, create_model, model_validator
 
-from planpress.load.models import FinancialYear, Money, Record
+from planpress.load.models import FinancialYear, Money, Number, Record, WholeNumber
 
 FieldType = Literal[
     "text", "whole number", "number", "money", "money by year", "whole numbers by year", "date",
     "financial year", "choice", "yes or no", "reference", "list", "record", "map",
 ]
 SCALAR_TYPES = {
-    "text": str, "whole number": int, "number": float, "money": Money, "date": dt.date,
+    "text": str, "whole number": WholeNumber, "number": Number, "money": Money, "date": dt.date,
     "financial year": FinancialYear, "yes or no": bool, "reference": str,
-    "money by year": dict[FinancialYear, Money], "whole numbers by year": dict[FinancialYear, int],
+    "money by year": dict[FinancialYear, Money], "whole numbers by year": dict[FinancialYear, WholeNumber],
 }
 # What an optional field holds when an author leaves it out, unless the declaration gives a default.
 EMPTY = {"list": [], "map": {}, "money by year": {}, "whole numbers by year": {}}

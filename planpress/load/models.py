@@ -8,11 +8,13 @@ check can point an author at the exact place to change.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PrivateAttr, ValidationInfo, \
+    field_validator
 
 from planpress.errors import Location
 
@@ -24,16 +26,34 @@ _MONEY_PLAIN = re.compile(r"^-?£?\d+(\.\d{2})?$")
 _MONEY_SHORT = re.compile(r"^-?£?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([km])$", re.IGNORECASE)
 
 
+MONEY_LIMIT = Decimal(10) ** 12
+"""A sum of money is less than a trillion pounds: with its pence, it keeps every digit in a spreadsheet."""
+NUMBER_LIMIT = 10 ** 15
+"""A number or a whole number is less than a thousand million million: a spreadsheet keeps 15 digits."""
+
+
 def parse_money(value: object) -> Decimal:
     """Read a sum of money in pounds: 1250000, "1,250,000", "£1,250,000.50", "£1.25m", "£154k".
 
-    Anything else ("£214,00", "£1xxk", "tba") is refused: a malformed sum is an error, not a guess.
+    Anything else ("£214,00", "£1xxk", "tba", .inf, 1e400) is refused: a malformed sum is an error, not a guess.
     """
+    return _within_money_limit(_read_money(value))
+
+
+def _within_money_limit(amount: Decimal) -> Decimal:
+    if abs(amount) >= MONEY_LIMIT:
+        raise ValueError(f"a sum of money less than £{MONEY_LIMIT:,.0f} (this one is too large to be right)")
+    return amount
+
+
+def _read_money(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a sum of money")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"'{value}' is not a sum of money")
         return Decimal(str(value)).quantize(Decimal("0.01")) if value != int(value) else Decimal(int(value))
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
@@ -49,6 +69,26 @@ def parse_money(value: object) -> Decimal:
 
 Money = Annotated[Decimal, BeforeValidator(parse_money)]
 """A sum in pounds. Write 1250000, "£1,250,000" or "£1.25m"."""
+
+
+def _bounded_number(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("a number (not infinite, and not .nan)")
+    if abs(value) >= NUMBER_LIMIT:
+        raise ValueError(f"a number less than {NUMBER_LIMIT:,} (this one is too large to be right)")
+    return value
+
+
+def _bounded_whole_number(value: int) -> int:
+    if abs(value) >= NUMBER_LIMIT:
+        raise ValueError(f"a whole number less than {NUMBER_LIMIT:,} (this one is too large to be right)")
+    return value
+
+
+Number = Annotated[float, AfterValidator(_bounded_number)]
+"""A number such as 12.5: finite, and small enough for a spreadsheet to hold exactly."""
+WholeNumber = Annotated[int, AfterValidator(_bounded_whole_number)]
+"""A whole number such as 12, small enough for a spreadsheet to hold exactly."""
 
 Status = Literal["draft", "review", "agreed"]
 
@@ -89,11 +129,36 @@ class Record(BaseModel):
 # --- content/plan.yaml: the fields every plan has, whatever its template -----------------
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+"""The years a plan's dates, periods and quarters may fall in."""
+MAX_PLAN_YEARS = 20
+"""The most financial years a plan's period may cover: every table by year has a column for each."""
+
+
 class Period(Record):
     start: dt.date
     """First day of the plan, such as 2015-04-01."""
     end: dt.date
     """Last day of the plan, such as 2017-03-31."""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _in_range(cls, value: dt.date) -> dt.date:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if isinstance(start, dt.date):
+            if value <= start:
+                raise ValueError(f"a date after the start ({start:%Y-%m-%d})")
+            if value.year - start.year > MAX_PLAN_YEARS:
+                raise ValueError(f"a date at most {MAX_PLAN_YEARS} years after the start ({start:%Y-%m-%d}): "
+                                 "a plan's period is a few years")
+        return value
 
     def financial_years(self) -> list[str]:
         """The financial years (April to March) that the period covers, such as ["2015/16", "2016/17"]."""
@@ -148,7 +213,7 @@ class Quarter(BaseModel):
     @classmethod
     def parse(cls, name: str) -> "Quarter":
         match = re.fullmatch(r"(\d{4})-q([1-4])", name.strip().lower())
-        if not match:
+        if not match or not FIRST_YEAR <= int(match.group(1)) < LAST_YEAR:
             raise ValueError(f"'{name}' is not a quarter written like 2025-q3")
         return cls(year=int(match.group(1)), number=int(match.group(2)))
 

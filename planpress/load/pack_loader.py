@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from planpress.load.validate import validate
 from planpress.load.yamlsource import YamlDoc, YamlProblem, merge_docs, parse_yaml, read_text
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
+"""A pack's name: a folder of templates/, never a path that could lead elsewhere (and load its code)."""
 COMMON = "common"
 
 
@@ -84,6 +87,12 @@ def load_pack(root: Path, plan_doc: YamlDoc, findings: list[Finding]) -> tuple[P
         findings.append(Finding(plan_doc.at(()), "error", "The required field 'template' is missing",
                                 "Add 'template: ...' naming the template the plan follows: one of "
                                 + ", ".join(known_packs(root)), rule="missing-field"))
+        return None, None
+    if not isinstance(pack_id, str) or not PACK_NAME.match(pack_id):
+        findings.append(Finding(plan_doc.at(("template",)), "error",
+                                f"'template' should be the name of a template pack, not {str(pack_id)[:60]!r}",
+                                "Name a pack in templates/ (a plain name, with no '/' or '..'): one of "
+                                + ", ".join(known_packs(root)), rule="unknown-pack"))
         return None, None
     folder = pack_folder(root, str(pack_id))
     if folder is None:

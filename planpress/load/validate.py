@@ -153,6 +153,8 @@ def _expected(kind: str, detail: dict) -> str:
             return "a whole number"
         case "float_parsing" | "float_type":
             return "a number"
+        case "finite_number":
+            return "a number (not infinite, and not .nan)"
         case "bool_parsing" | "bool_type":
             return "true or false"
         case "string_type":
@@ -179,6 +181,8 @@ def _expected(kind: str, detail: dict) -> str:
 def _value_error(detail: dict) -> str:
     # Our own validators explain the problem in full; say what a valid value looks like.
     message = str((detail.get("ctx") or {}).get("error", ""))
+    if "too large" in message:
+        return message
     if "sum of money" in message:
         return "a well-formed sum of money, such as 1250000 or \"£1,250,000\""
     if "financial year" in message:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+import yaml.events
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planpress.errors import Finding, Location
+from planpress.load.limits import MAX_ITEMS_PER_LIST, MAX_YAML_DEPTH, MAX_YAML_VALUES
 
 Path_ = tuple[object, ...]
 
@@ -133,45 +135,160 @@ class YamlProblem(Exception):
 
 
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
-    """Parse YAML text into a YamlDoc; raise YamlProblem with the line and column of a syntax error."""
-    loader = _Loader(text)
+    """Parse YAML text into a YamlDoc; raise YamlProblem with the line and column of a syntax error.
+
+    The file's depth and its number of values are bounded (planpress.load.limits): a file nested
+    too deep is refused before it is built (libyaml would recurse until it crashed), and a file
+    whose aliases (*name) would expand past the bound is refused as it is built."""
     try:
-        root = loader.get_single_node()
-        lines: dict[Path_, int] = {}
-        data = None if root is None else _build(root, (), lines, loader, line_offset, file)
+        _check_depth(text, file, line_offset)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            builder = _Builder(loader, line_offset, file)
+            data = None if root is None else builder.build(root, (), 1)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(_syntax_finding(error, file, line_offset)) from None
-    finally:
-        loader.dispose()
+    except yaml.YAMLError as error:  # a character YAML does not allow, such as a NUL
+        raise YamlProblem(_reader_finding(error, text, file, line_offset)) from None
+    lines = builder.lines
     lines.setdefault((), line_offset + 1)
     return YamlDoc(file, data, lines, first_line=line_offset + 1)
 
 
-def _build(node: Node, path: Path_, lines: dict[Path_, int], loader: _Loader, offset: int, file: str) -> object:
-    if isinstance(node, MappingNode):
+_OPENING = (yaml.events.MappingStartEvent, yaml.events.SequenceStartEvent)
+_CLOSING = (yaml.events.MappingEndEvent, yaml.events.SequenceEndEvent)
+
+
+def _check_depth(text: str, file: str, offset: int) -> None:
+    """Refuse text nested deeper than MAX_YAML_DEPTH, reading only its events (which do not recurse)."""
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _OPENING):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise YamlProblem(_too_deep(Location(file, event.start_mark.line + 1 + offset)))
+            elif isinstance(event, _CLOSING):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _too_deep(where: Location) -> Finding:
+    return Finding(where, "error",
+                   f"The groups and lists here are nested more than {MAX_YAML_DEPTH} levels deep, "
+                   "more than a content file may be",
+                   "Write the values flatter: a list of items, each with its fields, as the README shows; "
+                   "if an alias (*name) names a group that holds it, remove the alias", rule="yaml-too-deep")
+
+
+class _Builder:
+    """Builds plain values from the node tree, noting each value's line and counting every value
+    built, so that aliases (*name) cannot expand a small file into an enormous one."""
+
+    def __init__(self, loader: _Loader, offset: int, file: str):
+        self.loader, self.offset, self.file = loader, offset, file
+        self.lines: dict[Path_, int] = {}
+        self.count = 0
+
+    def line(self, node: Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def build(self, node: Node, path: Path_, depth: int) -> object:
+        self.count += 1
+        if self.count > MAX_YAML_VALUES:
+            raise YamlProblem(Finding(
+                Location(self.file, self.line(node)), "error",
+                f"This file holds more than {MAX_YAML_VALUES:,} values (counting each use of an alias "
+                "such as *name in full), more than a content file may",
+                "Split the content: keep in this file only the figures the plan needs, and write out once "
+                "what an alias repeats", rule="yaml-too-large"))
+        if depth > MAX_YAML_DEPTH:  # an alias can nest a group inside itself
+            raise YamlProblem(_too_deep(Location(self.file, self.line(node))))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            if len(node.value) > MAX_ITEMS_PER_LIST:
+                raise YamlProblem(Finding(
+                    Location(self.file, self.line(node)), "error",
+                    f"This list holds {len(node.value):,} items, more than the {MAX_ITEMS_PER_LIST:,} a list "
+                    "in a content file may hold", "Keep the list to the items the plan reports: join lines "
+                    "that say the same thing (such as the same scheme, provider and area of spend), or move "
+                    "detail into a document the plan links to", rule="yaml-too-many-items"))
+            items = []
+            for index, item_node in enumerate(node.value):
+                self.lines[path + (index,)] = self.line(item_node)
+                items.append(self.build(item_node, path + (index,), depth + 1))
+            return items
+        assert isinstance(node, ScalarNode)
+        return self.scalar(node)
+
+    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
         result: dict[object, object] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1 + offset
-            if isinstance(key, (list, dict)):
-                raise YamlProblem(Finding(Location(file, line), "error", "A key here is a list or a mapping",
+            line = self.line(key_node)
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(Finding(Location(self.file, line), "error", "A key here is a list or a mapping",
                                           "Write a key as a plain word followed by a colon, such as 'name:'"))
+            key = self.scalar(key_node)
             if key in result:
-                first = lines[path + (key,)]
-                raise YamlProblem(Finding(Location(file, line), "error",
+                first = self.lines[path + (key,)]
+                raise YamlProblem(Finding(Location(self.file, line), "error",
                                           f"'{key}' is given twice (first on line {first})",
                                           "Keep one of them and delete the other"))
-            lines[path + (key,)] = line
-            result[key] = _build(value_node, path + (key,), lines, loader, offset, file)
+            self.lines[path + (key,)] = line
+            result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
-    if isinstance(node, SequenceNode):
-        items = []
-        for index, item_node in enumerate(node.value):
-            lines[path + (index,)] = item_node.start_mark.line + 1 + offset
-            items.append(_build(item_node, path + (index,), lines, loader, offset, file))
-        return items
-    assert isinstance(node, ScalarNode)
-    return loader.construct_object(node, deep=True)
+
+    def scalar(self, node: ScalarNode) -> object:
+        """A single value; one its tag cannot make (!!int abc, a 30th of February) is a finding, not a crash."""
+        try:
+            value = self.loader.construct_object(node, deep=True)
+            if isinstance(value, str) and (bad := CONTROL_CHARACTER.search(value)):
+                raise YamlProblem(control_character(Location(self.file, self.line(node)), bad.group()))
+            return value
+        except (yaml.MarkedYAMLError, YamlProblem):
+            raise
+        except Exception as error:  # PyYAML's constructors raise ValueError, TypeError, AttributeError ...
+            value = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+            if node.tag.endswith(":timestamp"):
+                detail = f" ({error})" if isinstance(error, ValueError) and "out of range" in str(error) else ""
+                message = f"'{value}' is not a date that exists{detail}"
+                hint = "Write a real date as YYYY-MM-DD, such as 2025-09-30"
+            else:
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                message = f"'{value}' cannot be read as {tag} ({error})"
+                hint = f"Correct the value, or remove the tag {tag} and write the value plainly"
+            raise YamlProblem(Finding(Location(self.file, self.line(node)), "error", message, hint,
+                                      rule="yaml-value")) from None
+
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no document, spreadsheet or web page may hold: control characters (tab and line breaks
+aside), and halves of a character (\\ud800) written as escapes in YAML."""
+
+
+def control_character(where: Location, character: str) -> Finding:
+    return Finding(where, "error", f"This line holds an invisible control character ({ord(character):#06x}), "
+                   "which no document, spreadsheet or web page can hold",
+                   "Delete it: it usually comes pasted in with other text, or from an escape such as \\x01 "
+                   "or \\u0000 in double quotes", rule="control-character")
+
+
+def _reader_finding(error: yaml.YAMLError, text: str, file: str, offset: int) -> Finding:
+    position = getattr(error, "position", None)
+    line = (text[:position].count("\n") + 1 + offset) if isinstance(position, int) else offset + 1
+    character = getattr(error, "character", None)
+    shown = f" (character {ord(character):#06x})" if isinstance(character, str) and len(character) == 1 else \
+        (f" (character {character:#06x})" if isinstance(character, int) else "")
+    return Finding(Location(file, line), "error", f"This line holds a character YAML does not allow{shown}",
+                   "Delete it: it is usually an invisible control character pasted in with other text",
+                   rule="yaml-syntax")
 
 
 def _syntax_finding(error: yaml.MarkedYAMLError, file: str, offset: int) -> Finding:
@@ -227,9 +344,13 @@ def parse_markdown(text: str, file: str) -> MarkdownFile:
 def read_text(path: Path, file: str) -> str:
     """Read a content file as UTF-8, turning an unreadable file into a finding."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is not text
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise YamlProblem(Finding(Location(file, line), "error", "The file is not UTF-8 text",
                                   "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
                                   rule="encoding")) from None
+    except OSError as error:
+        raise YamlProblem(Finding(Location(file), "error", f"The file cannot be read: {error.strerror or error}",
+                                  "Check that it is a file and that you may read it (its permissions)",
+                                  rule="unreadable-file")) from None

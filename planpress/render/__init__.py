@@ -7,6 +7,7 @@ templates/common/, so a pack can override a shared partial. Undefined names are 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -42,6 +43,11 @@ def number(value: float | int) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def as_text(value: object) -> str:
+    """Text shown as written, not read as HTML: <, > and & escaped (a message that quotes a <script>)."""
+    return html.escape(str(value), quote=False)
+
+
 def cell(value: object) -> str:
     """Text made safe for one pipe-table cell: no pipes breaking the row, no line breaks."""
     return " ".join(str(value).split()).replace("|", "\\|")
@@ -57,7 +63,7 @@ def template_environment(pack: "Pack") -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, long_date=long_date, cell=cell, number=number, by_key=by_key,
+    env.filters.update(money=money, long_date=long_date, cell=cell, as_text=as_text, number=number, by_key=by_key,
                        change_percent=_change_percent, anchor_id=anchor_id, month_name=month_name,
                        matching=matching, sum_by=sum_by, sum_by_year=sum_by_year)
     return env

@@ -62,9 +62,13 @@ def output_prefix(content: PlanContent) -> str:
     return "-".join(part for part in (slugify(content.plan.area), content.pack.short_name) if part)
 
 
+SLUG_LENGTH = 60
+"""The longest an output's name may start with (a file name has room for 255 bytes)."""
+
+
 def slugify(text: str) -> str:
-    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(part for part in cleaned.split("-") if part) or "plan"
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text[:1000])
+    return "-".join(part for part in cleaned.split("-") if part)[:SLUG_LENGTH].strip("-") or "plan"
 
 
 def all_targets() -> list[Target]:

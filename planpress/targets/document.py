@@ -16,6 +16,7 @@ from planpress.targets.documents.docx import DocumentFacts, finish_docx
 from planpress.targets.documents.markdown import PlanDocument, render_plan_markdown
 from planpress.targets.documents.pandoc import run_pandoc
 from planpress.targets.documents.pdf import compile_pdf, svg_to_png
+from planpress.targets.documents.pictures import copy_pictures
 from planpress.errors import BuildError
 from planpress.load.content import PlanContent
 from planpress.targets import BuildContext, Target
@@ -68,10 +69,12 @@ def house_style(content: PlanContent) -> dict[str, Path]:
 def _write_sources(work: Path, document: PlanDocument) -> Path:
     """The Markdown and the charts it embeds, side by side, as pandoc and typst expect to find them.
 
-    Each chart is written as SVG for the PDF, where it stays vector, and as PNG for Word.
+    Each chart is written as SVG for the PDF, where it stays vector, and as PNG for Word; each
+    picture of the authors' is copied to the place the Markdown names it by.
     """
     source = work / "plan.md"
     source.write_text(document.markdown, encoding="utf-8")
+    copy_pictures(document.pictures, work)
     for chart in document.charts:
         path = work / chart.filename
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import yaml
 
 from planpress.render.charts import make_charts
 from planpress.build import CheckedPlan
+from planpress.checks.html_policy import plain_title, with_required_extensions
 from planpress.collaborate.changes_html import CSS as CHANGES_CSS
 from planpress.errors import BuildError, Finding
 from planpress.collaborate.history import changes_since, history, is_repository, last_tag
@@ -33,8 +34,10 @@ from planpress.collaborate.version import version_stamp
 
 SITE = "site"
 SITE_TEMPLATES = "site"  # templates/<pack>/site/ first, then templates/common/site/
-# Extensions the pages rely on, added when a council's mkdocs.yml leaves them out.
-REQUIRED_EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "toc"]
+# The Markdown extensions the pages rely on (html_policy.REQUIRED_EXTENSIONS) are added to a council's
+# list in one place, so that `check` renders author text with the same ones as the site.
+# MkDocs hooks: every page's content passes through the HTML policy (planpress/checks/html_policy.py).
+HOOKS = Path(__file__).with_name("site_hooks.py")
 # What MkDocs should treat as a mistake: every one stops a strict build.
 VALIDATION = {"omitted_files": "warn", "not_found": "warn", "absolute_links": "relative_to_docs",
               "unrecognized_links": "warn", "anchors": "warn"}
@@ -124,7 +127,8 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
     theme = parent.get("theme") if isinstance(parent.get("theme"), dict) else {"name": parent.get("theme") or "material"}
     config = {
         "INHERIT": str(parent_file.resolve()),
-        "site_name": plan.title,
+        # Titles are plain text wherever the theme shows them (<title>, navigation, attributes).
+        "site_name": plain_title(plan.title),
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
         "strict": True,
@@ -133,6 +137,7 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "extra_css": [*parent.get("extra_css", []), "assets/planpress.css", "assets/changes.css"],
         "extra_javascript": [*parent.get("extra_javascript", []), "assets/planpress.js"],
         "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),
+        "hooks": [*_parent_hooks(parent, parent_file), str(HOOKS)],
         "validation": VALIDATION,
         "extra": {"planpress": {"draft": draft, "status": plan.status, "stamp": str(data.stamp),
                                 "open_problems": len(data.findings), "readiness": data.draft}},
@@ -153,8 +158,13 @@ def _read_mkdocs_yml(path: Path) -> dict:
 
 
 def _extensions(configured: list) -> list:
-    names = {next(iter(item)) if isinstance(item, dict) else item for item in configured}
-    return [*configured, *(name for name in REQUIRED_EXTENSIONS if name not in names)]
+    return with_required_extensions(configured)
+
+
+def _parent_hooks(parent: dict, parent_file: Path) -> list[str]:
+    """A council's own hooks from its mkdocs.yml, kept (ours runs after them), with their paths made whole."""
+    hooks = parent.get("hooks") or []
+    return [str((parent_file.parent / hook).resolve()) for hook in hooks if isinstance(hook, str)]
 
 
 def _nav(pages: list[Page]) -> list:
@@ -166,12 +176,12 @@ def _nav(pages: list[Page]) -> list:
         group_name = {"sections": "The plan", "schemes": "Schemes", "progress": "Progress",
                       "changes": "Changes"}.get(folder)
         if group_name is None:
-            nav.append({page.title: page.path})
+            nav.append({plain_title(page.title): page.path})
         else:
             if group_name not in groups:
                 groups[group_name] = []
                 nav.append({group_name: groups[group_name]})
-            groups[group_name].append({page.title: page.path})
+            groups[group_name].append({plain_title(page.title): page.path})
     return nav
 
 

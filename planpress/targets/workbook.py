@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -179,6 +180,38 @@ def _by_year(value: object, scope: _Scope, record: Record, field_name: str, what
 # --- writing ---------------------------------------------------------------------------
 
 
+class Formula(str):
+    """One of the pack's own formulas (workbook.yaml), written as a live formula. Any other text,
+    whatever it starts with, is written as text: a plan's words never become a formula."""
+
+
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read typed or pasted text as a formula (OWASP: CSV and formula injection)."""
+
+
+CELL_TEXT_LIMIT = 32_767
+"""The most characters a spreadsheet cell holds (Excel's limit)."""
+
+
+def _put(page: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write a cell: a Formula as a formula; text always as text, marked so that Excel keeps it text
+    (a leading apostrophe, not shown) when someone edits the cell. Control characters no
+    spreadsheet may hold are left out, and text past a cell's limit is cut short, marked so."""
+    cell = page.cell(row, column)
+    if isinstance(value, str) and not isinstance(value, Formula):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > CELL_TEXT_LIMIT:
+            value = value[:CELL_TEXT_LIMIT - 30] + " [cut short: see the plan]"
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(RISKY_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+
 def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[str],
                   stamp_rows: list[tuple[str, str]], draft: bool, open_problems: int) -> Workbook:
     """The workbook `spec` declares, its values taken from `context`.
@@ -228,8 +261,8 @@ def _details(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], sta
             if row.stamp:
                 for label, value in stamp_rows:
                     number += 1
-                    page.cell(number, 1, label)
-                    page.cell(number, 2, value)
+                    _put(page, number, 1, label)
+                    _put(page, number, 2, value)
                 continue
             number += 1
             placed.append((number, row))
@@ -252,10 +285,10 @@ def _block_scope(block: Block, scope: _Scope) -> _Scope | None:
 def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, years: list[str]) -> None:
     title = scope.text(block.title, block, "title", f"block '{block.title}'")
     if block.title_style == "bold":
-        page.cell(number, 1, title).font = BOLD
+        _put(page, number, 1, title).font = BOLD
         return
     for index, text in enumerate([title, *(years if block.by_year else [""])], start=1):
-        cell = page.cell(number, index, text)
+        cell = _put(page, number, index, text)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         if number == 1:
             cell.alignment = HEADER_ALIGNMENT
@@ -264,7 +297,7 @@ def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, year
 def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scope: _Scope, years: list[str],
                 found: dict[str, int], totals: dict[str, _Written], formats: dict[str, str]) -> None:
     what = f"row '{row.label}'"
-    page.cell(number, 1, scope.text(row.label, row, "label", what))
+    _put(page, number, 1, scope.text(row.label, row, "label", what))
     matching = {name: scope.text(text, row, "matching", what) for name, text in row.matching.items()}
     value: object = None
     if row.value is not None:
@@ -274,14 +307,14 @@ def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scop
     for index, year in enumerate(years if block.by_year else [None], start=2):
         letter = get_column_letter(index)
         if row.formula is not None:
-            content = REFERENCE.sub(lambda m: f"{letter}{found[m.group(1)]}", row.formula)
+            content = Formula(REFERENCE.sub(lambda m: f"{letter}{found[m.group(1)]}", row.formula))
         elif row.total_of is not None and matching:
-            content = totals[row.total_of].sum_matching(year, matching)
+            content = Formula(totals[row.total_of].sum_matching(year, matching))
         elif row.total_of is not None:
-            content = f"={totals[row.total_of].totals[year]}"
+            content = Formula(f"={totals[row.total_of].totals[year]}")
         else:
             content = scope.as_cell(value.get(year) if block.by_year else value, row, "value", what, row.value or "")
-        cell = page.cell(number, index, content)
+        cell = _put(page, number, index, content)
         if row.format is not None:
             cell.number_format = formats[row.format]
         if row.bold:
@@ -363,7 +396,7 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], forma
     letters = {name: get_column_letter(i) for i, c in enumerate(columns, start=1) if c.source and c.group is None
                for name in {c.source.id, c.source.header} - {None}}
     for index, column in enumerate(columns, start=1):
-        cell = page.cell(1, index, column.header)
+        cell = _put(page, 1, index, column.header)
         cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT
     amounts = sheet.amounts
     number = 1
@@ -390,7 +423,7 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], forma
                                             f"the amounts, {label}", amounts.value)
                 else:
                     content = _column_value(column, scope, letters, number, names)
-                cell = page.cell(number, index, content)
+                cell = _put(page, number, index, content)
                 if column.format is not None:
                     cell.number_format = formats[column.format]
     quoted = "'" + sheet.name.replace("'", "''") + "'"
@@ -443,7 +476,7 @@ def _column_value(column: _Col, scope: _Scope, letters: dict[str, str], number: 
     source = column.source
     assert source is not None
     if source.formula is not None:
-        return REFERENCE.sub(lambda m: f"{letters[m.group(1)]}{number}", source.formula)
+        return Formula(REFERENCE.sub(lambda m: f"{letters[m.group(1)]}{number}", source.formula))
     assert source.value is not None
     return scope.cell_value(source.value, source, "value", f"column '{column.header}', row {number}"
                             + _record_name(names["row"]), **names)
@@ -465,12 +498,13 @@ def _totals(page: Worksheet, quoted: str, amounts: Amounts, scope: _Scope, colum
     totals: dict[str, str] = {}
     if amounts.layout == "columns":
         number += 1
-        page.cell(number, 1, scope.text(amounts.total_label or "Total", amounts, "total_label",
-                                        "the total row")).font = BOLD
+        _put(page, number, 1, scope.text(amounts.total_label or "Total", amounts, "total_label",
+                                         "the total row")).font = BOLD
         for index, column in enumerate(columns, start=1):
             if column.year is not None:
                 letter = get_column_letter(index)
-                _total_cell(page.cell(number, index, f"=SUM({letter}{first}:{letter}{last})"), number_format)
+                _total_cell(_put(page, number, index, Formula(f"=SUM({letter}{first}:{letter}{last})")),
+                            number_format)
                 totals[column.year] = f"{quoted}!{letter}{number}"
         return totals
     at = next(i for i, c in enumerate(columns, start=1) if c.role == "year")
@@ -479,17 +513,17 @@ def _totals(page: Worksheet, quoted: str, amounts: Amounts, scope: _Scope, colum
         number += 1
         if year is None:
             label = scope.text(amounts.all_years_label, amounts, "all_years_label", "the total row")
-            formula = f"=SUM({a}{first}:{a}{last})"
+            formula = Formula(f"=SUM({a}{first}:{a}{last})")
         else:
             label = scope.text(amounts.total_label or "Total {{ year }}", amounts, "total_label", "the total row",
                                year=year)
-            formula = f'=SUMIF({y}{first}:{y}{last},"{year}",{a}{first}:{a}{last})'
+            formula = Formula(f'=SUMIF({y}{first}:{y}{last},"{year}",{a}{first}:{a}{last})')
             totals[year] = f"{quoted}!{a}{number}"
-        page.cell(number, 1, label).font = BOLD
+        _put(page, number, 1, label).font = BOLD
         for index in range(2, at):
-            page.cell(number, index, "")
-        page.cell(number, at, year or "")
-        _total_cell(page.cell(number, at + 1, formula), number_format)
+            _put(page, number, index, "")
+        _put(page, number, at, year or "")
+        _total_cell(_put(page, number, at + 1, formula), number_format)
     return totals
 
 
@@ -510,7 +544,7 @@ def _finish(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.print_title_rows = "1:1"
     for column_cells in sheet.columns:
-        longest = max((len(_shown(c.value)) for c in column_cells), default=8)
+        longest = max((len(_shown(c)) for c in column_cells), default=8)
         letter = get_column_letter(column_cells[0].column)
         sheet.column_dimensions[letter].width = min(max(longest + 2, 10), MAX_WIDTH)
         if longest > MAX_WIDTH:
@@ -518,12 +552,13 @@ def _finish(sheet: Worksheet) -> None:
                 cell.alignment = WRAP
 
 
-def _shown(value: object) -> str:
+def _shown(cell: Cell) -> str:
     """About as wide as the cell shows its value: a number with a currency sign and separators; a
     formula as a large sum."""
+    value = cell.value
     if isinstance(value, (int, float, Decimal)):
         return f"£{value:,.0f}"
-    if isinstance(value, str) and value.startswith("="):
+    if cell.data_type == "f":
         return "£00,000,000"
     return "" if value is None else str(value)
 

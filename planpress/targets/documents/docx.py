@@ -293,8 +293,10 @@ HEADER_FILL = "1F4E79"  # the house accent (scripts/make_reference_docx.py)
 
 
 def _tables(doc: DocxDocument) -> None:
-    for table in doc.element.body.iter(qn("w:tbl")):
-        landscape = _in_landscape(table)
+    body = doc.element.body
+    landscape_at = _landscape_by_element(body)
+    for table in body.iter(qn("w:tbl")):
+        landscape = landscape_at[table] if table in landscape_at else _in_landscape(table)
         _column_widths(table, TEXT_WIDTH_TWIPS[landscape])
         for row in table.iterchildren(qn("w:tr")):
             _keep_row_whole(row)
@@ -302,6 +304,19 @@ def _tables(doc: DocxDocument) -> None:
                 _header_row(row)
             elif _cell_texts(row)[:1] == ["Total"]:
                 _totals_row(row)
+
+
+def _landscape_by_element(body) -> dict:
+    """For each element of the body, whether its section is landscape: one pass from the end, where
+    asking each table in turn (_in_landscape) would read the rest of the body once per table."""
+    found, landscape = {}, False
+    for node in reversed(list(body)):
+        section = node if node.tag == qn("w:sectPr") else node.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if section is not None:
+            size = section.find(qn("w:pgSz"))
+            landscape = size is not None and size.get(qn("w:orient")) == "landscape"
+        found[node] = landscape
+    return found
 
 
 def _in_landscape(table) -> bool:

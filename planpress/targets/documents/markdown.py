@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from planpress.render.charts import Chart, make_charts, metric_chart_filename
+from planpress.targets.documents.pictures import Picture, with_local_pictures
 from planpress.figures import Figures, compute
 from planpress.load.content import PlanContent, SectionDoc, TextPart
 from planpress.render.context import layout_context
@@ -32,6 +33,8 @@ class PlanDocument:
     charts: list[Chart]
     draft: bool
     draft_note: str
+    pictures: tuple[Picture, ...] = ()
+    """The authors' pictures the Markdown shows, to be put beside it (documents/pictures.py)."""
 
 
 def render_plan_markdown(content: PlanContent, draft: bool) -> PlanDocument:
@@ -44,9 +47,10 @@ def render_plan_markdown(content: PlanContent, draft: bool) -> PlanDocument:
     charts = make_charts(content, figures)
     env = template_environment(content.pack)
     env.filters.update(yaml_text=yaml_text, attribute=attribute, number_or_dash=number_or_dash)
-    data = _template_data(content, figures, charts, draft)
+    shown, pictures = with_local_pictures(content)
+    data = _template_data(shown, figures, charts, draft)
     markdown = render_template(env, TEMPLATE, data=data, **vars(data))
-    return PlanDocument(markdown, charts, draft, data.draft_note)
+    return PlanDocument(markdown, charts, draft, data.draft_note, pictures)
 
 
 def draft_note(content: PlanContent) -> str:

