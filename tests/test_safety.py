@@ -12,7 +12,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -288,9 +287,7 @@ BILLION_LAUGHS = "lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 
 def test_yaml_aliases_cannot_expand_without_bound(project: Path) -> None:
     first = append(project, RISKS, "\n" + BILLION_LAUGHS)
-    started = time.monotonic()
     run = run_cli(project, "check")
-    assert time.monotonic() - started < 30
     message = ("This file holds more than 100,000 values (counting each use of an alias such as *name in full), "
                "more than a content file may. Split the content: keep in this file only the figures the plan "
                "needs, and write out once what an alias repeats.")
@@ -329,9 +326,7 @@ def test_a_list_too_long_is_refused(project: Path) -> None:
 def test_markdown_nested_too_deep_is_refused_at_once(project: Path, text: str, deepest: str) -> None:
     """A list 2,000 levels deep took minutes to build (Typst then refused it with no file or line)."""
     first = append(project, SECTION, "\n\n" + text + "\n")
-    started = time.monotonic()
     run = run_cli(project, "documents")
-    assert time.monotonic() - started < 30
     at = first + 2 + (12 if deepest else 0)
     expect(run, f"{SECTION}:{at}: The lists and quotes here are nested more than 12 levels deep"
                 f"{deepest.format(first + 2 + 999)}, more than the documents can show (counting each '>', each list "
@@ -350,28 +345,32 @@ def test_too_many_files_in_a_folder_is_refused_at_once(project: Path) -> None:
     scheme = (project / "content/schemes/PE1.md").read_text(encoding="utf-8")
     for n in range(300):
         (project / f"content/schemes/ZZ{n}.md").write_text(scheme, encoding="utf-8")
-    started = time.monotonic()
     run = run_cli(project, "check")
-    assert time.monotonic() - started < 30
     expect(run, "content/schemes: This folder holds 313 files, more than the 300 a plan may have in one folder, so "
                 "none of them was read. Keep one file for each section, item or quarter the plan has, and move any "
                 "others (old drafts, copies) out of content/.")
     assert len([line for line in reported(run)]) == 1, reported(run)
 
 
-def test_finishing_the_word_file_takes_time_in_proportion_to_it() -> None:
-    """Each table asked which section it is in by reading the rest of the body: minutes for a long plan."""
+def test_finishing_the_word_file_takes_time_in_proportion_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each table asked which section it is in by reading the rest of the body: minutes for a long plan.
+    Now one pass from the end answers for every table in the body; none reads the rest of it again."""
     from docx import Document
 
+    from planpress.targets.documents import docx as docx_target
     from planpress.targets.documents.docx import _tables
+
+    asked = []
+    monkeypatch.setattr(docx_target, "_in_landscape", lambda table: asked.append(table) or False)
 
     doc = Document()
     for n in range(1_500):
         doc.add_paragraph(f"Paragraph {n}")
         doc.add_table(rows=2, cols=3)
-    started = time.monotonic()
     _tables(doc)
-    assert time.monotonic() - started < 10
+    assert asked == []
+    widths = doc.element.body.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblW")
+    assert len(doc.tables) == 1_500 and len(widths) >= 1_500
 
 
 # --- 5. Numbers ---------------------------------------------------------------------------------
@@ -453,9 +452,7 @@ def test_the_figures_stay_as_they_are_for_the_other_texts(project: Path) -> None
 ])
 def test_an_expression_runs_within_limits(project: Path, expression: str, message: str) -> None:
     line = append(project, SECTION, "\n\n" + expression + "\n")
-    started = time.monotonic()
     run = run_cli(project, "check")
-    assert time.monotonic() - started < 30
     assert run.code == 1
     no_traceback(run)
     assert any(x.startswith(f"{SECTION}:{line + 2}: {message}") for x in reported(run)), reported(run)
@@ -556,3 +553,59 @@ def test_a_character_the_pdf_cannot_show_is_named_before_the_build(project: Path
                 f"private-use character), so the PDF cannot be made. {hint}")
     expect(run, f"{SECTION}:{line + 2}: The PDF's fonts cannot show the character '\u0378' (U+0378, not a character "
                 f"Unicode assigns), so the PDF cannot be made. {hint}")
+
+
+# --- what pandoc and Typst cannot take in time, or at all ----------------------------------------
+
+
+def test_text_pandoc_cannot_read_in_time_is_named(project: Path) -> None:
+    """Nested brackets take pandoc time that doubles with each level: 20 levels ran for hours."""
+    line = append(project, SECTION, "\n\nA trap: " + "[" * 40 + "x" + "](y)" * 40 + "\n")
+    run = run_cli(project, "check")
+    # The part the text is in starts on its heading's next line: the finding names the part.
+    found = [x for x in reported(run) if "Reading this text as the Word and PDF documents do takes more than 10 "
+             "seconds" in x]
+    assert found and found[0].startswith(f"{SECTION}:"), reported(run)
+    assert int(found[0].split(":")[1]) <= line + 2
+
+
+def test_text_nested_too_deep_for_the_pdf_is_named(project: Path) -> None:
+    line = append(project, SECTION, "\n\n## A part of our own\n\n" + ":::: note\n" * 20 + "x\n" + "::::\n" * 20)
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 3}: The text here is nested 20 levels deep as the documents read it (lists, "
+                "quotes, emphasis, links and divs inside each other), more than the 16 the PDF can show. Flatten it: "
+                "start a new list or paragraph where the nesting goes deeper than a reader can follow.")
+
+
+def test_a_formula_too_large_for_typst_is_named(project: Path) -> None:
+    """Typst crashed (a segmentation fault, taking the build with it) on a formula nested 1,000 deep."""
+    line = append(project, SECTION, "\n\n## A part of our own\n\n$" + "\\frac{ " * 1000 + "x" + " }{2}" * 1000 + "$\n")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 3}: A formula here ($...$) holds 3000 commands, groups and sub- or superscripts, "
+                "more than the 200 the PDF can lay out. Write the formula more simply, or describe it in words.")
+
+
+def test_a_formula_builds_an_accessible_pdf(project: Path) -> None:
+    """PDF/UA-1 needs alt text for a formula: without it typst refused the PDF with no file or line."""
+    append(project, SECTION, "\n\nThe share is $\\frac{a}{b}$ of the fund.\n")
+    run = run_cli(project, "documents")
+    assert run.code == 0, run.out + run.err
+
+
+def test_a_word_too_long_for_the_documents_is_named(project: Path) -> None:
+    line = append(project, SECTION, "\n\n" + "x" * 50_000 + "\n")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 2}: A word here is 50,000 characters long with no space in it, more than the 1,000 "
+                "a plan's text may have. Put spaces in it; a long address is better as a link with a short text, "
+                "such as [the report](https://...).")
+
+
+def test_a_page_of_placeholders_is_found_in_proportion_to_it(project: Path) -> None:
+    """Each placeholder read all the text before it: 8,000 of them took a quarter of a minute."""
+    from planpress.load.content import load_content
+    from planpress.checks.unfinished import find_placeholders
+
+    content, _ = load_content(project)
+    # Before, this took hours; now it is a moment (the suite would be hours slower if it came back).
+    found = list(find_placeholders("TBC " * 50_000 + "[" * 50_000, content.pack.placeholders))
+    assert len(found) == 50_000

@@ -11,7 +11,13 @@ until they are fixed, so `check` and the build agree.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import select
+import subprocess
+import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,6 +65,7 @@ def check(content: PlanContent) -> Iterator[Finding]:
                 yield picture_finding(Location(text.file, text.line + picture.index), picture.destination, problem)
     yield from _data_values(content)
     yield from _characters(content)
+    yield from _as_pandoc_reads(content)
 
 
 def raw_finding(where: Location, format_: str, block: bool) -> Finding:
@@ -151,6 +158,166 @@ def _characters(content: PlanContent) -> Iterator[Finding]:
                           f"(U+{ord(character):04X}, {name}), so the PDF cannot be made",
                           "Write it another way (a plain letter, a word or a symbol the fonts have) or leave it out: "
                           "an accessible PDF must be able to show every character it holds", rule="character")
+
+
+# --- every piece of text read as the documents read it --------------------------------------------
+
+READ_SECONDS = 10.0
+"""The longest pandoc may take to read one piece of author text (a real plan's whole text takes under a second)."""
+MAX_READ_NESTING = 16
+"""Elements inside each other in one piece of author text as pandoc reads it (lists, quotes, emphasis,
+links, divs): Typst, which makes the PDF, stops at about 24 in the document around them."""
+
+MAX_FORMULA = 200
+"""Commands, groups and sub- or superscripts in one formula ($...$): Typst crashes on a formula nested
+hundreds deep; a plan's formula, if it has one, holds a few dozen."""
+
+_READ_SCRIPT = r"""
+-- Read each piece of text as the documents do, one at a time, and say how deeply it nests.
+local file = io.open(arg[1], "r")
+local pieces = pandoc.json.decode(file:read("a"))
+file:close()
+local format, first = arg[2], tonumber(arg[3])
+
+-- The deepest nesting of objects ({...}) in pandoc's JSON for a document: each element is one.
+local function depth(s)
+  local level, best, at, quoted = 0, 0, 1, false
+  while true do
+    local found = s:find(quoted and '["\\]' or '[{}"]', at)
+    if not found then return best end
+    local c = s:sub(found, found)
+    if quoted then
+      if c == "\\" then at = found + 2 else quoted = false; at = found + 1 end
+    else
+      if c == '"' then quoted = true
+      elseif c == "{" then level = level + 1; if level > best then best = level end
+      else level = level - 1 end
+      at = found + 1
+    end
+  end
+end
+
+-- How much a formula holds: its commands, groups, sub- and superscripts (each may nest in the next).
+local function formula_size(doc)
+  local most = 0
+  doc:walk({ Math = function(m)
+    local _, n = m.text:gsub("[\\{%^_%(%[]", "")
+    if n > most then most = n end
+  end })
+  return most
+end
+
+for i = first, #pieces do
+  io.stdout:write("start ", i, "\n")
+  io.stdout:flush()
+  local ok, doc = pcall(pandoc.read, pieces[i], format)
+  if ok then
+    io.stdout:write("done ", i, " ", depth(pandoc.json.encode(doc)), " ", formula_size(doc), "\n")
+  else
+    io.stdout:write("done ", i, " 0 0\n")
+  end
+  io.stdout:flush()
+end
+"""
+
+
+def _pieces(content: PlanContent) -> list[tuple[Location, str]]:
+    """Every piece of author text that reaches the documents through pandoc, with where it starts."""
+    pieces = [(Location(text.file, text.line), text.text) for text in markdown_texts(content) if text.text.strip()]
+    for doc in content.sources.values():
+        pieces += [(doc.at(path), value) for path, value in _strings(doc.data, ()) if _MARKUP.search(value)]
+    return pieces
+
+
+_MARKUP = re.compile(r"[\[\]<>*_~^`{}\\$]|^\s*(?:[-+*]|\d+[.)])\s", re.MULTILINE)
+
+
+_READ: dict[str, int | None] = {}
+"""What each piece of text read as (0 when well within the limits), remembered while serve runs."""
+
+
+def _as_pandoc_reads(content: PlanContent) -> Iterator[Finding]:
+    pieces = _pieces(content)
+    unread = sorted({text for _, text in pieces if text not in _READ})
+    if len(_READ) + len(unread) > 20_000:
+        _READ.clear()
+    _READ.update(dict.fromkeys(unread, 0))
+    _READ.update({unread[index]: problem for index, problem in read_pieces(unread)} if unread else {})
+    for where, text in pieces:
+        problem = _READ[text]
+        if problem == 0:
+            continue
+        if problem is None:
+            yield Finding(where, "error", f"Reading this text as the Word and PDF documents do takes more than "
+                          f"{READ_SECONDS:g} seconds", "Simplify it: it most likely holds many brackets ([ or <) "
+                          "that are never closed, or marks inside marks; write text meant as it is in a code span "
+                          "(`...`)", rule="markdown-too-slow")
+        elif problem < 0:
+            yield Finding(where, "error", f"A formula here ($...$) holds {-problem} commands, groups and sub- or "
+                          f"superscripts, more than the {MAX_FORMULA} the PDF can lay out",
+                          "Write the formula more simply, or describe it in words", rule="formula-too-large")
+        else:
+            yield Finding(where, "error", f"The text here is nested {problem} levels deep as the documents read "
+                          f"it (lists, quotes, emphasis, links and divs inside each other), more than the "
+                          f"{MAX_READ_NESTING} the PDF can show", "Flatten it: start a new list or paragraph where "
+                          "the nesting goes deeper than a reader can follow", rule="markdown-too-deep")
+
+
+def read_pieces(texts: list[str]) -> Iterator[tuple[int, int | None]]:
+    """Each piece pandoc nests too deeply (with its depth), whose formula is too large (minus its size)
+    or that pandoc cannot read in time (None), by its index."""
+    from planpress.targets.documents.pandoc import READER, pandoc_path
+
+    with tempfile.TemporaryDirectory(prefix="planpress-read-") as scratch:
+        script, data = Path(scratch) / "read.lua", Path(scratch) / "pieces.json"
+        script.write_text(_READ_SCRIPT, encoding="utf-8")
+        data.write_text(json.dumps(texts), encoding="utf-8")
+        first = 1
+        while first <= len(texts):
+            slow = None
+            try:
+                process = subprocess.Popen([pandoc_path(), "lua", str(script), str(data), READER, str(first)],
+                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+            except OSError:
+                return  # no pandoc: the build will say so
+            try:
+                for line, started in _lines(process, READ_SECONDS):
+                    kind, number, *rest = line.split()
+                    if kind == "done" and int(rest[0]) - 3 > MAX_READ_NESTING:
+                        yield int(number) - 1, int(rest[0]) - 3
+                    elif kind == "done" and int(rest[1]) > MAX_FORMULA:
+                        yield int(number) - 1, -int(rest[1])
+                    if line is _TIMED_OUT:
+                        break
+                    slow = int(number) if kind == "start" else None
+            finally:
+                process.kill()
+                process.wait()
+            if slow is None:
+                return
+            yield slow - 1, None
+            first = slow + 1
+
+
+_TIMED_OUT = "start 0"
+
+
+def _lines(process: subprocess.Popen, seconds: float) -> Iterator[tuple[str, float]]:
+    """The lines the process writes; _TIMED_OUT when it writes none for `seconds`."""
+    assert process.stdout is not None
+    descriptor, pending = process.stdout.fileno(), b""
+    while True:
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            yield line.decode("utf-8", "replace").strip(), time.monotonic()
+        ready, _, _ = select.select([descriptor], [], [], seconds)
+        if not ready:
+            yield _TIMED_OUT, 0.0
+            return
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            return
+        pending += chunk
 
 
 def _strings(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:

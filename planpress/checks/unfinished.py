@@ -41,7 +41,9 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern]) -> Iterator
     matches = []
     for pattern in patterns:
         for match in pattern.regex().finditer(text):
-            before = _WORD_BEFORE.search(text, 0, match.start())
+            # The word just before the match (only the last stretch of text is read: from the start, each
+            # search would read all the text before it, and a page of placeholders would take hours).
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 100), match.start())
             if before and before.group(1).lower() in pattern.unless_after:
                 continue
             matches.append((match.start(), match.end(), match.group(0), pattern.name))
@@ -53,8 +55,10 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern]) -> Iterator
 
 
 def _text_placeholders(text: str, start: Location, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
+    line, counted = start.line, 0  # the offsets come in order: count the lines between them only
     for offset, found, name in find_placeholders(text, patterns):
-        line = start.line + text.count("\n", 0, offset)
+        line += text.count("\n", counted, offset)
+        counted = offset
         yield _placeholder(Location(start.file, line), found, name)
 
 

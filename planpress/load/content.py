@@ -16,7 +16,7 @@ from planpress.errors import Finding, Location
 from planpress.load import models as m
 from planpress.load.pack import Pack, PackPart, PackSection
 from planpress.load.author_markdown import too_deep
-from planpress.load.limits import MAX_FILES_PER_FOLDER, MAX_MARKDOWN_NESTING, file_problem
+from planpress.load.limits import MAX_FILES_PER_FOLDER, MAX_MARKDOWN_NESTING, file_problem, long_word, longest_word
 from planpress.load.pack_loader import PackModels, load_pack
 from planpress.load.validate import validate
 from planpress.load.yamlsource import CONTROL_CHARACTER, MarkdownFile, YamlDoc, YamlProblem, control_character, \
@@ -190,6 +190,9 @@ def _check_text(md: MarkdownFile) -> None:
     if bad := CONTROL_CHARACTER.search(md.body):
         line = md.body_first_line + md.body[:bad.start()].count("\n")
         raise YamlProblem(control_character(Location(md.file, line), bad.group()))
+    length, index = longest_word(md.body)
+    if length:
+        raise YamlProblem(long_word(Location(md.file, md.body_first_line + index), length))
     deep = too_deep(md.body, MAX_MARKDOWN_NESTING)
     if deep is not None:
         first, depth, deepest = deep

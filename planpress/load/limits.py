@@ -30,6 +30,11 @@ MAX_MARKDOWN_NESTING = 12
 """Lists and quotes inside each other in Markdown, counting each '>', each list marker and every two
 spaces of indentation before them (a list four levels deep, indented by four spaces, counts 7)."""
 
+MAX_WORD = 1_000
+"""The longest run of characters without a space, in Markdown or in a YAML value: pandoc's Typst writer
+takes time that grows with the square of a word's length (50,000 characters: a quarter of a minute),
+and so do other readers of Markdown. A plan's longest word is a web address."""
+
 MAX_FILES_PER_FOLDER = 300
 """Markdown or YAML files in one folder of content/ (sections, schemes, progress): a real plan has under 100.
 Each item's description is a few pages of the documents: 300 of them take about half a minute to build."""
@@ -37,6 +42,26 @@ Each item's description is a few pages of the documents: 300 of them take about 
 MAX_ITEMS_PER_LIST = 2_000
 """Items in one list of a YAML file (risks, milestones, expenditure lines ...): a real plan has under 500.
 Each is a row of a table in the documents: 2,000 of them take about ten seconds to build."""
+
+
+def longest_word(text: str) -> tuple[int, int]:
+    """The length of the longest run of characters without a space in `text`, and the index of its line
+    ((0, 0) for text with no word longer than MAX_WORD, which is found without splitting it)."""
+    if len(text) <= MAX_WORD:
+        return 0, 0
+    longest, where = 0, 0
+    for index, line in enumerate(text.split("\n")):
+        if len(line) > MAX_WORD:
+            size = max(map(len, line.split()), default=0)
+            if size > longest:
+                longest, where = size, index
+    return (longest, where) if longest > MAX_WORD else (0, 0)
+
+
+def long_word(where: Location, length: int) -> Finding:
+    return Finding(where, "error", f"A word here is {length:,} characters long with no space in it, more than the "
+                   f"{MAX_WORD:,} a plan's text may have", "Put spaces in it; a long address is better as a link "
+                   "with a short text, such as [the report](https://...)", rule="word-too-long")
 
 
 def megabytes(size: int) -> str:

@@ -16,7 +16,7 @@ import yaml.events
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planpress.errors import Finding, Location
-from planpress.load.limits import MAX_ITEMS_PER_LIST, MAX_YAML_DEPTH, MAX_YAML_VALUES
+from planpress.load.limits import MAX_ITEMS_PER_LIST, MAX_YAML_DEPTH, MAX_YAML_VALUES, long_word, longest_word
 
 Path_ = tuple[object, ...]
 
@@ -251,6 +251,8 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
             if isinstance(value, str) and (bad := CONTROL_CHARACTER.search(value)):
                 raise YamlProblem(control_character(Location(self.file, self.line(node)), bad.group()))
+            if isinstance(value, str) and (word := longest_word(value))[0]:
+                raise YamlProblem(long_word(Location(self.file, self.line(node) + word[1]), word[0]))
             return value
         except (yaml.MarkedYAMLError, YamlProblem):
             raise

@@ -12,7 +12,11 @@ from planpress.errors import BuildError
 # No raw attribute (```{=openxml}, `x`{=typst}): text in the document, the plan's or a pack's, never
 # reaches the Word or Typst writer as code of its own. A pack that needs something only a writer can
 # say puts a class on a div, and the pack's filters.lua writes the raw code (templates/common/document/).
-READER = "markdown+pipe_tables+fenced_divs-raw_attribute"
+# No citations either: the plan has no bibliography, and with them pandoc takes time without bound on
+# a few dozen unmatched brackets. (Pandoc may still be slow on some hostile text, such as dozens of
+# nested <span>s: `check` reads every piece of author text as this reader does, within a time
+# limit, and names any it cannot read in time; planpress/checks/author_markup.py.)
+READER = "markdown+pipe_tables+fenced_divs-raw_attribute-citations"
 
 
 def pandoc_path() -> str:

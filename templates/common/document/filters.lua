@@ -124,13 +124,22 @@ local function unescaped(src)
 end
 
 local function typst_string(text)
-  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("%c", " ") .. '"'
 end
 
 local function typst_image(img)
   local alt = pandoc.utils.stringify(img.attributes["alt"] or img.caption)
   return pandoc.RawInline("typst",
     "#image(" .. typst_string(unescaped(img.src)) .. ", alt: " .. typst_string(alt) .. ", width: 100%)")
+end
+
+-- Typst: an accessible PDF (PDF/UA-1) needs alt text for every formula: its TeX, as written.
+local function typst_math(m)
+  return {
+    pandoc.RawInline("typst", "#{ set math.equation(alt: " .. typst_string(m.text) .. "); ["),
+    m,
+    pandoc.RawInline("typst", "] }"),
+  }
 end
 
 -- Typst: the document's author and subject go into strings of plan.typ ("$author-string$"), where
@@ -261,7 +270,7 @@ return {
   { Div = shift_headings },
   { Link = link },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
-    Meta = typst_meta } or {},
+    Meta = typst_meta, Math = typst_math } or {},
   { Div = div },
   FORMAT == "docx" and { Meta = docx_meta, Image = docx_image } or {},
 }
