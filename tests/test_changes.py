@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import html as lxml_html
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from git_helpers import commit, git, make_repo, replace
 from planpress.collaborate.compare import plain_text, word_diff
 from planpress.collaborate.fmt import reflow
@@ -159,6 +159,43 @@ def test_layout_is_not_a_change() -> None:
     assert not word_diff(text, text.replace("\n", " ")).changed
     diff = word_diff("Keep this. Drop that word.", "Keep this. Drop word. Add more.")
     assert [(op, t) for op, t in diff.runs if op != "equal"] == [("delete", "that"), ("insert", "Add more.")]
+
+
+# --- every pack's plans ------------------------------------------------------------------
+
+OTHER_PLANS = {
+    # example: (file, old text, new text, the row the report must have: group, item, figure, before, after)
+    "bcf-2026": ("content/data/finance.yaml", '"2026/27": "£5,640,000"', '"2026/27": "£5,700,000"',
+                 ("Expenditure", "S1 Home First discharge to assess (Mid Wessex Community Health NHS Trust, "
+                  "NHS minimum contribution)", "2026/27", "£5,640,000", "£5,700,000", "+£60,000")),
+    "system-strategy": ("content/data/interventions.yaml", "    start: 2014-10-01\n    due: 2016-03-31",
+                        "    start: 2014-10-01\n    due: 2016-06-30",
+                        ("Interventions", "I1", "Due", "31 March 2016", "30 June 2016", "+91 days")),
+}
+
+
+@pytest.mark.parametrize("example", sorted(OTHER_PLANS))
+def test_any_packs_plan_gets_its_changes_and_its_history(example: str, tmp_path: Path) -> None:
+    """The report and the site's history read the plan as its pack declares it, not as the 2014 round."""
+    project = tmp_path / example
+    shutil.copytree(REPO / "examples" / example, project, ignore=shutil.ignore_patterns("output", ".output-*"))
+    file, old, new, row = OTHER_PLANS[example]
+    make_repo(project, "v1.0")
+    replace(project, file, old, new)
+    commit(project, "A figure changed")
+    git(project, "tag", "-a", "v1.1", "-m", "Resubmitted")
+
+    run = run_cli(project, "changes", "v1.0", "v1.1")
+    assert run.code == 0, run.out + run.err
+    page = lxml_html.fromstring((project / "output/changes/v1.0-to-v1.1.html").read_bytes())
+    rows = _figure_rows(page)
+    assert [r for r in rows if r[1] != "Total expenditure"] == [row]  # the one change, and its total
+    count = len(rows)
+    assert run.out.splitlines()[0] == f"{count} other figure{'s' if count > 1 else ''} changed.", run.out
+
+    site = run_cli(project, "site")
+    assert site.code == 0, site.out + site.err
+    assert "Traceback" not in site.out + site.err
 
 
 # --- helpers ------------------------------------------------------------------------------

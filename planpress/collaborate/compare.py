@@ -163,8 +163,9 @@ class PlanChanges:
 def compare(old: PlanContent, new: PlanContent, before: str, after: str) -> PlanChanges:
     documents = [*_compare_sections(old, new), *_compare_schemes(old, new)]
     figures = [
-        *_pooled_budget(old, new), *_funding(old, new), *_expenditure(old, new), *_other_finance(old, new),
-        *_metrics(old, new), *_risks(old, new), *_milestones(old, new),
+        *_pooled_budget(old, new), *_data_files(old, new),
+        *_totals("Funding", "Total funding", old, new, "funding_by_year"),
+        *_totals("Expenditure", "Total expenditure", old, new, "expenditure_by_year"),
     ]
     return PlanChanges(before, after, tuple(documents), tuple(figures))
 
@@ -250,7 +251,7 @@ def _doc_parts(doc: SectionDoc | SchemeDoc) -> dict[str, str]:
     return parts
 
 
-def _compare_docs(kind, old_docs: dict, new_docs: dict, title, fields) -> list[DocChange]:
+def _compare_docs(kind, old_docs: dict, new_docs: dict, title) -> list[DocChange]:
     changes = []
     for key in [*new_docs, *(k for k in old_docs if k not in new_docs)]:
         old, new = old_docs.get(key), new_docs.get(key)
@@ -261,19 +262,32 @@ def _compare_docs(kind, old_docs: dict, new_docs: dict, title, fields) -> list[D
                           for label, text in _doc_parts(doc).items())
             changes.append(DocChange(kind, key, title(doc), change, texts))
             continue
-        texts = [*_field_texts(old, new, fields), *_part_texts(_doc_parts(old), _doc_parts(new))]
+        texts = [*_field_texts(old, new), *_part_texts(_doc_parts(old), _doc_parts(new))]
         if texts:
             changes.append(DocChange(kind, key, title(new), "changed", tuple(texts)))
     return changes
 
 
-def _field_texts(old, new, fields: dict[str, str]) -> list[TextChange]:
+def _field_texts(old, new) -> list[TextChange]:
+    """The front matter's values that changed (title, owner, status, ...), whatever the pack declares."""
     texts = []
-    for name, label in fields.items():
-        before, after = getattr(old.meta, name) or "", getattr(new.meta, name) or ""
-        if str(before) != str(after):
-            texts.append(TextChange(label, "changed", word_diff(str(before), str(after))))
+    for name in dict.fromkeys([*type(new.meta).model_fields, *type(old.meta).model_fields]):
+        if name in ("id", "reference"):
+            continue
+        before, after = _shown_field(getattr(old.meta, name, None)), _shown_field(getattr(new.meta, name, None))
+        if before != after:
+            texts.append(TextChange(_label(name), "changed", word_diff(before, after)))
     return texts
+
+
+def _shown_field(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown_field(v) for v in value)
+    if isinstance(value, Record):
+        return "; ".join(f"{_label(k)}: {_shown_field(v)}" for k, v in value.model_dump().items() if v)
+    return str(value)
 
 
 def _part_texts(old: dict[str, str], new: dict[str, str]) -> list[TextChange]:
@@ -291,19 +305,15 @@ def _compare_sections(old: PlanContent, new: PlanContent) -> list[DocChange]:
         number = doc.pack_section.number if doc.pack_section else ""
         return f"Section {number}: {doc.meta.title}" if number else doc.meta.title
 
-    fields = {"title": "Title", "owner": "Owner", "status": "Status"}
-    return _compare_docs("section", {d.meta.id: d for d in old.sections}, {d.meta.id: d for d in new.sections},
-                         title, fields)
+    return _compare_docs("section", {d.meta.id: d for d in old.sections}, {d.meta.id: d for d in new.sections}, title)
 
 
 def _compare_schemes(old: PlanContent, new: PlanContent) -> list[DocChange]:
     def title(doc: SchemeDoc) -> str:
         return f"{doc.meta.reference} {doc.meta.name}"
 
-    fields = {"name": "Name", "theme": "Theme", "lead": "Lead", "owner": "Owner", "status": "Status",
-              "strategic_objective": "Strategic objective"}
-    return _compare_docs("scheme", {d.meta.reference: d for d in old.schemes},
-                         {d.meta.reference: d for d in new.schemes}, title, fields)
+    return _compare_docs("scheme", {_reference(d): d for d in old.schemes}, {_reference(d): d for d in new.schemes},
+                         title)
 
 
 # --- figures -----------------------------------------------------------------------------
@@ -327,7 +337,8 @@ def _keyed(group: str, old: dict, new: dict, kind: Kind, measures) -> list[Figur
 
 
 def _pooled_budget(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.plan and new.plan):
+    """The headline of a plan that states its pooled budget by year (the 2014 round's plan.yaml)."""
+    if not (getattr(old.plan, "pooled_budget", None) and getattr(new.plan, "pooled_budget", None)):
         return []
     result = []
     for label, attribute in ((AGREED, "agreed"), ("Minimum required value", "minimum")):
@@ -335,27 +346,6 @@ def _pooled_budget(old: PlanContent, new: PlanContent) -> list[FigureChange]:
         after = {b.year: getattr(b, attribute) for b in new.plan.pooled_budget}
         result += _changes("Pooled budget", label, before, after, "money")
     return result
-
-
-def _funding(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.finance and new.finance):
-        return []
-    result = _keyed("Funding", {f.source: f for f in old.finance.funding}, {f.source: f for f in new.finance.funding},
-                    "money", lambda f: dict(f.amounts))
-    return result + _totals("Funding", "Total funding", old, new, "funding_by_year")
-
-
-def _expenditure(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.finance and new.finance):
-        return []
-
-    def lines(content: PlanContent) -> dict[str, object]:
-        names = {s.meta.reference: s.meta.name for s in content.schemes}
-        return {f"{e.scheme} {names.get(e.scheme, '')} ({e.provider})".replace("  ", " "): e
-                for e in content.finance.expenditure}
-
-    result = _keyed("Expenditure", lines(old), lines(new), "money", lambda e: dict(e.amounts))
-    return result + _totals("Expenditure", "Total expenditure", old, new, "expenditure_by_year")
 
 
 def _totals(group: str, item: str, old: PlanContent, new: PlanContent, attribute: str) -> list[FigureChange]:
@@ -366,92 +356,136 @@ def _totals(group: str, item: str, old: PlanContent, new: PlanContent, attribute
     return _changes(group, item, before, after, "money")
 
 
-def _other_finance(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    """The named parts of the fund (the pack's within-fund amounts) and any group of figures in the
-    finance file (such as a performance element), figure by figure."""
-    if not (old.finance and new.finance):
-        return []
-    result = []
-    params = new.models.rule_params.get("within-fund") if new.models else None
-    for attribute, what in (params.amounts.items() if params else ()):
-        result += _changes("Funding", what[:1].upper() + what[1:], dict(getattr(old.finance, attribute, {}) or {}),
-                           dict(getattr(new.finance, attribute, {}) or {}), "money")
-    for name in type(new.finance).model_fields:
-        before, after = getattr(old.finance, name, None), getattr(new.finance, name, None)
-        if not isinstance(after if after is not None else before, Record):
+def _data_files(old: PlanContent, new: PlanContent) -> list[FigureChange]:
+    """Every figure and short text in the data files, whatever the pack declares in them: lists of
+    items are matched item by item (by id, scheme, source, period ...), so a reordered list is no
+    change, and each changed value is one row."""
+    names = {s.meta.reference: s.meta.name for s in [*old.schemes, *new.schemes] if _reference(s)}
+    result: list[FigureChange] = []
+    for name in dict.fromkeys([*new.data, *old.data]):
+        before, after = old.data.get(name), new.data.get(name)
+        if before is None or after is None:  # a file that did not load, or that one version lacks
             continue
-        group = name.replace("_", " ").capitalize()
-        numbers_before, numbers_after = _numbers(before), _numbers(after)
-        for measure in dict.fromkeys([*numbers_before, *numbers_after]):
-            b, a = numbers_before.get(measure), numbers_after.get(measure)
-            if b != a:
-                kind = "money" if isinstance(a if a is not None else b, Decimal) else "number"
-                result.append(FigureChange(group, measure.replace("_", " "), "", b, a, kind))
+        result += _record(_label(name), "", "", before, after, names)
     return result
 
 
-def _numbers(record: Record | None) -> dict[str, object]:
-    """The figures of a group of fields: its numbers and sums of money, by field."""
-    if record is None:
-        return {}
-    values = {name: getattr(record, name) for name in type(record).model_fields}
-    return {name: value for name, value in values.items()
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)}
-
-
-def _metrics(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.metrics and new.metrics):
-        return []
-
-    def values(metric) -> dict[str, float]:
-        return {f"baseline ({metric.baseline.period})": metric.baseline.value,
-                **{f"plan {p.period}": p.value for p in metric.plans}}
-
-    return _keyed("Metrics", {m.id: m for m in old.metrics.metrics}, {m.id: m for m in new.metrics.metrics},
-                  "number", values)
-
-
-def _risks(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.risks and new.risks):
-        return []
-
-    def figures(risk) -> dict[str, object]:
-        values = {"likelihood": risk.likelihood, "impact": risk.impact,
-                  "risk factor": risk.likelihood * risk.impact}
-        if risk.financial_impact:
-            values["financial impact"] = risk.financial_impact.amount
-        return values
-
-    old_risks, new_risks = {r.id: r for r in old.risks.risks}, {r.id: r for r in new.risks.risks}
+def _record(group: str, item: str, prefix: str, old: Record | None, new: Record | None, names) -> list[FigureChange]:
+    """The changes inside one record: its lists of items are groups of their own."""
     result = []
-    for change in _keyed("Risks", old_risks, new_risks, "number", figures):
-        kind = "money" if change.measure == "financial impact" else "number"
-        result.append(dataclasses.replace(change, kind=kind))
-    for rid in [*new_risks, *(k for k in old_risks if k not in new_risks)]:
-        before = old_risks[rid].risk if rid in old_risks else None
-        after = new_risks[rid].risk if rid in new_risks else None
-        if before != after:
-            result.append(FigureChange("Risks", rid, "risk", before, after, "text"))
+    shape = new if new is not None else old
+    tables = [name for name in type(shape).model_fields if isinstance(getattr(shape, name), dict)]
+    for field_name in type(shape).model_fields:
+        before, after = getattr(old, field_name, None), getattr(new, field_name, None)
+        value = after if after is not None else before
+        # A record's one table by period (amounts by year) needs no name: its measures are the years.
+        label = prefix if tables == [field_name] else _join_label(prefix, _label(field_name))
+        if _is_item_list(before) or _is_item_list(after):
+            inner = _label(field_name) if not item else group
+            result += _items(inner, item, label if item else "", before or [], after or [], names)
+        elif isinstance(value, Record):
+            result += _record(group, item or _label(field_name), prefix if not item else label, before, after, names)
+        else:
+            result += _values(group, item or _label(field_name), prefix if not item else label, before, after)
     return result
 
 
-def _milestones(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    if not (old.milestones and new.milestones):
+def _items(group: str, item: str, prefix: str, old: list, new: list, names) -> list[FigureChange]:
+    labels = _item_labels(old, new, names)
+    before = {labels[id(x)]: x for x in old}
+    after = {labels[id(x)]: x for x in new}
+    result = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        if item:  # a list inside an item (a metric's plans by quarter): the key is part of the measure
+            result += _record(group, item, _join_label(prefix, key), before.get(key), after.get(key), names)
+        else:
+            result += _record(group, key, "", before.get(key), after.get(key), names)
+    return result
+
+
+def _values(group: str, item: str, measure: str, before: object, after: object) -> list[FigureChange]:
+    """One value, or a {period: amount} table of them, as rows."""
+    if isinstance(before, dict) or isinstance(after, dict):
+        before, after = dict(before or {}), dict(after or {})
+        kinds = {_kind(v) for v in [*before.values(), *after.values()] if v is not None}
+        kind = kinds.pop() if len(kinds) == 1 else "text"
+        return [dataclasses.replace(change, measure=_join_label(measure, change.measure))
+                for change in _changes(group, item, before, after, kind)]
+    if isinstance(before, (list, tuple)) or isinstance(after, (list, tuple)):
+        before = ", ".join(map(str, before)) if before else None
+        after = ", ".join(map(str, after)) if after else None
+    if before == after:
         return []
-    old_tasks = {m.id: m for m in old.milestones.milestones}
-    new_tasks = {m.id: m for m in new.milestones.milestones}
-    result = _keyed("Milestones", old_tasks, new_tasks, "date", lambda m: {"start": m.start, "due": m.due})
-    for mid in [*new_tasks, *(k for k in old_tasks if k not in new_tasks)]:
-        for name in ("task", "owner"):
-            before = getattr(old_tasks[mid], name) if mid in old_tasks else None
-            after = getattr(new_tasks[mid], name) if mid in new_tasks else None
-            if before != after:
-                result.append(FigureChange("Milestones", mid, name, before, after, "text"))
-        before = ", ".join(old_tasks[mid].depends_on) if mid in old_tasks else None
-        after = ", ".join(new_tasks[mid].depends_on) if mid in new_tasks else None
-        if before != after and (before or after):
-            result.append(FigureChange("Milestones", mid, "depends on", before or None, after or None, "text"))
-    return result
+    kind = _kind(after if after is not None else before)
+    shown = (lambda v: v) if kind != "text" else (lambda v: None if v is None else str(v))
+    return [FigureChange(group, item, measure, shown(before), shown(after), kind)]
+
+
+def _kind(value: object) -> Kind:
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, Decimal):
+        return "money"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return "text"
+
+
+_PRIMARY = ("id", "reference", "scheme", "source", "stream", "period", "year", "quarter", "month", "name", "title")
+"""Fields that name an item in a list, the first one an item has naming it."""
+
+
+def _item_labels(old: list[Record], new: list[Record], names: dict[str, str]) -> dict[int, str]:
+    """A label for each item, the same in both versions: its naming field (a scheme with its name),
+    its provider, and as many further short texts as make the labels unique in each version."""
+    items = [*old, *new]
+    def fields(record: Record) -> dict[str, str]:
+        return {name: str(value) for name, value in record.model_dump().items()
+                if isinstance(value, (str, int, dt.date)) and not isinstance(value, bool) and len(str(value)) < 120}
+
+    values = [fields(x) for x in items]
+    shared = [name for name in dict.fromkeys(n for v in values for n in v)]
+    primary = next((name for name in _PRIMARY if name in shared), None)
+    extra = [name for name in shared if name != primary and name != "provider"]
+    chosen = ["provider"] if "provider" in shared and primary != "provider" else []
+    if primary is None and not chosen and extra:  # no naming field: the first short text names it
+        primary = extra.pop(0)
+
+    def label(value: dict[str, str], index: int) -> str:
+        main = value.get(primary, "") if primary else ""
+        if primary == "scheme" and main in names:
+            main = f"{main} {names[main]}"
+        details = [value[name] for name in chosen if value.get(name)]
+        text = f"{main} ({', '.join(details)})" if details and main else main or ", ".join(details)
+        return text or f"Item {index + 1}"
+
+    def unique() -> bool:
+        first = [label(v, i) for i, v in enumerate(values[:len(old)])]
+        second = [label(v, i) for i, v in enumerate(values[len(old):])]
+        return len(set(first)) == len(first) and len(set(second)) == len(second)
+
+    while not unique() and extra:
+        chosen.append(extra.pop(0))
+    numbers = [*range(len(old)), *range(len(new))]  # "Item 3" counts within its own version
+    return {id(x): label(v, n) for x, v, n in zip(items, values, numbers)}
+
+
+def _is_item_list(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(x, Record) for x in value)
+
+
+def _reference(scheme) -> str:
+    return getattr(scheme.meta, "reference", "") or ""
+
+
+def _label(name: str) -> str:
+    return _sentence_case(str(name).replace("_", " "))
+
+
+def _join_label(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 # --- small helpers -------------------------------------------------------------------------
