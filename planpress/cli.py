@@ -12,6 +12,7 @@ from pathlib import Path
 from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
 from planpress.errors import ContentErrors, Finding, PlanError
 from planpress.targets import all_targets
+from planpress.write import recover_output
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     root = (args.project or root or Path.cwd()).resolve()
+    # Whatever the command: if a build was killed mid-swap where output/ cannot be swapped in one
+    # step, put the previous output/ back first (planpress/write.py explains).
+    recover_output(root)
     try:
         if args.command == "serve":
             from planpress.serve import serve

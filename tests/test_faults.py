@@ -344,6 +344,19 @@ def test_the_previous_output_comes_back_only_from_a_dead_build(tmp_path: Path) -
         assert (tmp_path / OUTPUT_DIR / "plan.json").read_text() == "previous"
 
 
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_any_command_puts_back_the_output_a_killed_build_left(project: Path, command: str) -> None:
+    """Whatever command an author runs next (planpress.cli does it first, for every command)."""
+    with a_running_and_a_dead_process() as (_, dead, _):
+        killed = project / f".output-old-{dead}-0a1b2c3d"
+        (killed / "site").mkdir(parents=True)
+        (killed / "site" / "index.html").write_text("previous")
+        run = run_cli(project, command)
+        assert "Traceback" not in run.out + run.err
+        assert (project / OUTPUT_DIR / "site" / "index.html").read_text() == "previous"
+        assert not killed.exists()
+
+
 def test_output_gets_a_plain_folders_permissions(project: Path) -> None:
     run = subprocess.run(build_command(project, "data"), capture_output=True, text=True,
                          preexec_fn=lambda: os.umask(0o022))
