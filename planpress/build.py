@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress.checks import rule_findings, structural_findings
+from planpress.checks import author_markup, html_policy, rule_findings, structural_findings
 from planpress.checks.unfinished import UNFINISHED_RULES
 from planpress.errors import ContentErrors, Finding
 from planpress.load.content import PLAN_FILE, PlanContent, load_content
@@ -53,11 +53,27 @@ def check_plan(root: Path) -> CheckedPlan:
     content, load_findings = load_content(root)
     structural = structural_findings(content)
     rules = rule_findings(content)
-    content, prose_findings = render_prose(content)
-    blocking = [dataclasses.replace(f, blocks_build=True) for f in load_findings + structural + prose_findings]
-    findings = _with_owners(content, blocking + rules)
+    rendered, prose_findings = render_prose(content)
+    filled_in, filled_in_rules = _filled_in_findings(content, rendered, structural + rules)
+    content = rendered
+    blocking = [dataclasses.replace(f, blocks_build=True)
+                for f in load_findings + structural + prose_findings + filled_in]
+    findings = _with_owners(content, blocking + rules + filled_in_rules)
     findings.sort(key=lambda f: (f.location.file, f.location.line))
     return CheckedPlan(content, findings)
+
+
+def _filled_in_findings(written: PlanContent, rendered: PlanContent,
+                        found: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The text checks asked again of the text with its figures filled in ({{ ... }} worked out), for
+    what only the filled-in text holds (a raw block, a character the PDF cannot show, HTML the website
+    removes): the blocking ones and the others, each found once."""
+    if rendered.sections == written.sections and rendered.schemes == written.schemes:
+        return [], []
+    seen = {(f.location, f.message) for f in found}
+    blocking = [f for f in author_markup.check(rendered) if (f.location, f.message) not in seen]
+    others = [f for f in html_policy.check(rendered) if (f.location, f.message) not in seen]
+    return blocking, others
 
 
 def build(root: Path, targets: list[Target] | None = None, final: bool = False) -> tuple[CheckedPlan, list[str]]:

@@ -136,3 +136,24 @@ def axe_problems_on_every_page(site: Path) -> tuple[int, list[str]]:
         browser.close()
     return len(pages), problems
 
+
+
+def browser_problems(site: Path, names: list[str]) -> list[str]:
+    """Load each page (by its path in the site) in Chromium from a plain static server: every dialog
+    that opens, script error and request to another host, as "page: what happened"."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright, static_server(site) as base:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (problems.append(f"{page.url}: a dialog: {dialog.message}"),
+                                          dialog.dismiss()))
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: a script error: {error}"))
+        page.on("request", lambda request: None if request.url.startswith(base)
+                else problems.append(f"{page.url}: a request to {request.url}"))
+        for name in names:
+            page.goto(base + name, wait_until="load")
+            page.wait_for_timeout(100)  # a handler that fires after load (onload, autofocus, a timer)
+        browser.close()
+    return problems

@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from conftest import REPO
 from plan_edits import set_field
+from site_helpers import browser_problems
 from planpress import cli
 from planpress.load.fields import walk
 from planpress.load.pack_loader import read_pack_by_id
@@ -111,7 +112,7 @@ def _assert_answered(code: int, text: str) -> None:
         assert named, f"a refusal that names no file and line:\n{text[-2000:]}"
 
 
-CHECK_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+CHECK_SETTINGS = settings(max_examples=80, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -188,7 +189,7 @@ def built_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@settings(max_examples=6, deadline=None, derandomize=True,
+@settings(max_examples=10, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(field=st.sampled_from(TEXT_FIELDS), markdown=st.sampled_from(MARKDOWN), text=hostile_text)
 def test_hostile_text_through_every_target(built_plan: Path, field: tuple, markdown: str, text: str) -> None:
@@ -204,6 +205,10 @@ def test_hostile_text_through_every_target(built_plan: Path, field: tuple, markd
             assert _output_state(output) == before, "a refused build changed output/"
         else:
             assert _site_problems(output / "site") == []
+            after = _output_state(output)
+            changed = sorted(name.removeprefix("site/") for name in after
+                             if name.startswith("site/") and name.endswith(".html") and after[name] != before.get(name))
+            assert browser_problems(output / "site", changed) == []
         assert not list(built_plan.glob(".output-*")), "a build left its staging folder behind"
     finally:
         (built_plan / file).write_text(old_yaml, encoding="utf-8")

@@ -7,11 +7,9 @@ the bcf-2014 pack, or examples/bcf-2026) and runs the command an author would.
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -22,7 +20,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import REPO, copy_project, run_cli
-from plan_edits import edit, expect, line_of, reported
+from plan_edits import edit, expect, reported
 
 SECTION = "content/sections/02-vision.md"
 RISKS = "content/data/risks.yaml"
@@ -609,3 +607,26 @@ def test_a_page_of_placeholders_is_found_in_proportion_to_it(project: Path) -> N
     # Before, this took hours; now it is a moment (the suite would be hours slower if it came back).
     found = list(find_placeholders("TBC " * 50_000 + "[" * 50_000, content.pack.placeholders))
     assert len(found) == 50_000
+
+
+# --- what an expression writes is checked as if the author had written it ------------------------
+
+
+@pytest.mark.parametrize("expression, message", [
+    ('{{ "\\x00" }}', "Once its expressions are worked out, this line holds an invisible control character (0x0000)"),
+    ('{{ "x" * 5000 }}', "Once its expressions are worked out, a word here is 5,000 characters long"),
+    ('{{ "> " * 40 ~ "deep" }}', "Once its expressions are worked out, the lists and quotes here are nested"),
+    ('{{ "\\u4e2d" }}', "The PDF's fonts cannot show the character '\u4e2d'"),
+    ('{{ "`x`{=openxml}" }}', "Raw openxml code"),
+    ('{{ "<scr" ~ "ipt>alert(1)</script>" }}', "Author text may not contain a <script> element"),
+    ('{{ "[x](javascript:alert(1))" }}', "Author text may not link to 'javascript:alert(1)'"),
+])
+def test_what_an_expression_writes_is_checked_like_written_text(project: Path, expression: str, message: str) -> None:
+    """A NUL written by {{ "\\x00" }} reached the PDF and Typst refused it with no file or line."""
+    line = append(project, SECTION, "\n\n" + expression + " is the figure.\n")
+    run = run_cli(project, "check")
+    no_traceback(run)
+    assert any(x.startswith(f"{SECTION}:{line + 2}: {message}") for x in reported(run)), reported(run)
+    built = run_cli(project)  # refused before any output is made, or (HTML) built with it removed
+    no_traceback(built)
+    assert built.code == 1 and not (project / "output").exists() or "script" in message or "javascript" in message

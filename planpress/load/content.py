@@ -187,22 +187,30 @@ def _listed(root: Path, folder: str, pattern: str, findings: list[Finding], cont
 
 def _check_text(md: MarkdownFile) -> None:
     """A Markdown body with a control character, or nested too deep for the documents, is not read."""
-    if bad := CONTROL_CHARACTER.search(md.body):
-        line = md.body_first_line + md.body[:bad.start()].count("\n")
-        raise YamlProblem(control_character(Location(md.file, line), bad.group()))
-    length, index = longest_word(md.body)
+    problem = text_problem(md.body, Location(md.file, md.body_first_line))
+    if problem is not None:
+        raise YamlProblem(problem)
+
+
+def text_problem(text: str, start: Location) -> Finding | None:
+    """What no output can take in a Markdown text starting at `start`: a control character, a word
+    too long, or lists and quotes nested too deep. Also asked of text once its figures are filled in."""
+    if bad := CONTROL_CHARACTER.search(text):
+        return control_character(Location(start.file, start.line + text[:bad.start()].count("\n")), bad.group())
+    length, index = longest_word(text)
     if length:
-        raise YamlProblem(long_word(Location(md.file, md.body_first_line + index), length))
-    deep = too_deep(md.body, MAX_MARKDOWN_NESTING)
-    if deep is not None:
-        first, depth, deepest = deep
-        where = "" if deepest == first else f", {depth} levels at the deepest (line {md.body_first_line + deepest})"
-        raise YamlProblem(Finding(
-            Location(md.file, md.body_first_line + first), "error",
-            f"The lists and quotes here are nested more than {MAX_MARKDOWN_NESTING} levels deep{where}, more than "
-            "the documents can show (counting each '>', each list marker and every two spaces of indentation "
-            "before them)", "Flatten them: start a new list, or a new paragraph, where the nesting goes deeper "
-            "than a reader can follow", rule="markdown-too-deep"))
+        return long_word(Location(start.file, start.line + index), length)
+    deep = too_deep(text, MAX_MARKDOWN_NESTING)
+    if deep is None:
+        return None
+    first, depth, deepest = deep
+    where = "" if deepest == first else f", {depth} levels at the deepest (line {start.line + deepest})"
+    return Finding(
+        Location(start.file, start.line + first), "error",
+        f"The lists and quotes here are nested more than {MAX_MARKDOWN_NESTING} levels deep{where}, more than "
+        "the documents can show (counting each '>', each list marker and every two spaces of indentation "
+        "before them)", "Flatten them: start a new list, or a new paragraph, where the nesting goes deeper "
+        "than a reader can follow", rule="markdown-too-deep")
 
 
 def _validated(doc: YamlDoc, model: type[R], findings: list[Finding], content: PlanContent) -> R | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 import sys
 import time
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from planpress.checks.references import items_of_kind
 from planpress.errors import BuildError, Finding, Location, closest
 from planpress.figures import Figures, compute
 from planpress.load.author_markdown import pictures, raw_blocks
-from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
+from planpress.load.content import PlanContent, SchemeDoc, SectionDoc, text_problem
 from planpress.load.models import Record
 from planpress.render import long_date, money, number, template_environment
 
@@ -370,6 +369,10 @@ def _render(text: str, start: Location, env: SandboxedEnvironment, names: dict,
                                     "(```{=...}, `...`{=...}) or a picture (![...](...)) into it",
                                     "Quote figures only: write any picture in the text itself, as the README shows",
                                     rule="raw-block"))
+            return text
+        if rendered != text and (problem := text_problem(rendered, start)):
+            findings.append(dataclasses.replace(problem, message=f"Once its expressions are worked out, "
+                                                f"{problem.message[:1].lower()}{problem.message[1:]}"))
             return text
         return rendered
     except jinja2.TemplateSyntaxError as error:
