@@ -630,3 +630,24 @@ def test_what_an_expression_writes_is_checked_like_written_text(project: Path, e
     built = run_cli(project)  # refused before any output is made, or (HTML) built with it removed
     no_traceback(built)
     assert built.code == 1 and not (project / "output").exists() or "script" in message or "javascript" in message
+
+
+def test_a_typst_refusal_names_the_authors_line_it_most_likely_came_from(project: Path, tmp_path: Path) -> None:
+    """Typst can only name plan.typ: its message is given the content line that holds the same text."""
+    from planpress.errors import BuildError
+    from planpress.targets.document import _located
+    from planpress.targets.documents.pdf import compile_pdf
+
+    sentence = "The falls response team reaches people within two hours"
+    line = append(project, SECTION, f"\n\n{sentence}.\n")
+    typ = tmp_path / "plan.typ"
+    typ.write_text(f"= Vision\n\n{sentence} #no-such-function().\n", encoding="utf-8")
+    with pytest.raises(BuildError) as refused:
+        compile_pdf(typ, tmp_path / "plan.pdf", root=tmp_path)
+    message = _located(str(refused.value), project, typ)
+    assert message.startswith(f"{SECTION}:{line + 2}: the PDF cannot be made from the text here (most likely)."), message
+    assert "no-such-function" in message  # typst's own words follow
+
+    unknown = _located("typst could not compile plan.typ to PDF/UA-1:\nthe text `\"\\u{0}\"` could not be displayed",
+                       project, typ)
+    assert "was not found in content/" in unknown and "python build.py check" in unknown

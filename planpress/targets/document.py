@@ -15,6 +15,7 @@ from pathlib import Path
 from planpress.targets.documents.docx import DocumentFacts, finish_docx
 from planpress.targets.documents.markdown import PlanDocument, render_plan_markdown
 from planpress.targets.documents.pandoc import run_pandoc
+from planpress.targets.documents.locate import likely_source
 from planpress.targets.documents.pdf import compile_pdf, svg_to_png
 from planpress.targets.documents.pictures import copy_pictures
 from planpress.errors import BuildError
@@ -49,7 +50,10 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
         work = Path(scratch)
         source = _write_sources(work, document)
         _build_docx(source, work, style, docx_path, facts)
-        _build_pdf(source, work, style, pdf_path)
+        try:
+            _build_pdf(source, work, style, pdf_path)
+        except BuildError as error:
+            raise BuildError(_located(str(error), content.root, work / "plan.typ")) from None
 
 
 HOUSE_STYLE = ("reference.docx", "filters.lua", "plan.typ")
@@ -96,6 +100,15 @@ def _build_pdf(source: Path, work: Path, style: dict[str, Path], output: Path) -
     run_pandoc(source, typ, "typst", f"--template={style['plan.typ']}", "--wrap=none",
                f"--lua-filter={style['filters.lua']}", cwd=work)
     compile_pdf(typ, output, root=work)
+
+
+def _located(message: str, root: Path, typst_source: Path) -> str:
+    """Typst's message, with the author's line it most likely stopped at (it can only name plan.typ)."""
+    where = likely_source(root, message, typst_source if typst_source.exists() else None)
+    if where is None:
+        return (f"{message}\nThe text it stopped at was not found in content/: it most likely comes from a figure "
+                "filled in by {{ ... }} or from the template pack. Run `python build.py check`, which names what it can.")
+    return f"{where}: the PDF cannot be made from the text here (most likely). Typst said: {message}"
 
 
 def _facts(content: PlanContent, document: PlanDocument) -> DocumentFacts:

@@ -23,8 +23,9 @@ def compile_pdf(source: Path, output: Path, root: Path) -> None:
         typst.compile(str(source), output=str(output), root=str(root),
                       font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()],
                       pdf_standards=["ua-1"])
-    except Exception as error:  # typst raises its own TypstError with the source location
-        raise BuildError(f"typst could not compile {source.name} to PDF/UA-1:\n{error}") from None
+    except Exception as error:  # typst raises its own TypstError; its diagnostic names the line of plan.typ
+        said = (getattr(error, "diagnostic", "") or str(error)).strip()
+        raise BuildError(f"typst could not compile {source.name} to PDF/UA-1:\n{said}") from None
 
 
 _NOT_SHOWN = re.compile(r"the text `\"(.*?)\"` could not be displayed")
