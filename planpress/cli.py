@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     root = (args.project or root or Path.cwd()).resolve()
+    if not root.is_dir():
+        print(f"Error: there is no folder {root}. Give --project the folder that holds the plan's content/ "
+              "(or run the command inside it).", file=sys.stderr)
+        return EXIT_PROBLEMS
     # Whatever the command: if a build was killed mid-swap where output/ cannot be swapped in one
     # step, put the previous output/ back first (planpress/write.py explains).
     recover_output(root)

@@ -76,3 +76,11 @@ def test_stage_refuses_paths_outside_output_and_writing_twice(tmp_path: Path) ->
     stage.path("a.txt")
     with pytest.raises(BuildError, match="would write 'a.txt'"):
         stage.path("a.txt")
+
+
+def test_a_project_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    run = run_cli(tmp_path / "no-such-plan", "check")
+    assert run.code == 1
+    assert run.err.strip() == (f"Error: there is no folder {tmp_path / 'no-such-plan'}. Give --project the folder "
+                               "that holds the plan's content/ (or run the command inside it).")
+    assert not (tmp_path / "no-such-plan").exists()
