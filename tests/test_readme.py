@@ -28,3 +28,25 @@ def test_every_command_is_documented() -> None:
             assert "python build.py\n" in text or "python build.py  " in text
         else:
             assert f"python build.py {command}" in text, f"README does not show `python build.py {command}`"
+
+
+def test_the_limits_the_readme_gives_are_the_ones_the_code_applies() -> None:
+    from planpress.checks import author_markup
+    from planpress.load import limits
+    from planpress.render import prose
+
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", readme(), re.MULTILINE))
+    assert rows["A Markdown or YAML file"] == f"{limits.MAX_TEXT_BYTES // 1_000_000} MB"
+    assert rows["A picture"] == f"{limits.MAX_IMAGE_BYTES // 1_000_000} MB"
+    assert rows["Files in one folder of `content/`"] == str(limits.MAX_FILES_PER_FOLDER)
+    assert rows["Items in one list of a YAML file"] == f"{limits.MAX_ITEMS_PER_LIST:,}"
+    assert rows["Values in one YAML file (each use of an alias counted in full)"] == f"{limits.MAX_YAML_VALUES:,}"
+    assert rows["YAML nested inside itself"] == f"{limits.MAX_YAML_DEPTH} levels"
+    assert rows["Lists and quotes inside each other in Markdown"] == (
+        f"{limits.MAX_MARKDOWN_NESTING} levels ({author_markup.MAX_READ_NESTING} as the documents read them)")
+    assert rows["A word with no space in it"] == f"{limits.MAX_WORD:,} characters"
+    assert rows["A formula (`$...$`)"].startswith(f"{author_markup.MAX_FORMULA} ")
+    assert rows["A `{{ ... }}` expression"] == (
+        f"{prose.MAX_SECONDS:g} seconds ({prose.MAX_SECONDS_IN_ALL:g} for the whole plan), "
+        f"{prose.MAX_TEXT // 1_000_000} million characters written, `range` up to {prose.MAX_RANGE:,}")
+    assert rows["Reading one piece of text as the documents do"] == f"{author_markup.READ_SECONDS:g} seconds"
