@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -651,3 +652,66 @@ def test_a_typst_refusal_names_the_authors_line_it_most_likely_came_from(project
     unknown = _located("typst could not compile plan.typ to PDF/UA-1:\nthe text `\"\\u{0}\"` could not be displayed",
                        project, typ)
     assert "was not found in content/" in unknown and "python build.py check" in unknown
+
+
+# --- what the documents' own reading of a text would change -------------------------------------
+
+
+def test_a_metadata_block_in_author_text_is_refused(project: Path) -> None:
+    """Pandoc reads a --- key: value --- block anywhere as the document's settings: one in a section
+    took the draft marking off the PDF and put its own words in the footer."""
+    line = append(project, SECTION, '\n\nText.\n\n---\ndraft: false\nfooter: "Agreed"\n...\n\nMore text.\n')
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 4}: A block between two '---' lines here, holding 'draft', 'footer', would set "
+                "the Word and PDF documents' own settings (their title, status and draft marking). Remove it; for a "
+                "line across the page, write *** on a line of its own.")
+    assert run_cli(project, "documents").code == 1
+
+
+@pytest.mark.parametrize("written, target", [
+    ("[the share](\\\\\\\\council-fs\\\\plans\\\\bcf.docx)", "\\\\council-fs\\plans\\bcf.docx"),
+    ("<file://council-fs/plans/bcf.docx>", "file://council-fs/plans/bcf.docx"),
+    ("[the draft](drafts/bcf-v2.docx)", "drafts/bcf-v2.docx"),
+    ("[ftp](ftp://files.example/bcf.xlsx)", "ftp://files.example/bcf.xlsx"),
+])
+def test_a_link_to_a_file_or_network_share_is_named(project: Path, written: str, target: str) -> None:
+    """Word follows such a link to a network share on a click, and gives the share the reader's login."""
+    line = append(project, SECTION, f"\n\nSee {written} for the detail.\n")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 2}: A link here goes to '{target}', a file or a place on a network, which readers "
+                "of the documents cannot follow safely. Link to a web page (https://...), an email (mailto:...) or a "
+                "part of the plan (such as [the risk log](section:risks)).")
+
+
+def test_the_documents_keep_only_links_they_can_follow(tmp_path: Path) -> None:
+    """Whatever reaches the filter (check refuses it first): no link to a file or share reaches Word,
+    a link to a heading the document lacks becomes its text instead of stopping Typst, and the
+    house style is the only style."""
+    from planpress.targets.documents.pandoc import run_pandoc
+
+    source = tmp_path / "plan.md"
+    source.write_text("# Vision {#vision}\n\n[share](\\\\\\\\fs\\\\x.docx) [file](file://fs/x) [gone](#nowhere) "
+                      "[here](#vision) [web](https://www.example.org) [mail](mailto:a@example.org)\n\n"
+                      "::: {custom-style=\"Cover Title\"}\nStyled\n:::\n", encoding="utf-8")
+    filters = REPO / "templates/common/document/filters.lua"
+    run_pandoc(source, tmp_path / "plan.docx", "docx", f"--lua-filter={filters}")
+    with zipfile.ZipFile(tmp_path / "plan.docx") as docx:
+        relations = docx.read("word/_rels/document.xml.rels").decode()
+        body = docx.read("word/document.xml").decode()
+    targets = sorted(re.findall(r'Target="([^"]+)" TargetMode="External"', relations))
+    assert targets == ["https://www.example.org", "mailto:a@example.org"]
+    assert 'w:anchor="vision"' in body and 'w:anchor="nowhere"' not in body
+    assert all(word in body for word in ("share", "file", "gone")) and "Cover Title" not in body and "Styled" in body
+    run_pandoc(source, tmp_path / "plan.typ", "typst", f"--lua-filter={filters}")
+    typ = (tmp_path / "plan.typ").read_text(encoding="utf-8")
+    assert "<nowhere>" not in typ and "fs/x" not in typ and "gone" in typ
+
+
+def test_text_pandoc_cannot_read_is_named_before_the_build(project: Path) -> None:
+    """A settings block that is not YAML stopped pandoc (exit status 64) with no file or line."""
+    line = append(project, SECTION, '\n\nText.\n\n---\ntitle: [unclosed\n---\n\nMore text.\n')
+    run = run_cli(project, "check")
+    found = [x for x in reported(run) if "The Word and PDF documents cannot read this text" in x]
+    assert found and found[0].startswith(f"{SECTION}:"), reported(run)
+    assert int(found[0].split(":")[1]) <= line + 4
+    assert run_cli(project, "documents").code == 1

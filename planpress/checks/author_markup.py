@@ -17,7 +17,6 @@ import re
 import select
 import subprocess
 import tempfile
-import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -207,15 +206,40 @@ local function formula_size(doc)
   return most
 end
 
+-- The links a document could not follow safely: anything but a web page, an email, a telephone
+-- number, a part of this document (#...) or a part of the plan (section:risks, scheme:PE2).
+local SAFE = { http = true, https = true, mailto = true, tel = true }
+local function unsafe_links(doc)
+  local found = {}
+  doc:walk({ Link = function(l)
+    local scheme = l.target:match("^(%a[%w+.-]*):")
+    local plan_kind = scheme and scheme:match("^%l[%l-]*$") and not l.target:match("^%a[%w+.-]*://")
+    if not (l.target:match("^#") or (scheme and SAFE[scheme:lower()]) or plan_kind) then
+      table.insert(found, l.target)
+    end
+  end })
+  return found
+end
+
+local function keys(map)
+  local found = {}
+  for key in pairs(map) do table.insert(found, key) end
+  table.sort(found)
+  return found
+end
+
 for i = first, #pieces do
   io.stdout:write("start ", i, "\n")
   io.stdout:flush()
   local ok, doc = pcall(pandoc.read, pieces[i], format)
+  local read
   if ok then
-    io.stdout:write("done ", i, " ", depth(pandoc.json.encode(doc)), " ", formula_size(doc), "\n")
+    read = { depth = depth(pandoc.json.encode(doc)), formula = formula_size(doc), meta = keys(doc.meta),
+             links = unsafe_links(doc) }
   else
-    io.stdout:write("done ", i, " 0 0\n")
+    read = { error = tostring(doc) }
   end
+  io.stdout:write("done ", i, " ", pandoc.json.encode(read), "\n")
   io.stdout:flush()
 end
 """
@@ -232,8 +256,25 @@ def _pieces(content: PlanContent) -> list[tuple[Location, str]]:
 _MARKUP = re.compile(r"[\[\]<>*_~^`{}\\$]|^\s*(?:[-+*]|\d+[.)])\s", re.MULTILINE)
 
 
-_READ: dict[str, int | None] = {}
-"""What each piece of text read as (0 when well within the limits), remembered while serve runs."""
+@dataclass(frozen=True)
+class PandocRead:
+    """What one piece of author text is, read as the documents read it."""
+
+    depth: int = 0
+    """Elements inside each other."""
+    formula: int = 0
+    """Commands, groups and sub- or superscripts in its largest formula."""
+    meta: tuple[str, ...] = ()
+    """Document settings a metadata block (--- key: value ---) in it would set."""
+    links: tuple[str, ...] = ()
+    """Addresses of its links that the documents cannot follow safely (a file, a network share)."""
+    error: str = ""
+    """Why pandoc could not read it."""
+    too_slow: bool = False
+
+
+_READ: dict[str, PandocRead] = {}
+"""What each piece of text read as, remembered while serve runs."""
 
 
 def _as_pandoc_reads(content: PlanContent) -> Iterator[Finding]:
@@ -241,31 +282,74 @@ def _as_pandoc_reads(content: PlanContent) -> Iterator[Finding]:
     unread = sorted({text for _, text in pieces if text not in _READ})
     if len(_READ) + len(unread) > 20_000:
         _READ.clear()
-    _READ.update(dict.fromkeys(unread, 0))
-    _READ.update({unread[index]: problem for index, problem in read_pieces(unread)} if unread else {})
+    _READ.update(dict.fromkeys(unread, PandocRead()))
+    _READ.update({unread[index]: read for index, read in read_pieces(unread)} if unread else {})
     for where, text in pieces:
-        problem = _READ[text]
-        if problem == 0:
-            continue
-        if problem is None:
-            yield Finding(where, "error", f"Reading this text as the Word and PDF documents do takes more than "
-                          f"{READ_SECONDS:g} seconds", "Simplify it: it most likely holds many brackets ([ or <) "
-                          "that are never closed, or marks inside marks; write text meant as it is in a code span "
-                          "(`...`)", rule="markdown-too-slow")
-        elif problem < 0:
-            yield Finding(where, "error", f"A formula here ($...$) holds {-problem} commands, groups and sub- or "
-                          f"superscripts, more than the {MAX_FORMULA} the PDF can lay out",
-                          "Write the formula more simply, or describe it in words", rule="formula-too-large")
-        else:
-            yield Finding(where, "error", f"The text here is nested {problem} levels deep as the documents read "
-                          f"it (lists, quotes, emphasis, links and divs inside each other), more than the "
-                          f"{MAX_READ_NESTING} the PDF can show", "Flatten it: start a new list or paragraph where "
-                          "the nesting goes deeper than a reader can follow", rule="markdown-too-deep")
+        yield from _read_findings(where, text, _READ[text])
 
 
-def read_pieces(texts: list[str]) -> Iterator[tuple[int, int | None]]:
-    """Each piece pandoc nests too deeply (with its depth), whose formula is too large (minus its size)
-    or that pandoc cannot read in time (None), by its index."""
+def _line_of(where: Location, text: str, *needles: str) -> Location:
+    """The line of the first of `needles` found in a piece of text that starts at `where`."""
+    for needle in needles:
+        if needle and (at := text.find(needle)) >= 0:
+            return Location(where.file, where.line + text.count("\n", 0, at))
+    return where
+
+
+def _block_start(where: Location, text: str, keys: tuple[str, ...]) -> Location:
+    """The line of the '---' that opens the metadata block setting the first of `keys`."""
+    key_at = min((at for key in keys if (at := text.find(f"\n{key}:")) >= 0), default=-1)
+    opening = text.rfind("---", 0, key_at) if key_at >= 0 else -1
+    return Location(where.file, where.line + text.count("\n", 0, opening)) if opening >= 0 else where
+
+
+_PANDOC_AT = re.compile(r"\s*(?:at )?\(line (\d+), column \d+\)")
+
+
+def _unreadable(where: Location, error: str) -> Finding:
+    """Pandoc's reason, on one line, at the line it names."""
+    at = _PANDOC_AT.search(error)
+    if at:
+        where = Location(where.file, where.line + int(at.group(1)) - 1)
+    reason = " ".join(_PANDOC_AT.sub("", error).split()).rstrip(".:")
+    hint = ("Remove the block between the two '---' lines; for a line across the page, write *** on a line of its "
+            "own" if "YAML metadata" in error else "Correct the text there as the message says")
+    return Finding(where, "error", f"The Word and PDF documents cannot read this text: {reason}", hint,
+                   rule="markdown-unreadable")
+
+
+def _read_findings(where: Location, text: str, read: PandocRead) -> Iterator[Finding]:
+    if read.too_slow:
+        yield Finding(where, "error", f"Reading this text as the Word and PDF documents do takes more than "
+                      f"{READ_SECONDS:g} seconds", "Simplify it: it most likely holds many brackets ([ or <) "
+                      "that are never closed, or marks inside marks; write text meant as it is in a code span "
+                      "(`...`)", rule="markdown-too-slow")
+    if read.error:
+        yield _unreadable(where, read.error)
+    if read.depth - 3 > MAX_READ_NESTING:
+        yield Finding(where, "error", f"The text here is nested {read.depth - 3} levels deep as the documents read "
+                      f"it (lists, quotes, emphasis, links and divs inside each other), more than the "
+                      f"{MAX_READ_NESTING} the PDF can show", "Flatten it: start a new list or paragraph where "
+                      "the nesting goes deeper than a reader can follow", rule="markdown-too-deep")
+    if read.formula > MAX_FORMULA:
+        yield Finding(where, "error", f"A formula here ($...$) holds {read.formula} commands, groups and sub- or "
+                      f"superscripts, more than the {MAX_FORMULA} the PDF can lay out",
+                      "Write the formula more simply, or describe it in words", rule="formula-too-large")
+    if read.meta:
+        yield Finding(_block_start(where, text, read.meta), "error", "A block between two '---' lines here, holding "
+                      f"{', '.join(repr(key) for key in read.meta)}, would set the Word and PDF documents' own "
+                      "settings (their title, status and draft marking)", "Remove it; for a line across the page, "
+                      "write *** on a line of its own", rule="metadata-block")
+    for target in read.links:
+        written = (target, target.replace("\\", "\\\\"), target.rsplit("/", 1)[-1], target.rsplit("\\", 1)[-1])
+        yield Finding(_line_of(where, text, *written), "error", f"A link here goes to '{target}', a file or a place on a network, which "
+                      "readers of the documents cannot follow safely", "Link to a web page (https://...), an email "
+                      "(mailto:...) or a part of the plan (such as [the risk log](section:risks))",
+                      rule="link-target")
+
+
+def read_pieces(texts: list[str]) -> Iterator[tuple[int, PandocRead]]:
+    """What each piece reads as, by its index: every piece with something to say."""
     from planpress.targets.documents.pandoc import READER, pandoc_path
 
     with tempfile.TemporaryDirectory(prefix="planpress-read-") as scratch:
@@ -281,38 +365,42 @@ def read_pieces(texts: list[str]) -> Iterator[tuple[int, int | None]]:
             except OSError:
                 return  # no pandoc: the build will say so
             try:
-                for line, started in _lines(process, READ_SECONDS):
-                    kind, number, *rest = line.split()
-                    if kind == "done" and int(rest[0]) - 3 > MAX_READ_NESTING:
-                        yield int(number) - 1, int(rest[0]) - 3
-                    elif kind == "done" and int(rest[1]) > MAX_FORMULA:
-                        yield int(number) - 1, -int(rest[1])
+                for line in _lines(process, READ_SECONDS):
                     if line is _TIMED_OUT:
                         break
+                    kind, number, rest = (line.split(" ", 2) + ["", ""])[:3]
                     slow = int(number) if kind == "start" else None
+                    if kind == "done" and (read := _parsed(rest)) != PandocRead():
+                        yield int(number) - 1, read
             finally:
                 process.kill()
                 process.wait()
             if slow is None:
                 return
-            yield slow - 1, None
+            yield slow - 1, PandocRead(too_slow=True)
             first = slow + 1
+
+
+def _parsed(said: str) -> PandocRead:
+    read = json.loads(said)
+    return PandocRead(depth=read.get("depth", 0), formula=read.get("formula", 0), meta=tuple(read.get("meta") or ()),
+                      links=tuple(read.get("links") or ()), error=read.get("error", ""))
 
 
 _TIMED_OUT = "start 0"
 
 
-def _lines(process: subprocess.Popen, seconds: float) -> Iterator[tuple[str, float]]:
+def _lines(process: subprocess.Popen, seconds: float) -> Iterator[str]:
     """The lines the process writes; _TIMED_OUT when it writes none for `seconds`."""
     assert process.stdout is not None
     descriptor, pending = process.stdout.fileno(), b""
     while True:
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
-            yield line.decode("utf-8", "replace").strip(), time.monotonic()
+            yield line.decode("utf-8", "replace").strip()
         ready, _, _ = select.select([descriptor], [], [], seconds)
         if not ready:
-            yield _TIMED_OUT, 0.0
+            yield _TIMED_OUT
             return
         chunk = os.read(descriptor, 65536)
         if not chunk:

@@ -256,6 +256,39 @@ local function safe_image(img)
   end
 end
 
+-- Links the documents keep: to a web page, an email, a telephone number, or a heading or item of
+-- the document itself. Any other (a file, a network share: `check` names it) becomes its text, so
+-- nothing unsafe reaches Word; a link to a heading the document does not have would stop Typst.
+local SAFE_SCHEMES = { http = true, https = true, mailto = true, tel = true }
+
+local function followable_links(doc)
+  local ids, raw = {}, {}
+  local function has_id(el) if el.identifier ~= "" then ids[el.identifier] = true end end
+  local function raw_text(el) table.insert(raw, el.text) end
+  doc:walk({ Header = has_id, Div = has_id, Span = has_id, Table = has_id, Figure = has_id,
+    CodeBlock = has_id, Code = has_id, Image = has_id, Link = has_id,
+    RawBlock = raw_text, RawInline = raw_text })
+  local raw_code = table.concat(raw, "\n")
+  return doc:walk({ Link = function(l)
+    local anchor = l.target:match("^#(.+)$")
+    if anchor then
+      if ids[anchor] or raw_code:find(anchor, 1, true) then return nil end
+      return l.content
+    end
+    local scheme = l.target:match("^(%a[%w+.-]*):")
+    if scheme and SAFE_SCHEMES[scheme:lower()] then return nil end
+    return l.content
+  end })
+end
+
+-- Word styles are the house style's: an author's own (custom-style="...") is not kept.
+local function no_custom_style(el)
+  if el.attributes["custom-style"] then
+    el.attributes["custom-style"] = nil
+    return el
+  end
+end
+
 local function div(el)
   if FORMAT == "docx" then
     return docx_div(el)
@@ -265,10 +298,11 @@ local function div(el)
 end
 
 return {
-  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image },
+  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image, Div = no_custom_style, Span = no_custom_style },
   { Meta = read_link_anchors },
   { Div = shift_headings },
   { Link = link },
+  { Pandoc = followable_links },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
     Meta = typst_meta, Math = typst_math } or {},
   { Div = div },
