@@ -27,7 +27,7 @@ _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 # A sentence ends at a full stop, a line break or a table cell's bar.
 _SENTENCE_ENDS = (". ", "! ", "? ", "\n", "|")
-_SENTENCE = re.compile(r"[^.!?|\n]+(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"[^.!?|\n]+[.!?]*")
 # A template prompt is matched sentence by sentence: one this alike, and at least this long, is the prompt.
 PROMPT_LIKENESS = 0.85
 PROMPT_MIN_WORDS = 6
