@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
@@ -33,6 +34,14 @@ PROMPT_LIKENESS = 0.85
 PROMPT_MIN_WORDS = 6
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+
+
+class Prompt(NamedTuple):
+    """One sentence of the template's questions, ready to compare."""
+
+    words: tuple[str, ...]
+    distinct: frozenset[str]
+    text: str
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
@@ -169,7 +178,7 @@ def _echoed_questions(doc: SectionDoc | SchemeDoc) -> Iterator[Finding]:
                           "Replace the question with the plan's answer", rule="question-echo")
 
 
-def template_prompts(pack) -> dict[tuple[str, ...], str]:
+def template_prompts(pack) -> list[Prompt]:
     """Each sentence of the template's questions (of sections and of item descriptions), as its words."""
     questions = [part.question for section in pack.sections for part in section.parts]
     questions += [part.question for part in pack.scheme_parts]
@@ -178,11 +187,11 @@ def template_prompts(pack) -> dict[tuple[str, ...], str]:
         for sentence in _sentences(question):
             words = tuple(_normalise(sentence).split())
             if len(words) >= PROMPT_MIN_WORDS:
-                prompts[words] = sentence.strip()
-    return prompts
+                prompts[words] = Prompt(words, frozenset(words), sentence.strip())
+    return list(prompts.values())
 
 
-def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: dict, skip: set[int]) -> Iterator[Finding]:
+def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: list[Prompt], skip: set[int]) -> Iterator[Finding]:
     """Sentences of the template's prompts left in the text, as written or slightly edited, in a table too."""
     for text, first_line in markdown_blocks(doc):
         for index, line in enumerate(without_comments(text).split("\n")):
@@ -191,12 +200,12 @@ def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: dict, skip: set[int]) ->
                 yield from _prompt_findings(line, where, prompts)
 
 
-def _yaml_prompts(doc: YamlDoc, prompts: dict) -> Iterator[Finding]:
+def _yaml_prompts(doc: YamlDoc, prompts: list[Prompt]) -> Iterator[Finding]:
     for path, value in _strings(doc.data, ()):
         yield from _prompt_findings(value, doc.at(path), prompts)
 
 
-def _prompt_findings(text: str, where: Location, prompts: dict) -> Iterator[Finding]:
+def _prompt_findings(text: str, where: Location, prompts: list[Prompt]) -> Iterator[Finding]:
     for sentence in _sentences(text):
         prompt = _alike_prompt(tuple(_normalise(sentence).split()), prompts)
         if prompt:
@@ -206,17 +215,23 @@ def _prompt_findings(text: str, where: Location, prompts: dict) -> Iterator[Find
             return  # one finding a line is enough
 
 
-def _alike_prompt(words: tuple[str, ...], prompts: dict) -> str | None:
+def _alike_prompt(words: tuple[str, ...], prompts: list[Prompt]) -> str | None:
     """The prompt these words are (nearly) the same as, compared word by word; None if none is."""
     if len(words) < PROMPT_MIN_WORDS:
         return None
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(words)
-    for prompt_words, prompt in prompts.items():
-        matcher.set_seq1(prompt_words)
-        if (matcher.real_quick_ratio() >= PROMPT_LIKENESS and matcher.quick_ratio() >= PROMPT_LIKENESS
-                and matcher.ratio() >= PROMPT_LIKENESS):
-            return prompt
+    distinct = frozenset(words)
+    repeated = len(words) - len(distinct)
+    matcher = None
+    for prompt in prompts:
+        # The most words the two can share: each shared word, and each repeat of one. The cheap bound
+        # first; difflib's exact count only for the few prompts that pass it.
+        most_shared = len(distinct & prompt.distinct) + repeated
+        if 2 * most_shared < PROMPT_LIKENESS * (len(words) + len(prompt.words)):
+            continue
+        matcher = matcher or difflib.SequenceMatcher(None, (), words, autojunk=False)
+        matcher.set_seq1(prompt.words)
+        if matcher.ratio() >= PROMPT_LIKENESS:
+            return prompt.text
     return None
 
 

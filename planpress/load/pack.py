@@ -8,6 +8,7 @@ one round's template is written in the core: a later round is a new folder.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -85,10 +86,16 @@ class PlaceholderPattern(Record):
         return values
 
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
+        return _compiled(self.pattern, self.ignore_case)
 
     def earlier_regexes(self) -> list[re.Pattern[str]]:
-        return [re.compile(value, re.IGNORECASE) for value in self.unless_earlier]
+        return [_compiled(value, True) for value in self.unless_earlier]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """Compiled once: a check asks for each pattern's regex for every piece of text."""
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
 
 
 def _compile(pattern: str) -> None:
