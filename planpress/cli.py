@@ -51,6 +51,11 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             return getattr(importlib.import_module(module_name), f"run_{function}" if function else "run")(root, args)
         if args.arguments:
             parser.error(f"'{args.command or 'build'}' takes no further arguments: {' '.join(args.arguments)}")
+        if args.explain is not None and args.command != "check":
+            parser.error("--explain goes with check: python build.py check --explain RULE")
+        if args.command == "check" and args.explain is not None:
+            from planpress.explain import explain
+            return explain(root, args.explain)
         if args.command == "check":
             return _check(root, args.format)
         targets = [t for t in all_targets() if args.command in (None, "build", t.name)]
@@ -91,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="build the submission: refuse while any error or unfinished text remains")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="how check reports its findings (json for CI and other tools)")
+    parser.add_argument("--explain", metavar="RULE",
+                        help="check: what a rule looks for, why, an example and the fix, such as placeholder")
     parser.add_argument("--template", help="new: the template pack the plan follows, such as bcf-2026")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     parser.add_argument("--port", type=_port, default=8000,
@@ -124,6 +131,7 @@ def _check(root: Path, output_format: str) -> int:
         return EXIT_PROBLEMS if checked.errors else EXIT_OK
     _print_findings(checked.findings, sys.stdout)
     _print_left_by_owner(checked.unfinished, sys.stdout)
+    _print_rules(checked.findings, sys.stdout)
     print(_summary(checked, elapsed))
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
 
@@ -172,6 +180,19 @@ def _print_left_by_owner(findings: list[Finding], stream) -> None:
     for owner, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         print(f"  {owner}: {count}", file=stream)
     print(file=stream)
+
+
+def _print_rules(findings: list[Finding], stream) -> None:
+    """The rules the findings come from, so an author can ask what one means."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.rule:
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    if counts:
+        print("Rules: " + ", ".join(f"{rule} ({count})" for rule, count in sorted(counts.items())) + ".", file=stream)
+        print("Run `python build.py check --explain RULE` to learn what a rule looks for and how to fix it.",
+              file=stream)
+        print(file=stream)
 
 
 def _print_by_owner(findings: list[Finding], stream) -> None:

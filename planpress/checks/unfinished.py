@@ -1,4 +1,5 @@
-"""Unfinished text: placeholders anywhere in the content, questions left unanswered or echoed, empty rows.
+"""Unfinished text: placeholders anywhere in the content, notes where headings should be, the
+template's prompts left in, questions left unanswered or echoed, empty rows.
 
 The patterns are data in the template pack (`placeholders:`), not code. These findings are
 warnings, so a draft checks clean enough to share; a final build refuses while any remain.
@@ -6,8 +7,10 @@ warnings, so a draft checks clean enough to share; a final build refuses while a
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
@@ -16,56 +19,119 @@ from planpress.load.pack import PlaceholderPattern
 from planpress.load.text import without_comments
 from planpress.load.yamlsource import YamlDoc
 
-UNFINISHED_RULES = frozenset({"placeholder", "unanswered", "question-echo", "empty-row"})
+UNFINISHED_RULES = frozenset({"placeholder", "note-heading", "template-prompt", "unanswered", "question-echo",
+                              "empty-row"})
+DEFAULT_FIX = "Replace it with the real text or figure before the plan is submitted"
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[^A-Za-z\n]{0,2}$")
 _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+# A sentence ends at a full stop, a line break or a table cell's bar.
+_SENTENCE_ENDS = (". ", "! ", "? ", "\n", "|")
+_SENTENCE = re.compile(r"[^.!?|\n]+[.!?]*")
+# A template prompt is matched sentence by sentence: one this alike, and at least this long, is the prompt.
+PROMPT_LIKENESS = 0.85
+PROMPT_MIN_WORDS = 6
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+
+
+class Prompt(NamedTuple):
+    """One sentence of the template's questions, ready to compare."""
+
+    words: tuple[str, ...]
+    distinct: frozenset[str]
+    text: str
 
 
 def check(content: PlanContent) -> Iterator[Finding]:
     if content.pack is None:
         return
     patterns = content.pack.placeholders
+    prompts = template_prompts(content.pack)
     for doc in content.sources.values():
         yield from _yaml_placeholders(doc, patterns)
+        yield from _yaml_prompts(doc, prompts)
     for text_doc in [*content.sections, *content.schemes]:
+        yield from _part_headings(text_doc, patterns)
         for text, first_line in markdown_blocks(text_doc):
             yield from _text_placeholders(text, Location(text_doc.file, first_line), patterns)
+            yield from _note_headings(text, Location(text_doc.file, first_line), patterns)
             yield from _empty_rows(text, Location(text_doc.file, first_line))
-        yield from _echoed_questions(text_doc)
+        echoed = list(_echoed_questions(text_doc))
+        yield from echoed
+        yield from _prompts_left(text_doc, prompts, skip={f.location.line for f in echoed})
 
 
-def find_placeholders(text: str, patterns: list[PlaceholderPattern]) -> Iterator[tuple[int, str, str]]:
-    """(offset, matched text, pattern name) for every placeholder in `text`, overlaps reported once."""
+def find_placeholders(text: str, patterns: list[PlaceholderPattern],
+                      look_in: str = "text") -> Iterator[tuple[int, str, PlaceholderPattern]]:
+    """(offset, matched text, pattern) for every placeholder in `text`, overlaps reported once.
+
+    `look_in` picks the patterns: those for any text, or those only for a heading's text."""
     matches = []
     for pattern in patterns:
+        if pattern.look_in != look_in:
+            continue
         for match in pattern.regex().finditer(text):
-            # The word just before the match (only the last stretch of text is read: from the start, each
-            # search would read all the text before it, and a page of placeholders would take hours).
-            before = _WORD_BEFORE.search(text, max(0, match.start() - 100), match.start())
-            if before and before.group(1).lower() in pattern.unless_after:
-                continue
-            matches.append((match.start(), match.end(), match.group(0), pattern.name))
+            if not _finished_look_alike(text, match, pattern):
+                matches.append((match.start(), match.end(), match.group(0), pattern))
     covered_to = -1
-    for start, end, found, name in sorted(matches, key=lambda m: (m[0], -m[1])):
+    for start, end, found, pattern in sorted(matches, key=lambda m: (m[0], -m[1])):
         if start >= covered_to:
-            yield start, found, name
+            yield start, found, pattern
         covered_to = max(covered_to, end)
+
+
+def _finished_look_alike(text: str, match: re.Match, pattern: PlaceholderPattern) -> bool:
+    """Whether the words before the match make it finished text ("section x", "was to be determined")."""
+    # Only the last stretch of text is read: from the start, each search would read all the text
+    # before it, and a page of placeholders would take hours.
+    stretch_start = max(0, match.start() - 200)
+    before = _WORD_BEFORE.search(text, max(stretch_start, match.start() - 100), match.start())
+    if before and before.group(1).lower() in pattern.unless_after:
+        return True
+    if not pattern.unless_earlier:
+        return False
+    stretch = text[stretch_start:match.start()]
+    sentence_so_far = stretch[max(stretch.rfind(end) + len(end) for end in _SENTENCE_ENDS):]
+    return any(regex.search(sentence_so_far) for regex in pattern.earlier_regexes())
 
 
 def _text_placeholders(text: str, start: Location, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
     line, counted = start.line, 0  # the offsets come in order: count the lines between them only
-    for offset, found, name in find_placeholders(text, patterns):
+    for offset, found, pattern in find_placeholders(text, patterns):
         line += text.count("\n", counted, offset)
         counted = offset
-        yield _placeholder(Location(start.file, line), found, name)
+        yield _placeholder(Location(start.file, line), found, pattern)
 
 
 def _yaml_placeholders(doc: YamlDoc, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
     for path, value in _strings(doc.data, ()):
-        for _, found, name in find_placeholders(value, patterns):
-            yield _placeholder(doc.at(path), found, name)
+        for _, found, pattern in find_placeholders(value, patterns):
+            yield _placeholder(doc.at(path), found, pattern)
+
+
+def _note_headings(text: str, start: Location, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
+    """Headings inside a part ("### Diagram to go here showing ...") that are notes, not titles."""
+    in_code = False
+    for index, line in enumerate(text.split("\n")):
+        if _FENCE.match(line):
+            in_code = not in_code
+        heading = None if in_code else _HEADING.match(line)
+        if heading:
+            yield from _note_heading(heading.group(1), Location(start.file, start.line + index), patterns)
+
+
+def _part_headings(doc: SectionDoc | SchemeDoc, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
+    for part in doc.parts:
+        yield from _note_heading(part.heading, Location(doc.file, part.line), patterns)
+
+
+def _note_heading(heading: str, where: Location, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
+    for _, found, pattern in find_placeholders(heading, patterns, look_in="heading"):
+        yield Finding(where, "warning", f"The heading '{heading}' is a note, not a title ('{found}': {pattern.name})",
+                      pattern.fix or DEFAULT_FIX, rule="note-heading")
+        return  # one finding a heading is enough
 
 
 def _strings(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -79,9 +145,9 @@ def _strings(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, path + (index,))
 
 
-def _placeholder(where: Location, found: str, name: str) -> Finding:
-    return Finding(where, "warning", f"Unfinished text: '{found}' ({name})",
-                   "Replace it with the real text or figure before the plan is submitted", rule="placeholder")
+def _placeholder(where: Location, found: str, pattern: PlaceholderPattern) -> Finding:
+    return Finding(where, "warning", f"Unfinished text: '{found}' ({pattern.name})", pattern.fix or DEFAULT_FIX,
+                   rule="placeholder")
 
 
 def _empty_rows(text: str, start: Location) -> Iterator[Finding]:
@@ -110,6 +176,72 @@ def _echoed_questions(doc: SectionDoc | SchemeDoc) -> Iterator[Finding]:
             yield Finding(Location(doc.file, part.body_line), "warning",
                           f"The answer to '{part.heading}' repeats the template's question",
                           "Replace the question with the plan's answer", rule="question-echo")
+
+
+def template_prompts(pack) -> list[Prompt]:
+    """Each sentence of the template's questions (of sections and of item descriptions), as its words."""
+    questions = [part.question for section in pack.sections for part in section.parts]
+    questions += [part.question for part in pack.scheme_parts]
+    prompts = {}
+    for question in questions:
+        for sentence in _sentences(question):
+            words = tuple(_normalise(sentence).split())
+            if len(words) >= PROMPT_MIN_WORDS:
+                prompts[words] = Prompt(words, frozenset(words), sentence.strip())
+    return list(prompts.values())
+
+
+def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: list[Prompt], skip: set[int]) -> Iterator[Finding]:
+    """Sentences of the template's prompts left in the text, as written or slightly edited, in a table too."""
+    for text, first_line in markdown_blocks(doc):
+        for index, line in enumerate(without_comments(text).split("\n")):
+            where = Location(doc.file, first_line + index)
+            if where.line not in skip:
+                yield from _prompt_findings(line, where, prompts)
+
+
+def _yaml_prompts(doc: YamlDoc, prompts: list[Prompt]) -> Iterator[Finding]:
+    for path, value in _strings(doc.data, ()):
+        yield from _prompt_findings(value, doc.at(path), prompts)
+
+
+def _prompt_findings(text: str, where: Location, prompts: list[Prompt]) -> Iterator[Finding]:
+    for sentence in _sentences(text):
+        prompt = _alike_prompt(tuple(_normalise(sentence).split()), prompts)
+        if prompt:
+            yield Finding(where, "warning", f"The template's prompt is left in the text: '{_shortened(sentence)}' "
+                          f"is the template's '{_shortened(prompt)}'",
+                          "Answer the prompt in the plan's own words, and delete it", rule="template-prompt")
+            return  # one finding a line is enough
+
+
+def _alike_prompt(words: tuple[str, ...], prompts: list[Prompt]) -> str | None:
+    """The prompt these words are (nearly) the same as, compared word by word; None if none is."""
+    if len(words) < PROMPT_MIN_WORDS:
+        return None
+    distinct = frozenset(words)
+    repeated = len(words) - len(distinct)
+    matcher = None
+    for prompt in prompts:
+        # The most words the two can share: each shared word, and each repeat of one. The cheap bound
+        # first; difflib's exact count only for the few prompts that pass it.
+        most_shared = len(distinct & prompt.distinct) + repeated
+        if 2 * most_shared < PROMPT_LIKENESS * (len(words) + len(prompt.words)):
+            continue
+        matcher = matcher or difflib.SequenceMatcher(None, (), words, autojunk=False)
+        matcher.set_seq1(prompt.words)
+        if matcher.ratio() >= PROMPT_LIKENESS:
+            return prompt.text
+    return None
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence.strip() for sentence in _SENTENCE.findall(text) if sentence.strip()]
+
+
+def _shortened(text: str, most: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
 
 
 def _normalise(text: str) -> str:

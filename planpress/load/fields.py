@@ -8,9 +8,9 @@ messages (file:line, did-you-mean, the field's help) are the same for every pack
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, create_model, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, create_model, model_validator
 
 from planpress.load.models import FinancialYear, Money, Number, Record, WholeNumber
 
@@ -108,11 +108,18 @@ def _definition(name: str, spec: FieldSpec) -> tuple[object, object]:
     annotation = _annotation(name, spec)
     constraints = _constraints(spec)
     if spec.required:
+        if spec.type == "text":
+            # `name: ""` is as empty as `name:`, and is reported the same way (empty-value).
+            annotation = Annotated[annotation, BeforeValidator(_blank_as_nothing)]
         return annotation, Field(description=spec.help, **constraints)
     default = spec.default if spec.default is not None else EMPTY.get(spec.type)
     if default is None:
         annotation = annotation | None
     return annotation, Field(default=default, description=spec.help, validate_default=False, **constraints)
+
+
+def _blank_as_nothing(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _annotation(name: str, spec: FieldSpec) -> object:

@@ -8,9 +8,10 @@ one round's template is written in the core: a later round is a new folder.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -63,18 +64,45 @@ class PlaceholderPattern(Record):
     """Match any mix of capitals and small letters."""
     unless_after: list[str] = []
     """Words that, just before a match, make it something else (the roman numeral in "section x")."""
+    unless_earlier: list[str] = []
+    """Regular expressions (any case) that, found earlier in the match's sentence, make it a finished
+    sentence: "was" before "to be determined" in "No more was to be determined"."""
+    look_in: Literal["text", "heading"] = "text"
+    """Where to look: any text, or only the text of headings (a note where a title should be)."""
+    fix: str = ""
+    """How to fix what it finds, when the general advice (put the real text in) is not enough."""
 
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"the pattern does not compile: {error}") from None
+        _compile(value)
         return value
 
+    @field_validator("unless_earlier")
+    @classmethod
+    def _all_compile(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _compile(value)
+        return values
+
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
+        return _compiled(self.pattern, self.ignore_case)
+
+    def earlier_regexes(self) -> list[re.Pattern[str]]:
+        return [_compiled(value, True) for value in self.unless_earlier]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """Compiled once: a check asks for each pattern's regex for every piece of text."""
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+
+
+def _compile(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"the pattern '{pattern}' does not compile: {error}") from None
 
 
 class SitePage(Record):
@@ -162,7 +190,10 @@ class Pack(Record):
     rules_file: str = ""
     """A Python file in the pack that adds families of rules only this template has, such as rules.py."""
     placeholders: list[PlaceholderPattern] = []
-    """The forms of unfinished text to find anywhere in the content."""
+    """The forms of unfinished text to find anywhere in the content; when given, they replace the
+    shared ones in templates/common/placeholders.yaml."""
+    more_placeholders: list[PlaceholderPattern] = []
+    """Forms of unfinished text to find as well as the shared ones (or the pack's `placeholders:`)."""
     prose: dict[str, str] = {}
     """Names an author may quote in the text beyond the generic ones, each an expression over the plan."""
     site_pages: list[SitePage] = []

@@ -168,8 +168,8 @@ def _build_pack(root: Path, chain: list[Path], findings: list[Finding]) -> tuple
     data = validate(PackData, data_doc, findings) if data_doc else PackData()
     if pack is None or data is None:
         return None, None
-    if not pack.placeholders:
-        pack = pack.model_copy(update={"placeholders": _common_placeholders(root, folder, findings)})
+    own = pack.placeholders or _common_placeholders(root, folder, findings)
+    pack = pack.model_copy(update={"placeholders": [*own, *pack.more_placeholders]})
     pack = pack.model_copy(update={"folder": folder, "data": data, "layers": [*chain, folder.parent / COMMON]})
     before = len(findings)
     if pack.rules_file:

@@ -234,13 +234,14 @@ class _Builder:
             line = self.line(key_node)
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(Finding(Location(self.file, line), "error", "A key here is a list or a mapping",
-                                          "Write a key as a plain word followed by a colon, such as 'name:'"))
+                                          "Write a key as a plain word followed by a colon, such as 'name:'",
+                                          rule="yaml-key"))
             key = self.scalar(key_node)
             if key in result:
                 first = self.lines[path + (key,)]
                 raise YamlProblem(Finding(Location(self.file, line), "error",
                                           f"'{key}' is given twice (first on line {first})",
-                                          "Keep one of them and delete the other"))
+                                          "Keep one of them and delete the other", rule="duplicate-key"))
             self.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
