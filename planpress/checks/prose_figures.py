@@ -62,6 +62,9 @@ class SameFigureParams(Record):
 class QuotedFiguresParams(Record):
     fund: str = r"(?i)\bpooled (?:budget|fund)\b"
     """A regular expression naming the whole fund, whose figure is the agreed budget (or the funding) by year."""
+    fund_quote: str = ""
+    """How prose quotes the fund's figure for a year, with {year} for the year, such as
+    pooled_budget["{year}"].agreed: the message suggests it."""
     schemes: bool = True
     """Check money a sentence gives for one scheme in one year against the scheme's spend in the finance data."""
     hedges: list[str] = list(HEDGES)
@@ -361,7 +364,9 @@ def quoted_figures(content: PlanContent, params: QuotedFiguresParams) -> Iterato
         if named_fund:
             found = _fund_figure(fund, years)
             if found is not None:
-                yield from _compare(sentence, stated, found[1], f"the pooled budget for {found[0]}")
+                quote = f"{{{{ {params.fund_quote.format(year=found[0])} | money }}}}" \
+                    if params.fund_quote and found[0] in fund else ""
+                yield from _compare(sentence, stated, found[1], f"the pooled budget for {found[0]}", quote)
             continue
         scheme = _scheme_named(sentence, schemes, content) if params.schemes else None
         if scheme is not None and len(years) == 1:
