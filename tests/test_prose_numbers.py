@@ -110,8 +110,8 @@ def test_one_figure_with_two_values_in_two_sections(capsys, project: Path) -> No
 def test_a_figure_named_before_it() -> None:
     assert found_in("The carers' hub budget of £1.2m covers both services.",
                     "The carers' hub budget of £1.5m was agreed in March.") == [
-        "s1.md:1: 'carers' hub budget of £1.5m' here, but 'carers' hub budget of £1.2m' in s0.md:1. If they are the same figure, "
-        "make them agree (or quote it from the data with {{ ... }}); if not, say what differs, such as the year "
+        "s1.md:1: 'carers' hub budget of £1.5m' here, but 'carers' hub budget of £1.2m' in s0.md:1. If they are "
+        "the same figure, make them agree (or quote it from the data with {{ ... }}); if not, say what differs, such as the year "
         "or the area."]
 
 
