@@ -15,8 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planpress.checks.prose_figures import (NumberFormatParams, PercentagesParams, SameFigureParams,  # noqa: E402
-                                            differing_figures, malformed_numbers, wrong_percentages)
+from planpress.checks.prose_figures import (HEDGES, NumberFormatParams, PercentagesParams,  # noqa: E402
+                                            SameFigureParams, _mentions, _stated, differing_figures,
+                                            malformed_numbers, wrong_percentages)
 from planpress.checks.prose_numbers import text_sentences  # noqa: E402
 
 REFERENCE = Path("/work/shared/reference")
@@ -37,9 +38,23 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def sentences_of(path: Path) -> list:
+    return [sentence for line, paragraph in paragraphs(path.read_text(encoding="utf-8"))
+            for sentence in text_sentences(f"{path.name} (paragraph at {line})", line, paragraph)]
+
+
+def looked_at(found: list) -> str:
+    """How much the rules had to go on: numbers read, percentages found beside their figures, named figures."""
+    numbers = sum(len(sentence.numbers()) for sentence in found)
+    stated = [f"line {s.line_at(st.percent.start)}: {st.part.written} / {st.whole.written} / {st.percent.written}"
+              for s in found for st in _stated(s, set(HEDGES))]
+    named = sum(1 for _ in _mentions(found, SameFigureParams()))
+    return (f"{numbers} numbers read; {len(stated)} percentages beside their figures, all checked"
+            + "".join(f"\n    {item}" for item in stated) + f"\n  {named} figures named by the words around them")
+
+
 def hits(path: Path) -> list[str]:
-    found = [sentence for line, paragraph in paragraphs(path.read_text(encoding="utf-8"))
-             for sentence in text_sentences(f"{path.name} (paragraph at {line})", line, paragraph)]
+    found = sentences_of(path)
     findings = [*malformed_numbers(found, NumberFormatParams()), *wrong_percentages(found, PercentagesParams()),
                 *differing_figures(found, SameFigureParams())]
     return [f"{finding.rule}: {finding}" for finding in findings]
@@ -52,6 +67,7 @@ def main() -> int:
         found = hits(path)
         total += len(found)
         print(f"{path.name}: {len(found)} hit(s)")
+        print(f"  {looked_at(sentences_of(path))}")
         for hit in found:
             print(f"  {hit}")
     print(f"{total} hit(s) in all")

@@ -158,6 +158,9 @@ LOOK_ALIKES = [
     "The pooled budget of about £19m includes the Disabled Facilities Grant.",
     "The case load grew from 1,200 to 1,350 (12.5%) over the year.",
     "Care plans were written for 4.15% (or 2,400) of all over 65s.",
+    "People aged from 65 to 74, an increase of 20% since 2011, are the focus of the falls work.",
+    "The pooled budget for 2015/16 includes £584,000 for the Disabled Facilities Grant.",
+    "In 2015/16 the falls service (PE2) is expected to save £200k in hospital costs.",
     # Decimals, lists, times and names that are not malformed numbers.
     "The density is 47.0 persons per hectare, and 1.500 is the ratio used in the model.",
     "Sections 1,2 and 3 describe the vision, and the team works 8am to 8pm on weekdays.",

@@ -187,7 +187,7 @@ def _stated(sentence: Sentence, hedges: set[str]) -> Iterator[Stated]:
     for match in _CHANGE_AFTER.finditer(shape):
         start, end, percent = number(match.group(1)), number(match.group(2)), number(match.group(5))
         word = match.group(3) or match.group(6)
-        if word and percent.percent and _unhedged(match.group(4), hedges) and plain(start, end):
+        if word and percent.percent and not _ages(shape[:match.start()]) and _unhedged(match.group(4), hedges) and plain(start, end):
             yield Stated(percent, start, end, word)
     for pattern in (_CHANGE_BEFORE, _CHANGE_BEFORE_PLAIN):
         for match in pattern.finditer(shape):
@@ -195,8 +195,14 @@ def _stated(sentence: Sentence, hedges: set[str]) -> Iterator[Stated]:
             word, hedge = (groups[0] or groups[3], groups[1]) if pattern is _CHANGE_BEFORE else (groups[2], groups[0])
             index = 2 if pattern is _CHANGE_BEFORE else 1
             percent, start, end = number(groups[index]), number(groups[-2]), number(groups[-1])
-            if percent.percent and _unhedged(hedge, hedges) and plain(start, end):
+            if percent.percent and _unhedged(hedge, hedges) and plain(start, end) \
+                    and not _ages(shape[:match.start(len(groups) - 1)]):
                 yield Stated(percent, start, end, word or "change")
+
+
+def _ages(before: str) -> bool:
+    """Aged from 65 to 74 is a band of ages, not a change."""
+    return bool(re.search(r"(?i)\b(?:aged|ages?|between)\s*(?:from\s+)?$", before))
 
 
 def _shape(text: str, numbers: list[Number]) -> str:
@@ -360,19 +366,38 @@ def quoted_figures(content: PlanContent, params: QuotedFiguresParams) -> Iterato
         if sentence.kind == "heading" or stated is None:
             continue
         years = [year for year in figures.years if year in sentence.years()]
-        named_fund = params.fund and re.search(params.fund, sentence.text) and "minimum" not in sentence.text.lower()
-        if named_fund:
+        named_fund = re.search(params.fund, sentence.text) if params.fund else None
+        if named_fund and "minimum" not in sentence.text.lower() and _names(named_fund, stated, sentence.text):
             found = _fund_figure(fund, years)
             if found is not None:
                 quote = f"{{{{ {params.fund_quote.format(year=found[0])} | money }}}}" \
                     if params.fund_quote and found[0] in fund else ""
                 yield from _compare(sentence, stated, found[1], f"the pooled budget for {found[0]}", quote)
             continue
-        scheme = _scheme_named(sentence, schemes, content) if params.schemes else None
-        if scheme is not None and len(years) == 1:
+        scheme = _scheme_named(sentence, schemes, content) if params.schemes and _spend(sentence.text) else None
+        if scheme is not None and len(years) == 1 and not named_fund:
             spend = figures.spend_by_scheme[scheme].by_year[years[0]]
             yield from _compare(sentence, stated, spend, f"scheme {scheme}'s spend in {years[0]}",
                                 f'{{{{ scheme.{scheme}.spend["{years[0]}"] | money }}}}')
+
+
+_LINKING = re.compile(r"\s*(?:(?:for|in)\s+\S+\s*)?(?:,\s*)?(?:of|is|was|will be|totals|totalling|stands at|amounts to"
+                      r"|comes to|:)?\s*(?:(?:for|in)\s+\S+\s*)?(?:of|is|was|will be)?\s*")
+_SPEND = re.compile(r"(?i)\b(?:costs?|costing|spends?|spending|spent|budget|investment|invest(?:s|ed)?|funded|funding"
+                    r"|allocat\w*)\b")
+_NOT_SPEND = re.compile(r"(?i)\b(?:sav\w*|reduc\w*|return\w*|benefits?|income|charges?|fees?)\b")
+
+
+def _names(fund: re.Match, stated: Number, text: str) -> bool:
+    """The fund's name is tied to the figure: the pooled budget for 2015/16 is £18.6m; a £18.6m pooled budget."""
+    if fund.end() <= stated.start:
+        return bool(_LINKING.fullmatch(text[fund.end():stated.start]))
+    return bool(re.fullmatch(r"\s*(?:BCF\s+)?", text[stated.end:fund.start()]))
+
+
+def _spend(text: str) -> bool:
+    """The sentence is about what a scheme costs, not what it saves or brings in."""
+    return bool(_SPEND.search(text)) and not _NOT_SPEND.search(text)
 
 
 def _one_money_figure(sentence: Sentence, hedges: set[str]) -> Number | None:
