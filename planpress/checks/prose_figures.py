@@ -219,9 +219,10 @@ def _unhedged(word: str | None, hedges: set[str]) -> bool:
 
 
 def _percentage_finding(sentence: Sentence, stated: Stated) -> Finding | None:
+    # For a change, part is the figure it starts from and whole the one it ends at.
     part, whole, percent = stated.part.value, stated.whole.value, stated.percent.value
-    if not whole or part is None or percent is None:
-        return None
+    if part is None or whole is None or percent is None or (whole if not stated.change else part) == 0:
+        return None  # no percentage of nothing
     where = Location(sentence.file, sentence.line_at(stated.percent.start))
     places = stated.percent.places
     if not stated.change:
