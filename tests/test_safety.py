@@ -715,3 +715,14 @@ def test_text_pandoc_cannot_read_is_named_before_the_build(project: Path) -> Non
     assert found and found[0].startswith(f"{SECTION}:"), reported(run)
     assert int(found[0].split(":")[1]) <= line + 4
     assert run_cli(project, "documents").code == 1
+
+
+def test_footnotes_read_the_same_on_the_site_as_in_the_documents(project: Path) -> None:
+    """The website read "[^a]: n" as a link to a page called n, and its strict build stopped; the
+    documents read it as a footnote. Both now read footnotes."""
+    append(project, SECTION, "\n\nThe fund grew.[^a]\n\n[^a]: n\n")
+    assert run_cli(project, "check").code == 0
+    run = run_cli(project, "site")
+    assert run.code == 0, run.out + run.err
+    page = (project / "output/site/sections/vision.html").read_text(encoding="utf-8")
+    assert 'href="#fn:a"' in page and '<li id="fn:a">' in page

@@ -377,7 +377,7 @@ def _address_removed(tag: str, attribute: str, value: str) -> Removed:
 
 # Extensions the pages rely on, added when a council's mkdocs.yml leaves them out (the site
 # target adds them too); MkDocs always adds its own builtins.
-REQUIRED_EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "toc"]
+REQUIRED_EXTENSIONS = ["abbr", "attr_list", "footnotes", "md_in_html", "tables", "toc"]
 MKDOCS_BUILTINS = ["toc", "tables", "fenced_code"]
 
 
