@@ -726,3 +726,28 @@ def test_footnotes_read_the_same_on_the_site_as_in_the_documents(project: Path) 
     assert run.code == 0, run.out + run.err
     page = (project / "output/site/sections/vision.html").read_text(encoding="utf-8")
     assert 'href="#fn:a"' in page and '<li id="fn:a">' in page
+
+
+def test_a_damaged_picture_is_named_before_the_build(project: Path) -> None:
+    """A file that starts like a PNG but is not one stopped Typst with no file or line."""
+    (project / "content/images").mkdir(exist_ok=True)
+    (project / "content/images/map.png").write_bytes(png()[:40] + b"garbage" * 50)
+    (project / "content/images/whole.png").write_bytes(png())
+    line = append(project, SECTION, "\n\n![The area](../images/map.png)\n\n![The whole area](../images/whole.png)\n")
+    run = run_cli(project, "check")
+    found = [x for x in reported(run) if "'../images/map.png'" in x]
+    assert found and found[0].startswith(f"{SECTION}:{line + 2}: The picture '../images/map.png' cannot be shown in "
+                                         "the PDF: content/images/map.png is damaged or not a whole picture ("), found
+    assert not [x for x in reported(run) if "whole.png" in x]
+    assert run_cli(project, "documents").code == 1
+
+
+def test_headings_and_ids_the_pdf_cannot_take_are_made_right(project: Path) -> None:
+    """Typst refused a heading six levels under a '#' heading, and an id the plan already uses
+    ({#section-risks}), with no file or line: the documents now step the levels down one at a
+    time and make a second use of an id unique."""
+    append(project, SECTION, "\n\n### Again {#section-risks}\n\nText.\n\n### Again {#scheme-pe1}\n\n###### Deep\n\nMore.\n")
+    run = run_cli(project, "documents")
+    assert run.code == 0, run.out + run.err
+    text = "\n".join(page.extract_text() for page in PdfReader(project / "output/harrowdale-bcf-plan.pdf").pages)
+    assert "Deep" in text

@@ -109,7 +109,24 @@ def picture_file(root: Path, file: str, destination: str) -> tuple[str, Path | N
     if not start.startswith(kind):
         return f"is not the picture its name says: {shown} does not hold a {target.suffix.lstrip('.').upper()} file", \
             None
+    if reason := undecodable(target):
+        return f"cannot be shown in the PDF: {shown} is damaged or not a whole picture ({reason})", None
     return "", target
+
+
+_DECODED: dict[tuple[Path, int, int], str] = {}
+"""Each picture file (by path, size and time of change) and why the PDF cannot show it ("" when it can)."""
+
+
+def undecodable(picture: Path) -> str:
+    """Why Typst, which makes the PDF, cannot decode a picture ("" when it can): asked of Typst itself."""
+    from planpress.targets.documents.pdf import picture_problem
+
+    stat = picture.stat()
+    key = (picture, stat.st_size, stat.st_mtime_ns)
+    if key not in _DECODED:
+        _DECODED[key] = picture_problem(picture)
+    return _DECODED[key]
 
 
 def _data_values(content: PlanContent) -> Iterator[Finding]:
@@ -253,7 +270,7 @@ def _pieces(content: PlanContent) -> list[tuple[Location, str]]:
     return pieces
 
 
-_MARKUP = re.compile(r"[\[\]<>*_~^`{}\\$]|^\s*(?:[-+*]|\d+[.)])\s", re.MULTILINE)
+_MARKUP = re.compile(r"[\[\]<>*_~^`{}\\$]|^\s*(?:[-+*]|\d+[.)])\s|^---", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,21 @@ from planpress.errors import BuildError
 # DejaVu Sans is the fallback every Debian has. Both are found among the system fonts.
 FONT_FOLDERS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"),
                 Path("/usr/share/fonts/truetype/dejavu")]
+
+
+def picture_problem(picture: Path) -> str:
+    """Why Typst cannot show a picture ("" when it can): a one-picture document is made from it."""
+    with tempfile.TemporaryDirectory(prefix="planpress-picture-") as scratch:
+        copy = Path(scratch) / f"picture{picture.suffix.lower()}"
+        shutil.copyfile(picture, copy)
+        source = Path(scratch) / "picture.typ"
+        source.write_text(f'#image("{copy.name}")\n', encoding="utf-8")
+        try:
+            typst.compile(str(source), output=str(Path(scratch) / "picture.pdf"), root=scratch,
+                          font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()])
+        except Exception as error:  # typst's TypstError: the picture could not be decoded
+            return " ".join(str(getattr(error, "message", "") or error).split())
+    return ""
 
 
 def compile_pdf(source: Path, output: Path, root: Path) -> None:

@@ -281,6 +281,28 @@ local function followable_links(doc)
   end })
 end
 
+-- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
+-- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
+-- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
+local function consistent_headings(doc)
+  local previous, seen = 0, {}
+  local function unique(el)
+    if el.identifier == "" then return nil end
+    local id, n = el.identifier, 1
+    while seen[id] do n = n + 1; id = el.identifier .. "-" .. n end
+    seen[id] = true
+    if id ~= el.identifier then el.identifier = id; return el end
+  end
+  local function header(h)
+    if h.level > previous + 1 then h.level = previous + 1 end
+    previous = h.level
+    unique(h)
+    return h
+  end
+  return doc:walk({ traverse = "topdown", Header = header, Div = unique, Span = unique, Table = unique,
+    Figure = unique, CodeBlock = unique, Code = unique, Image = unique, Link = unique })
+end
+
 -- Word styles are the house style's: an author's own (custom-style="...") is not kept.
 local function no_custom_style(el)
   if el.attributes["custom-style"] then
@@ -302,6 +324,7 @@ return {
   { Meta = read_link_anchors },
   { Div = shift_headings },
   { Link = link },
+  { Pandoc = consistent_headings },
   { Pandoc = followable_links },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
     Meta = typst_meta, Math = typst_math } or {},
