@@ -491,3 +491,22 @@ def test_the_policy_removes_nothing_from_the_example_sites(example: Path, tmp_pa
     cli.main(["check", "--format", "json", "--project", str(project)])
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [f for f in findings if f["rule"] == "unsafe-html"] == []
+
+
+def test_a_long_table_with_one_script_is_compared_in_proportion_to_it() -> None:
+    """difflib matched every element of the page to every other: a 20,000-row table took minutes."""
+    rows = "<tr><td>x</td><td>y</td></tr>" * 10_000
+    fragment = f"<table>{rows}<tr><td><script>alert(1)</script></td></tr>{rows}</table>"
+    found = html_policy.removed(fragment)
+    assert [item.needle for item in found] == ["<script"]
+
+
+def test_at_most_fifty_removals_are_named_in_one_text(project: Path) -> None:
+    """50,000 attributes in braces took minutes to name one by one; the first fifty say what to do."""
+    section = project / "content/sections/02-vision.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n\nx\n{: " + " ".join(f"a{i}=b" for i in range(5_000))
+                       + " }\n", encoding="utf-8")
+    run = run_cli(project, "check")
+    assert run.code == 1
+    named = [line for line in (run.out + run.err).splitlines() if "the website removes it" in line]
+    assert len(named) == 50, len(named)

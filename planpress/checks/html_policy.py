@@ -32,7 +32,6 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -262,22 +261,34 @@ def removed(fragment: str) -> list[Removed]:
 
     nh3 decides; this compares the fragment's elements before and after cleaning to say what went.
     """
-    before = _elements(fragment)
-    after = _elements(_CLEANER.clean(fragment))
-    matcher = SequenceMatcher(None, [e.tag for e in before], [e.tag for e in after], autojunk=False)
     found: list[Removed] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for old, new in zip(before[i1:i2], after[j1:j2]):
-                found += _attributes_removed(old, new)
-        elif op in ("delete", "replace"):
-            kept = [e.tag for e in after[j1:j2]]
-            for old in before[i1:i2]:
-                if old.tag in kept:
-                    kept.remove(old.tag)
-                elif not old.within_removed:
-                    found.append(_element_removed(old.tag))
+    for old, new in _aligned(_elements(fragment), _elements(_CLEANER.clean(fragment))):
+        if new is not None:
+            found += _attributes_removed(old, new)
+        elif not old.within_removed:
+            found.append(_element_removed(old.tag))
     return found
+
+
+_WRAPPERS = frozenset({"html", "head", "body", "tbody", "thead", "tr", "colgroup", "p"})
+"""Elements the HTML parser adds around others where they are missing (a table's <tbody>)."""
+
+
+def _aligned(before: list[_Element], after: list[_Element]) -> Iterator[tuple[_Element, _Element | None]]:
+    """Each element before cleaning with what it became after, or None where cleaning removed it.
+
+    Cleaning only takes elements out (the parser may add a wrapper such as <tbody>), so one pass in
+    order matches them, in time in proportion to the elements (difflib took minutes on a long table)."""
+    at = 0
+    for old in before:
+        ahead = at
+        while ahead < len(after) and after[ahead].tag != old.tag and after[ahead].tag in _WRAPPERS:
+            ahead += 1
+        if ahead < len(after) and after[ahead].tag == old.tag:
+            yield old, after[ahead]
+            at = ahead + 1
+        else:
+            yield old, None
 
 
 _WHY_ELEMENT = {
@@ -513,6 +524,10 @@ def _yaml_findings(doc: YamlDoc, converter, prompts: list) -> Iterator[Finding]:
             yield Finding(doc.at(path), "error", item.message, item.hint, rule=RULE)
 
 
+MAX_NAMED_PER_TEXT = 50
+"""Constructs the website removes named in one text: beyond that, naming each takes long and helps no one."""
+
+
 def _removed_from(text: str, variants: list[str], converter, prompts: list) -> Iterator[tuple[Removed, int]]:
     """What the website removes from `text` (rendered as each variant), each once, with where it is in
     `text` (-1 if it cannot be found). A harmless unknown element that is a prompt to fill in (<date>)
@@ -522,12 +537,15 @@ def _removed_from(text: str, variants: list[str], converter, prompts: list) -> I
     spans = [(start, start + len(found)) for start, found, _ in find_placeholders(text, prompts)] if prompts else []
     seen: set[str] = set()
     cursor = 0
+    outside_code = _without_code(text)
     for variant in dict.fromkeys(variants):
         for item in removed(render(variant, converter)):
             if item.message in seen:
                 continue
+            if len(seen) == MAX_NAMED_PER_TEXT:  # the rest show once these are taken out
+                return
             seen.add(item.message)
-            offset = _find(text, item.needle, cursor)
+            offset = _find(outside_code, text, item.needle, cursor)
             if offset >= 0:
                 cursor = offset + 1
             if item.harmless and any(start <= offset < end for start, end in spans):
@@ -538,12 +556,17 @@ def _removed_from(text: str, variants: list[str], converter, prompts: list) -> I
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 
 
-def _find(text: str, needle: str, start: int) -> int:
-    """Where `needle` is in the author's text, from `start` on, outside code (which shows HTML as text).
-    A needle that is a word (an attribute's name) is looked for as a whole word."""
+def _without_code(text: str) -> str:
+    """The text with its code blanked out (code shows HTML as text), each character's place kept."""
+    return _CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _find(outside_code: str, text: str, needle: str, start: int) -> int:
+    """Where `needle` is in the author's text, from `start` on, outside code if it can be (`outside_code` is
+    the text with its code blanked out). A needle that is a word (an attribute's name) is a whole word."""
     pattern = re.compile((r"(?<![\w-])" + re.escape(needle) + r"(?![\w-])") if re.fullmatch(r"[\w-]+", needle)
                          else re.escape(needle), re.IGNORECASE)
-    for haystack in (_CODE.sub(lambda m: " " * len(m.group(0)), text), text):
+    for haystack in (outside_code, text):
         found = pattern.search(haystack, start) or pattern.search(haystack)
         if found:
             return found.start()
