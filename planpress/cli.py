@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
-from planpress.errors import ContentErrors, Finding, PlanError
+from planpress.errors import ContentErrors, Finding, PlanError, printable
 from planpress.targets import all_targets
 from planpress.write import recover_output
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     except PlanError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(printable(f"Error: {error}"), file=sys.stderr)
         print("Nothing was written: output/ is as it was.", file=sys.stderr)
         return EXIT_PROBLEMS
 

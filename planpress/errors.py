@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -40,7 +41,16 @@ class Finding:
 
     def __str__(self) -> str:
         text = f"{self.location}: {_sentence(self.message)}"
-        return f"{text} {_sentence(self.hint)}" if self.hint else text
+        return printable(f"{text} {_sentence(self.hint)}" if self.hint else text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: a control character (a file named with an escape sequence
+    could clear the screen or hide a line) is shown as its code, such as \\x1b."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:

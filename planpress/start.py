@@ -80,6 +80,12 @@ def target_and_pack(root: Path, args: argparse.Namespace, example: str) -> tuple
         print(f"Error: there is no usable template pack '{args.template}'. Known: {', '.join(known_packs(root))}. "
               "Nothing was written.", file=sys.stderr)
         return None
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"Error: the folder {target} cannot be made ({error.strerror or error}). Give a folder you can write "
+              "to, such as ../plan-2026. Nothing was written.", file=sys.stderr)
+        return None
     return target, pack
 
 

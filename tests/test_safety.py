@@ -751,3 +751,13 @@ def test_headings_and_ids_the_pdf_cannot_take_are_made_right(project: Path) -> N
     assert run.code == 0, run.out + run.err
     text = "\n".join(page.extract_text() for page in PdfReader(project / "output/harrowdale-bcf-plan.pdf").pages)
     assert "Deep" in text
+
+
+def test_a_file_name_cannot_send_escape_codes_to_the_terminal(project: Path) -> None:
+    """A section named with an escape sequence (ESC [2J clears the screen) was printed as it is."""
+    name = "content/sections/10-\x1b[2J.md"
+    (project / name).write_text("not a section\n", encoding="utf-8")
+    run = run_cli(project, "check")
+    assert run.code == 1
+    assert "\x1b" not in run.out + run.err
+    assert "content/sections/10-\\x1b[2J.md" in run.out + run.err

@@ -13,7 +13,7 @@ import pytest
 
 from planpress import cli
 from planpress.load.pack_loader import read_pack_by_id
-from conftest import REPO
+from conftest import REPO, run_cli
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
@@ -105,3 +105,15 @@ def test_new_without_a_template_says_how(tmp_path: Path, capsys: pytest.CaptureF
     code, text = run(capsys, "new", str(tmp_path / "plan"))
     assert code == 1
     assert "--template" in text
+
+
+@pytest.mark.parametrize("command", ["new", "next-round"])
+def test_a_folder_that_cannot_be_made_is_named(command: str, tmp_path: Path) -> None:
+    """`next-round /dev/null` ended in a traceback (NotADirectoryError)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    run = run_cli(REPO, command, str(blocker / "plan"), "--template", "bcf-2026")
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert run.err.strip() == (f"Error: the folder {blocker / 'plan'} cannot be made (Not a directory). Give a folder "
+                               "you can write to, such as ../plan-2026. Nothing was written.")
