@@ -45,6 +45,7 @@ def test_the_limits_the_readme_gives_are_the_ones_the_code_applies() -> None:
     assert rows["Lists and quotes inside each other in Markdown"] == (
         f"{limits.MAX_MARKDOWN_NESTING} levels ({author_markup.MAX_READ_NESTING} as the documents read them)")
     assert rows["A word with no space in it"] == f"{limits.MAX_WORD:,} characters"
+    assert rows["A paragraph of Markdown, or one YAML value"] == f"{limits.MAX_PARAGRAPH:,} characters"
     assert rows["A formula (`$...$`)"].startswith(f"{author_markup.MAX_FORMULA} ")
     assert rows["A `{{ ... }}` expression"] == (
         f"{prose.MAX_SECONDS:g} seconds ({prose.MAX_SECONDS_IN_ALL:g} for the whole plan), "

@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 import openpyxl
+import yaml
 import pytest
 from lxml import etree
 from pypdf import PdfReader
@@ -761,3 +762,17 @@ def test_a_file_name_cannot_send_escape_codes_to_the_terminal(project: Path) -> 
     assert run.code == 1
     assert "\x1b" not in run.out + run.err
     assert "content/sections/10-\\x1b[2J.md" in run.out + run.err
+
+
+def test_a_paragraph_too_long_is_refused_at_once(project: Path) -> None:
+    """A 1.8 MB risk description (within the file limit) took the PDF four minutes."""
+    line = append(project, SECTION, "\n\n" + "There is more. " * 4_000 + "\n")
+    run = run_cli(project, "check")
+    expect(run, f"{SECTION}:{line + 2}: The paragraph here is 60,001 characters long, more than the 50,000 one "
+                "paragraph may have. Split it into paragraphs with blank lines between them, or move the detail into "
+                "a document the plan links to.")
+    risks = yaml.safe_load((project / RISKS).read_text(encoding="utf-8"))
+    risks["risks"][0]["risk"] = "Word " * 12_000
+    (project / RISKS).write_text(yaml.safe_dump(risks, sort_keys=False), encoding="utf-8")
+    run = run_cli(project, "check")
+    assert any("The paragraph here is 60,000 characters long" in x and x.startswith(RISKS) for x in reported(run))

@@ -18,6 +18,7 @@ import select
 import subprocess
 import tempfile
 import unicodedata
+from urllib.parse import unquote
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -358,7 +359,9 @@ def _read_findings(where: Location, text: str, read: PandocRead) -> Iterator[Fin
                       "settings (their title, status and draft marking)", "Remove it; for a line across the page, "
                       "write *** on a line of its own", rule="metadata-block")
     for target in read.links:
-        written = (target, target.replace("\\", "\\\\"), target.rsplit("/", 1)[-1], target.rsplit("\\", 1)[-1])
+        plain = unquote(target)  # pandoc writes a space or a tab in an address as %20
+        written = (target, target.replace("\\", "\\\\"), plain, (plain.split() or [""])[-1],
+                   target.rsplit("/", 1)[-1], target.rsplit("\\", 1)[-1])
         yield Finding(_line_of(where, text, *written), "error", f"A link here goes to '{target}', a file or a place on a network, which "
                       "readers of the documents cannot follow safely", "Link to a web page (https://...), an email "
                       "(mailto:...) or a part of the plan (such as [the risk log](section:risks))",

@@ -16,7 +16,8 @@ from planpress.errors import Finding, Location
 from planpress.load import models as m
 from planpress.load.pack import Pack, PackPart, PackSection
 from planpress.load.author_markdown import too_deep
-from planpress.load.limits import MAX_FILES_PER_FOLDER, MAX_MARKDOWN_NESTING, file_problem, long_word, longest_word
+from planpress.load.limits import MAX_FILES_PER_FOLDER, MAX_MARKDOWN_NESTING, file_problem, long_paragraph, \
+    long_word, longest_paragraph, longest_word
 from planpress.load.pack_loader import PackModels, load_pack
 from planpress.load.validate import validate
 from planpress.load.yamlsource import CONTROL_CHARACTER, MarkdownFile, YamlDoc, YamlProblem, control_character, \
@@ -200,6 +201,9 @@ def text_problem(text: str, start: Location) -> Finding | None:
     length, index = longest_word(text)
     if length:
         return long_word(Location(start.file, start.line + index), length)
+    length, index = longest_paragraph(text)
+    if length:
+        return long_paragraph(Location(start.file, start.line + index), length)
     deep = too_deep(text, MAX_MARKDOWN_NESTING)
     if deep is None:
         return None

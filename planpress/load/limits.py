@@ -10,6 +10,7 @@ but their YAML is read by the same code and so kept within the same bounds of de
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from planpress.errors import Finding, Location
@@ -35,6 +36,10 @@ MAX_WORD = 1_000
 takes time that grows with the square of a word's length (50,000 characters: a quarter of a minute),
 and so do other readers of Markdown. A plan's longest word is a web address."""
 
+MAX_PARAGRAPH = 50_000
+"""Characters in one paragraph of Markdown (up to a blank line) or one YAML value: a long paragraph of a
+real plan is a few thousand. The PDF takes minutes over a paragraph of a million and more."""
+
 MAX_FILES_PER_FOLDER = 300
 """Markdown or YAML files in one folder of content/ (sections, schemes, progress): a real plan has under 100.
 Each item's description is a few pages of the documents: 300 of them take about half a minute to build."""
@@ -56,6 +61,25 @@ def longest_word(text: str) -> tuple[int, int]:
             if size > longest:
                 longest, where = size, index
     return (longest, where) if longest > MAX_WORD else (0, 0)
+
+
+def longest_paragraph(text: str) -> tuple[int, int]:
+    """The length of the longest paragraph of `text` longer than MAX_PARAGRAPH, and the index of the
+    line it starts on ((0, 0) when none is)."""
+    if len(text) <= MAX_PARAGRAPH:
+        return 0, 0
+    longest, where, line = 0, 0, 0
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if len(paragraph) > max(longest, MAX_PARAGRAPH):
+            longest, where = len(paragraph), line + len(paragraph) - len(paragraph.lstrip("\n"))
+        line += paragraph.count("\n")
+    return longest, where
+
+
+def long_paragraph(where: Location, length: int) -> Finding:
+    return Finding(where, "error", f"The paragraph here is {length:,} characters long, more than the "
+                   f"{MAX_PARAGRAPH:,} one paragraph may have", "Split it into paragraphs with blank lines between "
+                   "them, or move the detail into a document the plan links to", rule="paragraph-too-long")
 
 
 def long_word(where: Location, length: int) -> Finding:

@@ -16,7 +16,8 @@ import yaml.events
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planpress.errors import Finding, Location
-from planpress.load.limits import MAX_ITEMS_PER_LIST, MAX_YAML_DEPTH, MAX_YAML_VALUES, long_word, longest_word
+from planpress.load.limits import MAX_ITEMS_PER_LIST, MAX_YAML_DEPTH, MAX_YAML_VALUES, long_paragraph, long_word, \
+    longest_paragraph, longest_word
 
 Path_ = tuple[object, ...]
 
@@ -254,6 +255,8 @@ class _Builder:
                 raise YamlProblem(control_character(Location(self.file, self.line(node)), bad.group()))
             if isinstance(value, str) and (word := longest_word(value))[0]:
                 raise YamlProblem(long_word(Location(self.file, self.line(node) + word[1]), word[0]))
+            if isinstance(value, str) and (paragraph := longest_paragraph(value))[0]:
+                raise YamlProblem(long_paragraph(Location(self.file, self.line(node)), paragraph[0]))
             return value
         except (yaml.MarkedYAMLError, YamlProblem):
             raise
