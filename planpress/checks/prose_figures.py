@@ -29,7 +29,7 @@ HEDGES = ("about", "around", "approximately", "approx", "roughly", "nearly", "al
 DOWN = ("reduction", "decrease", "fall", "drop", "cut", "decline", "lower", "fewer")
 UP = ("increase", "rise", "growth", "higher", "more")
 CHANGE_WORDS = DOWN + UP + ("change", "improvement")
-LABELS = ("section", "sections", "scheme", "schemes", "tier", "level", "phase", "part", "annex", "appendix", "risk",
+LABELS = ("section", "sections", "scheme", "schemes", "tier", "level", "phase", "part", "appendix", "risk",
           "milestone", "page", "paragraph", "chapter", "condition", "objective", "priority", "number", "no", "aged",
           "age", "ages", "over", "under", "band", "grade", "stage", "year", "years", "week", "quarter", "q")
 DURATIONS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "hrs", "mins"}
@@ -57,6 +57,8 @@ class SameFigureParams(Record):
     """Words before a number that make it something other than the figure itself (about, a further, each)."""
     labels: list[str] = list(LABELS)
     """Words before a number that make it a name or an age, not a count (section 75, aged 65, risk 3)."""
+    more_labels: list[str] = []
+    """The template's own such words, added to those (such as the name of its numbered parts)."""
 
 
 class QuotedFiguresParams(Record):
@@ -296,7 +298,7 @@ def differing_figures(found: Iterable[Sentence], params: SameFigureParams) -> It
 
 
 def _mentions(found: Iterable[Sentence], params: SameFigureParams) -> Iterator[Mention]:
-    hedges, labels = set(params.hedges), set(params.labels)
+    hedges, labels = set(params.hedges), set(params.labels) | set(params.more_labels)
     for sentence in found:
         if sentence.kind != "prose":
             continue

@@ -337,7 +337,7 @@ def _keyed(group: str, old: dict, new: dict, kind: Kind, measures) -> list[Figur
 
 
 def _pooled_budget(old: PlanContent, new: PlanContent) -> list[FigureChange]:
-    """The headline of a plan that states its pooled budget by year (the 2014 round's plan.yaml)."""
+    """The headline of a plan whose plan.yaml states its pooled budget by year (an older round's)."""
     if not (getattr(old.plan, "pooled_budget", None) and getattr(new.plan, "pooled_budget", None)):
         return []
     result = []

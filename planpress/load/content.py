@@ -201,12 +201,10 @@ def text_problem(text: str, start: Location) -> Finding | None:
     length, index = longest_word(text)
     if length:
         return long_word(Location(start.file, start.line + index), length)
-    length, index = longest_paragraph(text)
-    if length:
-        return long_paragraph(Location(start.file, start.line + index), length)
     deep = too_deep(text, MAX_MARKDOWN_NESTING)
     if deep is None:
-        return None
+        length, index = longest_paragraph(text)
+        return long_paragraph(Location(start.file, start.line + index), length) if length else None
     first, depth, deepest = deep
     where = "" if deepest == first else f", {depth} levels at the deepest (line {start.line + deepest})"
     return Finding(
