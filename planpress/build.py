@@ -68,11 +68,15 @@ def _filled_in_findings(written: PlanContent, rendered: PlanContent,
     """The text checks asked again of the text with its figures filled in ({{ ... }} worked out), for
     what only the filled-in text holds (a raw block, a character the PDF cannot show, HTML the website
     removes): the blocking ones and the others, each found once."""
-    if rendered.sections == written.sections and rendered.schemes == written.schemes:
+    # Only the sections and items whose text changed, and none of the YAML (no expression fills it in).
+    changed = dataclasses.replace(
+        rendered, sections=[doc for doc in rendered.sections if doc not in written.sections],
+        schemes=[doc for doc in rendered.schemes if doc not in written.schemes], sources={})
+    if not changed.sections and not changed.schemes:
         return [], []
     seen = {(f.location, f.message) for f in found}
-    blocking = [f for f in author_markup.check(rendered) if (f.location, f.message) not in seen]
-    others = [f for f in html_policy.check(rendered) if (f.location, f.message) not in seen]
+    blocking = [f for f in author_markup.check(changed) if (f.location, f.message) not in seen]
+    others = [f for f in html_policy.check(changed) if (f.location, f.message) not in seen]
     return blocking, others
 
 
