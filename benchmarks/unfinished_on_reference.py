@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from planpress.checks.unfinished import (  # noqa: E402
-    _alike_prompt, _empty_rows, _normalise, _sentences, find_placeholders, template_prompts)
+    _alike_prompt, _empty_rows, _sentences, find_placeholders, prompt_words, template_prompts)
 from planpress.errors import Location  # noqa: E402
 from planpress.load.content import load_content  # noqa: E402
 
@@ -34,7 +34,7 @@ def hits(text: str, pack) -> list[tuple[int, str, str]]:
             if len(line) < 80 and not line.rstrip().endswith("."):  # only a line that could be a heading
                 found.append((number, matched, f"heading: {pattern.name}"))
         for sentence in _sentences(cells):
-            prompt = _alike_prompt(tuple(_normalise(sentence).split()), prompts)
+            prompt = _alike_prompt(prompt_words(sentence), prompts)
             if prompt:
                 found.append((number, sentence, f"template prompt: {prompt[:60]}"))
         if "\t" in line:  # a table's row: one left empty is unfinished too

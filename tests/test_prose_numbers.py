@@ -79,6 +79,17 @@ def test_a_change_that_does_not_follow_from_its_figures(capsys, project: Path) -
             "figures it comes from.") in check(capsys, project)
 
 
+def test_a_share_with_its_whole_named_first() -> None:
+    assert found_in("Of the 640 people who answered the survey, 480 (60%) backed the neighbourhood teams.") == [
+        "s0.md:1: 480 of 640 is 75%, not 60%. Write 75%, or correct the figures it comes from."]
+
+
+def test_a_change_over_a_period() -> None:
+    assert found_in("Admissions will fall from 2,000 to 1,800 a year, a 20% reduction.") == [
+        "s0.md:1: From 2,000 to 1,800 is a reduction of 10%, not 20%. Write 10%, or correct the figures it "
+        "comes from."]
+
+
 def test_a_change_stated_before_its_figures() -> None:
     assert found_in("We plan an increase of 20% from 400 to 460 places.") == [
         "s0.md:1: From 400 to 460 is an increase of 15%, not 20%. Write 15%, or correct the figures it comes from."]
@@ -151,6 +162,8 @@ LOOK_ALIKES = [
     "Admissions fell from 1,200 to 1,050, a reduction of 12.5 per cent.",
     "Over-65s are projected to rise from 28,050 in 2010 to 35,550 in 2030, a rise of 27 per cent.",
     "We plan an increase of 15% from 400 to 460 places.",
+    "Of the 21 wards, 6 (29%) are among the most deprived fifth in England.",
+    "Admissions will fall from 2,000 to 1,800 a year, a 10% reduction.",
     # Hedged, or about something else.
     "About 310 of 2,480 patients, roughly 10%, were seen within a day.",
     "Only 3 of the 34 practices, 10% of their patients, took part.",

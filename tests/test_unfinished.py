@@ -40,7 +40,17 @@ FOUND = [
     ("Carers' wellbeing scores rise by?", "by?", "a question mark for a missing answer"),
     ("Lead officer: to be agreed", "to be agreed", "to be agreed, standing alone"),
     ("| Measure (examples only) | Baseline |", "examples only", "examples left in"),
+    ("Local evaluation results will be added to this section at a later date.",
+     "will be added to this section", "text to be added later"),
+    ("Comments from the falls clinic leads are still awaited.", "Comments from the falls clinic leads are still awaited",
+     "something still awaited"),
+    ("Need to add a line on the co-commissioning bid here.", "Need to add a line on the co-commissioning bid here",
+     "a note of something to add here"),
+    ("Check these reporting dates with Sarah in the programme office.", "Check these reporting dates with Sarah",
+     "a note to check something with someone"),
+    ("DRAFT v0.4 - not for circulation", "DRAFT", "a draft marking"),
     # letters standing for figures, in other spellings and places
+    ("The council's cost model is Appendix X.", "X", "a letter standing for a missing figure or name"),
     ("The scheme costs £Xx,xxx a year.", "£Xx,xxx", "a figure to fill in"),
     ("The team will visit XXXXX homes a year.", "XXXXX", "a letter standing for a missing figure or name"),
     ("The risk log is on page XX of the board papers.", "page XX", "a page, appendix or section to fill in"),
@@ -60,6 +70,8 @@ FOUND = [
 PROMPTS = [
     "Describe how this plan fits the CCGs' two-year operating plans and five-year strategic plans, and the providers' plans.",
     "| Describe how the plan fits the CCGs' two-year operating plans and five year strategic plans | Yes |",
+    # plurals and word order changed: compared by meaningful words without their s
+    "Describe how the plan fits the CCG's two-year operating plan and five-year strategic plan, and the plans of providers.",
 ]
 
 NOTE_HEADINGS = [
@@ -78,7 +90,12 @@ LOOK_ALIKES = [
     "More information was needed on carers, so the board commissioned a survey.",
     "The three steps to follow are set out in the leaflet.",
     "Discharge to assess was still being developed in 2013 and is now in place.",
-    "The model is described in Appendix X.",
+    "The terms are in Schedule X of the section 75 agreement.",
+    "Residents told us they wanted information to follow them between services.",
+    "More evidence is needed on the long-term effect of strength and balance classes, so the scheme joins the evaluation.",
+    "Results from the first cohort are awaited by the whole falls network with interest.",
+    "A draft of the plan was shared with Healthwatch in June, and its comments changed two schemes.",
+    "The board's decisions are checked with the monitoring officer before they are published.",
     "Each score is likelihood x impact, from 1 to 25.",
     "Admissions fell by 12% in 2013/14 (a fall of 300).",
     "Readmissions are counted at 30 days (not 28), as the national definition asks.",

@@ -185,7 +185,7 @@ def template_prompts(pack) -> list[Prompt]:
     prompts = {}
     for question in questions:
         for sentence in _sentences(question):
-            words = tuple(_normalise(sentence).split())
+            words = prompt_words(sentence)
             if len(words) >= PROMPT_MIN_WORDS:
                 prompts[words] = Prompt(words, frozenset(words), sentence.strip())
     return list(prompts.values())
@@ -207,7 +207,7 @@ def _yaml_prompts(doc: YamlDoc, prompts: list[Prompt]) -> Iterator[Finding]:
 
 def _prompt_findings(text: str, where: Location, prompts: list[Prompt]) -> Iterator[Finding]:
     for sentence in _sentences(text):
-        prompt = _alike_prompt(tuple(_normalise(sentence).split()), prompts)
+        prompt = _alike_prompt(prompt_words(sentence), prompts)
         if prompt:
             yield Finding(where, "warning", f"The template's prompt is left in the text: '{_shortened(sentence)}' "
                           f"is the template's '{_shortened(prompt)}'",
@@ -246,3 +246,13 @@ def _shortened(text: str, most: int = 70) -> str:
 
 def _normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+# Words that carry no meaning of their own, so "the providers' plans" and "the plans of providers" compare alike.
+_FILLER = frozenset("a an the of and or to in for on with by its their your our this these those".split())
+
+
+def prompt_words(sentence: str) -> tuple[str, ...]:
+    """A sentence's meaningful words, each without a plural or possessive s: "CCGs' plans" -> ccg plan."""
+    words = (re.sub(r"(?<=\w{3})s$", "", word) for word in _normalise(sentence.replace("'", "")).split())
+    return tuple(word for word in words if word not in _FILLER)
