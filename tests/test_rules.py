@@ -127,11 +127,19 @@ def test_admissions_reduction_below_the_minimum_with_a_local_case_is_a_warning(p
 
 
 def test_stated_performance_fund_that_disagrees(project: Path) -> None:
-    line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"')
+    line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334,000"')
     expect(run_cli(project, "check"),
            f"content/data/finance.yaml:{line}: The stated performance fund £1,334,000 is not the planned reduction x "
            "unit cost: 895 x £1,490 = £1,333,550. Write £1,333,550, or leave 'stated_fund' out and let the outputs "
            "show it.")
+
+
+def test_stated_performance_fund_rounded_wrong_says_what_it_rounds_to(project: Path) -> None:
+    line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,333k"')
+    expect(run_cli(project, "check"),
+           f"content/data/finance.yaml:{line}: The stated performance fund £1,333k is not the planned reduction x "
+           "unit cost: 895 x £1,490 = £1,333,550, which is £1,334k to the nearest £1,000. Write £1,334k (or the exact "
+           "£1,333,550), or leave 'stated_fund' out and let the outputs show it.")
 
 
 # --- schemes ---------------------------------------------------------------------------
@@ -351,7 +359,7 @@ def test_prose_cannot_read_files(project: Path) -> None:
 
 
 def test_draft_build_completes_with_rule_errors_and_says_how_many(project: Path) -> None:
-    edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"')
+    edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,335k"')
     edit(project, "content/plan.yaml", "    name: Jonathan Ackroyd", "    name: TBC")
     run = run_cli(project, "data")
     assert run.code == 0, run.out + run.err
@@ -363,7 +371,7 @@ def test_draft_build_completes_with_rule_errors_and_says_how_many(project: Path)
 def test_final_build_refuses_and_groups_what_is_left_by_owner(project: Path) -> None:
     assert run_cli(project, "data").code == 0
     before = (project / "output/harrowdale-bcf-plan.json").read_bytes()
-    fund_line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"')
+    fund_line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,335k"')
     vision_line = edit(project, "content/sections/02-vision.md", "\n## ", "\nFigures TBC.\n\n## ") + 1
     run = run_cli(project, "data", "--final")
     assert run.code == 1
@@ -384,7 +392,7 @@ def test_final_build_of_a_clean_agreed_plan_is_not_draft(project: Path) -> None:
 
 
 def test_check_json_gives_the_same_findings(project: Path) -> None:
-    line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"')
+    line = edit(project, "content/data/finance.yaml", 'stated_fund: "£1,333,550"', 'stated_fund: "£1,335k"')
     run = run_cli(project, "check", "--format", "json")
     assert run.code == 1
     report = json.loads(run.out)

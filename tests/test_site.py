@@ -477,7 +477,7 @@ def test_version_stamp_in_a_git_checkout(tmp_path: Path) -> None:
 def test_readiness_page_lists_problems_by_part_and_owner_in_a_draft(project: Path) -> None:
     finance = project / "content/data/finance.yaml"
     finance.write_text(finance.read_text(encoding="utf-8").replace('stated_fund: "£1,333,550"',
-                                                                   'stated_fund: "£1,334k"'), encoding="utf-8")
+                                                                   'stated_fund: "£1,335k"'), encoding="utf-8")
     vision = project / "content/sections/02-vision.md"
     vision.write_text(vision.read_text(encoding="utf-8").replace("\n## ", "\nFigures TBC.\n\n## ", 1),
                       encoding="utf-8")
@@ -489,7 +489,7 @@ def test_readiness_page_lists_problems_by_part_and_owner_in_a_draft(project: Pat
     assert "2) Vision for health and care services ( content/sections/02-vision.md ) Gillian Hartley" in text
     assert "Finance figures ( content/data/finance.yaml ) Rachel Ingham" in text
     assert "Unfinished text: 'TBC' (to be confirmed)" in text
-    assert "The stated performance fund £1,334,000 is not the planned reduction x unit cost" in text
+    assert "The stated performance fund £1,335k is not the planned reduction x unit cost" in text
     index = (project / "output/site/index.html").read_text(encoding="utf-8")
     assert 'href="./readiness.html">2 open problems</a>' in index
 

@@ -8,13 +8,14 @@ lines; expenditure does not exceed funding) and `within-fund` (named amounts are
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from planpress.checks.registry import rule_family
 from planpress.errors import Finding
 from planpress.figures import Figures, compute
 from planpress.load.content import PlanContent
-from planpress.load.models import Record
-from planpress.render import money
+from planpress.load.models import Record, stated_agrees, step_of, to_step
+from planpress.render import as_stated, money
 
 
 class PooledBudgetParams(Record):
@@ -35,6 +36,23 @@ class WithinFundParams(Record):
     carer-specific support)."""
 
 
+def at_precision(stated: Decimal, actual: Decimal) -> str:
+    """For a stated figure written short, what the worked-out one is at its precision: ", which is £86k to
+    the nearest £1,000"; nothing for a figure written in full."""
+    step = step_of(stated)
+    if step is None:
+        return ""
+    return f", which is {stated.like(to_step(actual, step))} to the nearest {money(step)}"
+
+
+def write_instead(stated: Decimal, actual: Decimal) -> str:
+    """What to write for a stated figure that disagrees: the worked-out one, at the stated precision too."""
+    step = step_of(stated)
+    if step is None:
+        return f"Write {money(actual)}"
+    return f"Write {stated.like(to_step(actual, step))} (or the exact {money(actual)})"
+
+
 def _finance_ready(content: PlanContent, file: str = "finance") -> bool:
     return content.plan is not None and content.data.get(file) is not None
 
@@ -48,17 +66,17 @@ def pooled_budget(content: PlanContent, params: PooledBudgetParams) -> Iterator[
     budgets = getattr(content.plan, field)
     finance_file = content.data_files().get("finance", "the finance file")
     for budget in budgets:
-        if budget.agreed is not None and budget.agreed < budget.minimum:
+        if budget.agreed is not None and budget.minimum is not None and budget.agreed < budget.minimum:
             yield Finding(budget.where("agreed"), "error",
                           f"The agreed pooled budget for {budget.year} ({money(budget.agreed)}) is below the "
                           f"minimum required value ({money(budget.minimum)}) by {money(budget.minimum - budget.agreed)}",
                           "The total must be equal to or more than the minimum: raise the agreed value "
                           "or correct the minimum", rule="budget-below-minimum")
         funding = figures.funding_by_year.get(budget.year)
-        if budget.agreed is not None and funding is not None and funding != budget.agreed:
+        if budget.agreed is not None and funding is not None and not stated_agrees(budget.agreed, funding):
             yield Finding(budget.where("agreed"), "error",
-                          f"The agreed pooled budget for {budget.year} is {money(budget.agreed)}, but the funding "
-                          f"sources in {finance_file} add up to {money(funding)} "
+                          f"The agreed pooled budget for {budget.year} is {as_stated(budget.agreed)}, but the funding "
+                          f"sources in {finance_file} add up to {money(funding)}{at_precision(budget.agreed, funding)} "
                           f"(a difference of {money(funding - budget.agreed)})",
                           "Make the funding sources add up to the agreed value, or correct the agreed value",
                           rule="budget-funding-mismatch")
@@ -80,11 +98,12 @@ def finance_totals(content: PlanContent, params: FinanceParams) -> Iterator[Find
     for kind, by_year in getattr(finance, "stated_totals", {}).items():
         for year, stated in by_year.items():
             actual = computed[kind].get(year)
-            if actual is not None and actual != stated:
+            if actual is not None and not stated_agrees(stated, actual):
                 yield Finding(finance.where("stated_totals", kind, year), "error",
-                              f"The {kind} lines for {year} add up to {money(actual)}, but the stated total is "
-                              f"{money(stated)} (a difference of {money(actual - stated)})",
-                              f"Correct the {kind} lines or the stated total so that they agree",
+                              f"The {kind} lines for {year} add up to {money(actual)}{at_precision(stated, actual)}, "
+                              f"but the stated total is {as_stated(stated)} (a difference of {money(actual - stated)})",
+                              f"Correct the {kind} lines or the stated total so that they agree" if step_of(stated) is None
+                              else f"{write_instead(stated, actual)} as the stated total, or correct the {kind} lines",
                               rule=f"{kind}-total-mismatch")
     for year in figures.years:
         funding, spend = figures.funding_by_year[year], figures.expenditure_by_year[year]

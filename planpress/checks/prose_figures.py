@@ -20,7 +20,7 @@ from planpress.checks.registry import rule_family
 from planpress.errors import Finding, Location
 from planpress.figures import compute, scheme_key
 from planpress.load.content import PlanContent
-from planpress.load.models import Record
+from planpress.load.models import Record, to_step
 from planpress.render import money
 
 HEDGES = ("about", "around", "approximately", "approx", "roughly", "nearly", "almost", "over", "under", "some",
@@ -352,7 +352,7 @@ def _agree(one: Number, other: Number) -> bool:
 
 
 def _to_quantum(value: Decimal, quantum: Decimal) -> Decimal:
-    return (value / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
+    return to_step(value, quantum)  # as a stated figure in the data is read (planpress.load.models)
 
 
 def _as_named(mention: Mention) -> str:

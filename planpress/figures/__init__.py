@@ -39,7 +39,7 @@ class Figures:
     spend_by_theme: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     risk_factors: dict[str, int] = field(default_factory=dict)
     risk_bands: dict[str, str] = field(default_factory=dict)
-    minimum_by_year: dict[str, Decimal] = field(default_factory=dict)
+    minimum_by_year: dict[str, Decimal | None] = field(default_factory=dict)
     agreed_by_year: dict[str, Decimal | None] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PrivateAttr, ValidationInfo, \
-    field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PrivateAttr, \
+    ValidationInfo, WrapValidator, field_validator
 
 from planpress.errors import Location
 
@@ -32,12 +32,65 @@ NUMBER_LIMIT = 10 ** 15
 """A number or a whole number is less than a thousand million million: a spreadsheet keeps 15 digits."""
 
 
+class Rounded(Decimal):
+    """A sum written to a round step, such as "£87k" (to the nearest £1,000) or "£18.64m" (to £10,000).
+
+    It is the sum for arithmetic (£87k is 87,000, and anything worked out from it is a plain Decimal);
+    `step` and `written` let a check of a *stated* figure read it at the precision its author gave.
+    """
+
+    step: Decimal
+    """The place of its last digit: £1,000 for "£87k", £100,000 for "£1.2m"."""
+    written: str
+    """As the author wrote it, such as "£87k"."""
+
+    def __new__(cls, value: object, step: Decimal, written: str) -> "Rounded":
+        made = super().__new__(cls, value)
+        made.step, made.written = Decimal(step), written
+        return made
+
+    def __reduce__(self):
+        return (Rounded, (str(self), self.step, self.written))
+
+    def like(self, value: Decimal) -> str:
+        """Another sum written the way this one is: £86k beside £87k, £18.63m beside £18.64m."""
+        unit = 1_000_000 if self.written.lower().endswith("m") else 1_000
+        places = max(0, -(self.step / unit).normalize().as_tuple().exponent)
+        sign = "-" if value < 0 else ""
+        return f"{sign}£{abs(value) / unit:,.{places}f}{self.written[-1]}"
+
+
+def step_of(amount: Decimal) -> Decimal | None:
+    """The precision a stated sum was written to (£1,000 for "£87k"), or None when it is exact."""
+    return amount.step if isinstance(amount, Rounded) else None
+
+
+def to_step(value: Decimal, step: Decimal) -> Decimal:
+    """`value` rounded half up to a whole number of `step`s: £86,420 to the nearest £1,000 is £86,000."""
+    return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def stated_agrees(stated: Decimal, actual: Decimal) -> bool:
+    """A stated figure agrees with the one worked out when it is that figure at the stated precision:
+    "£87k" agrees with £86,500 to £87,499; a figure written in full ("£86,420") only with itself."""
+    step = step_of(stated)
+    return actual == stated if step is None else to_step(actual, step) == stated
+
+
 def parse_money(value: object) -> Decimal:
     """Read a sum of money in pounds: 1250000, "1,250,000", "£1,250,000.50", "£1.25m", "£154k".
 
+    A sum written short ("£154k", "£1.25m") keeps the precision it was written to (see Rounded).
     Anything else ("£214,00", "£1xxk", "tba", .inf, 1e400) is refused: a malformed sum is an error, not a guess.
     """
     return _within_money_limit(_read_money(value))
+
+
+def _money(value: object, handler) -> Decimal:
+    """Validate a sum as pydantic validates a Decimal (with its constraints), keeping its precision."""
+    parsed = parse_money(value)
+    checked = handler(parsed)
+    return Rounded(checked, parsed.step, parsed.written) if isinstance(parsed, Rounded) else checked
 
 
 def _within_money_limit(amount: Decimal) -> Decimal:
@@ -63,12 +116,18 @@ def _read_money(value: object) -> Decimal:
         if short:
             factor = 1000 if short.group(2).lower() == "k" else 1_000_000
             sign = -1 if text.startswith("-") else 1
-            return sign * (Decimal(short.group(1).replace(",", "")) * factor).quantize(Decimal("1"))
+            digits = short.group(1).replace(",", "")
+            amount = sign * (Decimal(digits) * factor).quantize(Decimal("1"))
+            places = len(digits.split(".")[1]) if "." in digits else 0
+            step = max(Decimal(1), Decimal(1).scaleb(-places) * factor).quantize(Decimal(1))
+            written = f"{'-' if sign < 0 else ''}£{short.group(1)}{short.group(2).lower()}"
+            return Rounded(amount, step, written)
     raise ValueError(f"'{value}' is not a well-formed sum of money")
 
 
-Money = Annotated[Decimal, BeforeValidator(parse_money)]
-"""A sum in pounds. Write 1250000, "£1,250,000" or "£1.25m"."""
+Money = Annotated[Decimal, WrapValidator(_money), PlainSerializer(Decimal)]
+"""A sum in pounds. Write 1250000, "£1,250,000" or "£1.25m" (a Rounded sum, read at its precision where
+it states a figure worked out elsewhere)."""
 
 
 def _bounded_number(value: float) -> float:

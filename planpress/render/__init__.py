@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from planpress.errors import BuildError
+from planpress.load.models import Rounded
 
 if TYPE_CHECKING:
     from planpress.load.pack import Pack
@@ -29,6 +30,11 @@ def money(value: Decimal | int | None) -> str:
     value = abs(value)
     text = f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
     return f"{sign}£{text}"
+
+
+def as_stated(value: Decimal | int | None) -> str:
+    """A stated figure as its author wrote it when written short (£154k, £18.6m), else as `money` writes it."""
+    return value.written if isinstance(value, Rounded) else money(value)
 
 
 def long_date(value: dt.date | None) -> str:
@@ -63,7 +69,7 @@ def template_environment(pack: "Pack") -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, long_date=long_date, cell=cell, as_text=as_text, number=number, by_key=by_key,
+    env.filters.update(money=money, as_stated=as_stated, long_date=long_date, cell=cell, as_text=as_text, number=number, by_key=by_key,
                        change_percent=_change_percent, anchor_id=anchor_id, month_name=month_name,
                        matching=matching, sum_by=sum_by, sum_by_year=sum_by_year)
     return env

@@ -17,8 +17,9 @@ from pydantic import Field
 
 from planpress.checks.registry import family_figures, rule_family
 from planpress.errors import Finding
-from planpress.load.models import Money, Record
-from planpress.render import money
+from planpress.checks.money import at_precision, write_instead
+from planpress.load.models import Money, Record, stated_agrees
+from planpress.render import as_stated, money
 
 
 class PerformanceFundParams(Record):
@@ -100,12 +101,13 @@ def check(content, params: PerformanceFundParams) -> Iterator[Finding]:
                       f"The unit cost {money(p4p.unit_cost)} differs from the template's {money(params.unit_cost)}",
                       "Use the template's unit cost unless the national team agreed another",
                       rule="p4p-unit-cost")
-    if p4p.stated_fund is not None and p4p.stated_fund != p4p.fund:
+    if p4p.stated_fund is not None and not stated_agrees(p4p.stated_fund, p4p.fund):
         yield Finding(given.where("stated_fund"), "error",
-                      f"The stated performance fund {money(p4p.stated_fund)} is not the planned reduction x unit cost: "
-                      f"{p4p.planned_reduction:,} x {money(p4p.unit_cost)} = {money(p4p.fund)}",
-                      f"Write {money(p4p.fund)}, or leave 'stated_fund' out and let the outputs show it",
-                      rule="p4p-fund-mismatch")
+                      f"The stated performance fund {as_stated(p4p.stated_fund)} is not the planned reduction x unit "
+                      f"cost: {p4p.planned_reduction:,} x {money(p4p.unit_cost)} = {money(p4p.fund)}"
+                      f"{at_precision(p4p.stated_fund, p4p.fund)}",
+                      f"{write_instead(p4p.stated_fund, p4p.fund)}, or leave 'stated_fund' out and let the outputs "
+                      "show it", rule="p4p-fund-mismatch")
 
 
 @family_figures("performance-fund", "p4p")
