@@ -4,17 +4,18 @@ and bad progress data is reported by check with file and line."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from planpress.build import check_plan
 from planpress.figures import compute, progress
 from planpress.render import number
-from plan_edits import edit, expect
+from plan_edits import edit, expect, lines, reported, run_here
 
 QUARTERS = ["2014-q2", "2014-q3"]
 Q3 = "content/progress/2014-q3.yaml"
@@ -138,3 +139,157 @@ def test_report_command_final_refuses_unfinished_text(project: Path) -> None:
     assert run.code == 1
     assert "Unfinished text: 'TBC'" in run.err and "The final build was refused" in run.err
     assert not (project / "output").exists()
+
+
+# --- a metric with no data since its baseline ---------------------------------------------------
+
+SURVEY = """  - metric: patient-experience
+    period: "2014/15"
+    actual: 63.1
+"""
+NO_DATA = """  - metric: patient-experience
+    no_data: The GP Patient Survey is annual; the next results are published in June 2015.
+"""
+
+
+def test_a_metric_with_no_data_since_its_baseline_is_allowed_and_said_so(project: Path) -> None:
+    edit(project, Q3, SURVEY, NO_DATA)
+    run = run_cli(project, "check")
+    assert run.code == 0, run.out + run.err
+    content = check_plan(project).content
+    q3 = progress(content, compute(content), "2014-q3")
+    row = next(r for r in q3.metrics if r.metric.id == "patient-experience")
+    assert row.status is None and row.no_data.startswith("The GP Patient Survey is annual")
+    assert [r.metric.id for r in q3.no_data] == ["patient-experience"]
+    assert len(q3.on_track) + len(q3.off_track) == len(q3.metrics) - 1
+
+    from planpress.render.progress_charts import progress_charts
+    chart = next(c for c in progress_charts(q3) if c.filename.endswith("-metrics.svg"))
+    assert "Proportion of people with a long-term condition" not in chart.alt.split(" Not shown")[0]
+    assert "Not shown, with no data yet since the baseline: Proportion of people with a long-term" in chart.alt
+    bars = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', chart.svg)
+    assert len(bars) == len(q3.metrics) - 1 and all(float(w) > 0 for w in bars)
+
+    run = run_cli(project, "report", "2014-q3")
+    assert run.code == 0, run.out + run.err
+    word = squash(docx_text(project / "output/harrowdale-bcf-progress-2014-q3.docx"))
+    assert ("No data yet No data yet since the baseline (2013/14): The GP Patient Survey is annual; the next "
+            "results are published in June 2015.") in word
+    assert "6 metrics were reported this quarter: 3 on track, 2 off track, 1 with no data yet since the baseline." in word
+
+
+def test_a_metric_with_neither_an_actual_nor_a_reason(project: Path) -> None:
+    line = edit(project, Q3, SURVEY, '  - metric: patient-experience\n    period: "2014/15"\n')
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The update gives 'patient-experience' no actual and no reason why there is none. Give the "
+           "latest actual as 'actual:', or say why there is no data since the baseline as 'no_data:', such as "
+           "\"The survey is annual; the next results are published in June 2015\".")
+
+
+def test_a_metric_with_an_actual_and_a_reason_for_no_data(project: Path) -> None:
+    line = edit(project, Q3, SURVEY, SURVEY + "    no_data: The survey is annual.\n") + 3
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The update gives 'patient-experience' both an actual (63.1) and a reason why there is no "
+           "data. Keep the actual and remove 'no_data:', or remove the actual if there is truly no data yet.")
+
+
+def test_an_actual_with_no_period(project: Path) -> None:
+    line = edit(project, Q3, SURVEY, '  - metric: patient-experience\n    actual: 63.1\n')
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The actual 63.1 for 'patient-experience' has no period. Say which period it covers as "
+           "'period:': one of the plan's ('2014/15', '2015/16'), or another with the planned value for it as "
+           "'target:'.")
+
+
+# --- the total row under the scheme lines -------------------------------------------------------
+
+
+def test_the_example_states_totals_that_agree(project: Path) -> None:
+    text = (project / Q3).read_text(encoding="utf-8")
+    assert 'stated_totals:\n  projected_outturn: "£5,177,000"\n  budget: "£5,120,000"\n' in text
+    run = run_cli(project, "check")
+    assert run.code == 0 and "progress-total" not in run.out + run.err, run.out + run.err
+
+
+def test_a_stated_total_outturn_that_is_not_the_sum_of_the_lines(project: Path) -> None:
+    line = edit(project, Q3, 'projected_outturn: "£5,177,000"', 'projected_outturn: "£5,128,000"')
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The projected outturns of the 13 schemes add up to £5,177,000, but the stated total is "
+           "£5,128,000 (a difference of £49,000). Correct the stated total or the line that is wrong, so that "
+           "they agree.")
+
+
+def test_a_line_changed_under_a_stated_total(project: Path) -> None:
+    """The real mistake the other way round: one line mistyped, the printed total left as it was."""
+    edit(project, Q3, 'scheme: PE3\n    projected_outturn: "£210,000"', 'scheme: PE3\n    projected_outturn: "£201,000"')
+    line = (project / Q3).read_text(encoding="utf-8").split("\n").index('  projected_outturn: "£5,177,000"') + 1
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The projected outturns of the 13 schemes add up to £5,168,000, but the stated total is "
+           "£5,177,000 (a difference of -£9,000). Correct the stated total or the line that is wrong, so that "
+           "they agree.")
+
+
+def test_a_stated_total_budget_that_is_not_the_plan_budget(project: Path) -> None:
+    line = edit(project, Q3, 'budget: "£5,120,000"', 'budget: "£5,210,000"')
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The 2014/15 budgets of the 13 schemes (from the expenditure plan) add up to £5,120,000, "
+           "but the stated total is £5,210,000 (a difference of -£90,000). Correct the stated total or the line "
+           "that is wrong, so that they agree.")
+
+
+def test_a_stated_total_of_something_else(project: Path) -> None:
+    line = edit(project, Q3, 'budget: "£5,120,000"', 'variance: "£57,000"')
+    run = run_cli(project, "check")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert any(r.startswith(f"{Q3}:{line}:") and "variance" in r for r in reported(run)), reported(run)
+
+
+# --- the same homes in the current round --------------------------------------------------------
+
+ROUND = REPO / "examples" / "bcf-2026"
+
+
+@pytest.fixture
+def current(tmp_path: Path) -> Path:
+    project = tmp_path / "plan"
+    shutil.copytree(ROUND, project, ignore=shutil.ignore_patterns("output", ".output-*"))
+    shutil.copytree(REPO / "templates", project / "templates")
+    return project
+
+
+def test_current_round_stated_change_and_totals(current: Path, capsys: pytest.CaptureFixture) -> None:
+    metrics, q2 = "content/data/metrics.yaml", "content/progress/2026-q2.yaml"
+    code, out = run_here(capsys, current, "check")
+    assert code == 0, out
+    # 1,842 to 1,770 is a reduction of 3.9%: 3.9 agrees, 25 does not
+    edit(current, metrics, '      - {period: "2026-05", value: 1785}', '      - {period: "2026-05", value: 1785, stated_change: 3.1}')
+    line = edit(current, metrics, '      - {period: "2026-04", value: 1770}',
+                '      - {period: "2026-04", value: 1770, stated_change: 25}')
+    spent = sum(int(m.replace(",", "")) for m in re.findall(r'spent_to_date: "£([\d,]+)"',
+                                                             (current / q2).read_text(encoding="utf-8")))
+    (current / q2).write_text((current / q2).read_text(encoding="utf-8")
+                              + f'stated_totals:\n  spent_to_date: "£{spent + 1000:,}"\n', encoding="utf-8")
+    total_line = (current / q2).read_text(encoding="utf-8").count("\n")
+    code, out = run_here(capsys, current, "check")
+    assert code == 1
+    found = lines(out)
+    assert (f"{metrics}:{line}: Metric emergency-admissions, 2026-04: the stated change is 25%, but from the baseline "
+            "1,842 to the planned 1,770 it is a reduction of 3.9% (an improvement, as lower is better). Write 3.9 (the "
+            "size of the change, as a percentage of the baseline), or leave 'stated_change' out and let the outputs "
+            "work it out.") in found, out
+    assert not any("2026-05: the stated change" in l for l in found), out
+    assert any(l.startswith(f"{q2}:{total_line}: The spend to date of the") and f"stated total is £{spent + 1000:,} "
+               "(a difference of -£1,000)" in l for l in found), out
+
+
+def test_current_round_metric_with_no_data(current: Path, capsys: pytest.CaptureFixture) -> None:
+    q2 = "content/progress/2026-q2.yaml"
+    text = (current / q2).read_text(encoding="utf-8")
+    block = re.search(r"  - metric: (\S+)\n    period: .*\n    actual: .*\n", text)
+    edit(current, q2, block.group(0), f"  - metric: {block.group(1)}\n    no_data: The first figures are due in July.\n")
+    code, out = run_here(capsys, current, "check")
+    assert code == 0, out
+    code, out = run_here(capsys, current, "report", "2026-q2")
+    assert code == 0, out
+    word = squash(docx_text(current / "output" / next(p.name for p in (current / "output").glob("*2026-q2.docx"))))
+    assert "No data yet since the baseline" in word and "The first figures are due in July." in word

@@ -401,3 +401,91 @@ def test_check_json_gives_the_same_findings(project: Path) -> None:
     assert finding["file"] == "content/data/finance.yaml" and finding["line"] == line
     assert finding["rule"] == "p4p-fund-mismatch" and finding["severity"] == "error"
     assert finding["owner"] == "Rachel Ingham, Chief Finance Officer, NHS Harrowdale CCG"
+
+
+# --- a change stated beside a metric's planned value ------------------------------------------
+
+METRICS = "content/data/metrics.yaml"
+NEL_PLANS = """    plans:
+      - period: April 2014 to March 2015
+        value: 24500
+        stated_change: 1.4
+      - period: January to December 2015
+        value: 23965
+        stated_change: 3.6
+"""
+
+
+def _nel(project: Path, baseline: str, value: str, stated: str) -> int:
+    """Give nel-admissions a baseline and a second planned value with its stated change; return that line."""
+    edit(project, METRICS, "      value: 24860\n", f"      value: {baseline}\n")
+    edit(project, METRICS, "        value: 24500\n        stated_change: 1.4\n", "        value: 24500\n")
+    edit(project, METRICS, "        value: 23965\n        stated_change: 3.6\n",
+         f"        value: {value}\n        stated_change: {stated}\n")
+    return line_of(project, METRICS, f"stated_change: {stated}\n")
+
+
+def test_a_stated_reduction_that_does_not_follow_from_baseline_and_plan(project: Path) -> None:
+    """The issue's example: baseline 1,200, plan 960, "25%" printed beside it, which is 20%."""
+    assert NEL_PLANS in (project / METRICS).read_text(encoding="utf-8")
+    line = _nel(project, "1200", "960", "25")
+    expect(run_cli(project, "check"),
+           f"{METRICS}:{line}: Metric nel-admissions, January to December 2015: the stated change is 25%, but from "
+           "the baseline 1,200 to the planned 960 it is a reduction of 20.0% (an improvement, as lower is better). "
+           "Write 20.0 (the size of the change, as a percentage of the baseline), or leave 'stated_change' out and "
+           "let the outputs work it out.")
+
+
+def test_a_stated_change_on_a_plan_that_worsens_names_the_direction(project: Path) -> None:
+    line = _nel(project, "1000", "1050", "10")
+    expect(run_cli(project, "check"),
+           f"{METRICS}:{line}: Metric nel-admissions, January to December 2015: the stated change is 10%, but from "
+           "the baseline 1,000 to the planned 1,050 it is a rise of 5.0% (a worsening, as lower is better). "
+           "Write 5.0 (the size of the change, as a percentage of the baseline), or leave 'stated_change' out and "
+           "let the outputs work it out.")
+
+
+@pytest.mark.parametrize("stated", ["20", "20.0", "-20", "19.96", "19.964"])
+def test_a_stated_change_agrees_at_the_precision_written(project: Path, stated: str) -> None:
+    """1,000 to 800.36 is a 19.964% reduction: 20, 20.0, -20 (as a spreadsheet prints a fall) and 19.96 all agree."""
+    _nel(project, "1000", "800.36", stated)
+    run = run_cli(project, "check")
+    assert run.code == 0, run.out + run.err
+    assert "stated-change" not in run.out + run.err
+
+
+@pytest.mark.parametrize("stated,worked_out", [("20.1", "20.0"), ("19.9", "20.0"), ("19.97", "20.0"), ("21", "20.0")])
+def test_a_stated_change_off_at_its_own_precision_is_reported(project: Path, stated: str, worked_out: str) -> None:
+    line = _nel(project, "1000", "800.36", stated)
+    run = run_cli(project, "check")
+    assert run.code == 1
+    found = [r for r in reported(run) if r.startswith(f"{METRICS}:{line}: Metric nel-admissions")]
+    assert len(found) == 1 and f"it is a reduction of {worked_out}%" in found[0], reported(run)
+
+
+def test_a_stated_change_from_a_baseline_of_zero(project: Path) -> None:
+    line = line_of(project, METRICS, "      value: 24860\n")
+    edit(project, METRICS, "      value: 24860\n", "      value: 0\n")
+    expect(run_cli(project, "check"),
+           f"{METRICS}:{line}: Metric nel-admissions: the baseline is 0, so no change can be stated as a percentage "
+           "of it. Correct the baseline, or state the change in its own units.")
+
+
+def test_a_stated_change_that_is_not_a_number(project: Path) -> None:
+    line = line_of(project, METRICS, "stated_change: 3.6")
+    edit(project, METRICS, "stated_change: 3.6", 'stated_change: "3.6% reduction"')
+    run = run_cli(project, "check")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert any(r.startswith(f"{METRICS}:{line}: 'stated_change'") for r in reported(run)), reported(run)
+
+
+def test_the_stated_change_is_shown_beside_the_planned_value(built_project: Path) -> None:
+    """The example states 3.6% beside the 2015 admissions plan: the site's table and the workbook show it."""
+    site = (built_project / "output/site/metrics.html").read_text(encoding="utf-8")
+    assert "23,965 (January to December 2015), 3.6% lower than the baseline" in site
+    assert "688 (2014/15)</td>" in site  # a plan value with no stated change gets no words
+    import openpyxl
+    sheet = openpyxl.load_workbook(built_project / "output/harrowdale-bcf-part2.xlsx")["HWB Benefits Plan"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, nel = rows[0], next(r for r in rows if r[0] and r[0].startswith("Total non-elective"))
+    assert nel[header.index("Plan 2 change on the baseline (%)")] == 3.6

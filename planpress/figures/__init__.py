@@ -152,6 +152,12 @@ class MetricProgressFigures:
     target: float | None
     status: MetricStatus | None
 
+    @property
+    def no_data(self) -> str:
+        """Why there is no actual yet ("The survey is annual; ..."), or "" when there is one."""
+        reason = getattr(self.entry, "no_data", "") or ""
+        return reason if reason or self.entry.actual is not None else "No reason given"
+
 
 @dataclass(frozen=True)
 class SchemeProgressFigures:
@@ -198,6 +204,15 @@ class ProgressFigures:
     def off_track(self) -> list[MetricProgressFigures]:
         return [m for m in self.metrics if m.status == "off track"]
 
+    @property
+    def on_track(self) -> list[MetricProgressFigures]:
+        return [m for m in self.metrics if m.status == "on track"]
+
+    @property
+    def no_data(self) -> list[MetricProgressFigures]:
+        """Metrics with no data since their baseline: the update says why instead of giving an actual."""
+        return [m for m in self.metrics if m.no_data]
+
 
 def metric_target(metric: Record, entry: Record) -> float | None:
     """The planned value to judge an actual against: the one given, or the plan's for the same period."""
@@ -216,7 +231,8 @@ def progress(content: PlanContent, figures: Figures, quarter_name: str) -> Progr
     for entry in report.metrics:
         metric = metrics[entry.metric]
         target = metric_target(metric, entry)
-        status = metric_status(metric, target, entry.actual) if target is not None else None
+        has_actual = entry.actual is not None and not getattr(entry, "no_data", "")
+        status = metric_status(metric, target, entry.actual) if target is not None and has_actual else None
         metric_rows.append(MetricProgressFigures(metric, entry, target, status))
     scheme_rows = [
         SchemeProgressFigures(entry.scheme, names[entry.scheme],

@@ -10,11 +10,16 @@ ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]
 
 def progress_charts(progress: ProgressFigures) -> list[Chart]:
     charts = []
-    if any(m.target for m in progress.metrics):
+    if _charted(progress):
         charts.append(metrics_against_plan(progress))
     if progress.schemes:
         charts.append(spending_against_budget(progress))
     return charts
+
+
+def _charted(progress: ProgressFigures) -> list:
+    """The metrics with both a target and an actual: one with no data since its baseline has no bar."""
+    return [m for m in progress.metrics if m.target and not m.no_data]
 
 
 def metrics_against_plan(progress: ProgressFigures) -> Chart:
@@ -23,23 +28,25 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
     Metrics count different things, so the chart compares each with its own target; "lower is
     better" metrics are on track below 100, the others above it. The table gives every figure.
     """
-    rows = [m for m in progress.metrics if m.target]
+    rows = _charted(progress)
     label_width, right, top, bar, gap = 250, 150, 36, 20, 10
     width = 760
     plot = width - label_width - right
     shares = [100 * m.entry.actual / m.target for m in rows]
     scale_max = max(shares + [110.0])
     scale_max = (int(scale_max / 10) + 1) * 10
-    height = top + len(rows) * (bar + gap) + 34
+    waiting = [m for m in progress.metrics if m.no_data]
+    note = 20 if waiting else 0
+    height = top + len(rows) * (bar + gap) + 34 + note
     name = progress.quarter.name
     svg = _Svg(width, height, f"progress-metrics-{name}")
     svg.text(label_width, 18, "Actual as a percentage of the target for the period (100% = on plan)", 12, fill=MUTED)
     for tick in range(0, int(scale_max) + 1, 20):
         x = label_width + plot * tick / scale_max
-        svg.line(x, top - 4, x, height - 28)
-        svg.text(x, height - 12, f"{tick}%", 11, "middle", MUTED)
+        svg.line(x, top - 4, x, height - 28 - note)
+        svg.text(x, height - 12 - note, f"{tick}%", 11, "middle", MUTED)
     hundred = label_width + plot * 100 / scale_max
-    svg.line(hundred, top - 8, hundred, height - 28, INK, 2, "6 3")
+    svg.line(hundred, top - 8, hundred, height - 28 - note, INK, 2, "6 3")
     y = top
     for metric, share in zip(rows, shares):
         colour = ON_TRACK if metric.status == "on track" else OFF_TRACK
@@ -50,6 +57,10 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
         y += bar + gap
     alt = "Bar chart of each metric's actual as a percentage of its target. " + "; ".join(
         f"{' '.join(m.metric.name.split())}: {s:.0f}% of target, {m.status}" for m, s in zip(rows, shares)) + "."
+    if waiting:
+        names = "; ".join(" ".join(m.metric.name.split()) for m in waiting)
+        svg.text(8, height - 6, _clip(f"Not shown, with no data yet since the baseline: {names}", 120), 11, fill=MUTED)
+        alt += f" Not shown, with no data yet since the baseline: {names}."
     title = f"Metrics against plan, {progress.quarter.label}"
     return Chart(f"charts/progress-{name}-metrics.svg", svg.document(title, alt), title, alt)
 
