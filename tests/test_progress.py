@@ -215,8 +215,7 @@ def test_a_stated_total_outturn_that_is_not_the_sum_of_the_lines(project: Path) 
     line = edit(project, Q3, 'projected_outturn: "£5,177,000"', 'projected_outturn: "£5,128,000"')
     expect(run_cli(project, "check"),
            f"{Q3}:{line}: The projected outturns of the 13 schemes add up to £5,177,000, but the stated total is "
-           "£5,128,000 (a difference of £49,000). Correct the stated total or the line that is wrong, so that "
-           "they agree.")
+           "£5,128,000 (a difference of £49,000). Write £5,177,000 as the total, or correct the line that is wrong.")
 
 
 def test_a_line_changed_under_a_stated_total(project: Path) -> None:
@@ -225,16 +224,26 @@ def test_a_line_changed_under_a_stated_total(project: Path) -> None:
     line = (project / Q3).read_text(encoding="utf-8").split("\n").index('  projected_outturn: "£5,177,000"') + 1
     expect(run_cli(project, "check"),
            f"{Q3}:{line}: The projected outturns of the 13 schemes add up to £5,168,000, but the stated total is "
-           "£5,177,000 (a difference of -£9,000). Correct the stated total or the line that is wrong, so that "
-           "they agree.")
+           "£5,177,000 (a difference of -£9,000). Write £5,168,000 as the total, or correct the line that is wrong.")
 
 
 def test_a_stated_total_budget_that_is_not_the_plan_budget(project: Path) -> None:
     line = edit(project, Q3, 'budget: "£5,120,000"', 'budget: "£5,210,000"')
     expect(run_cli(project, "check"),
            f"{Q3}:{line}: The 2014/15 budgets of the 13 schemes (from the expenditure plan) add up to £5,120,000, "
-           "but the stated total is £5,210,000 (a difference of -£90,000). Correct the stated total or the line "
-           "that is wrong, so that they agree.")
+           "but the stated total is £5,210,000 (a difference of -£90,000). Write £5,120,000 as the total, or "
+           "correct the line that is wrong.")
+
+
+def test_a_stated_total_rounded_right_agrees_and_rounded_wrong_shows_the_exact_sum(project: Path) -> None:
+    edit(project, Q3, 'projected_outturn: "£5,177,000"', 'projected_outturn: "£5.2m"')
+    run = run_cli(project, "check")
+    assert run.code == 0 and "progress-total" not in run.out + run.err, run.out + run.err
+    line = edit(project, Q3, 'projected_outturn: "£5.2m"', 'projected_outturn: "£5.1m"')
+    expect(run_cli(project, "check"),
+           f"{Q3}:{line}: The projected outturns of the 13 schemes add up to £5,177,000, which is £5.2m to the "
+           "nearest £100,000, but the stated total is £5.1m (a difference of £77,000). Write £5.2m (or the exact "
+           "£5,177,000) as the total, or correct the line that is wrong.")
 
 
 def test_a_stated_total_of_something_else(project: Path) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from planpress.checks.money import at_precision, write_instead
 from planpress.checks.references import did_you_mean, scheme_refs
 from planpress.checks.registry import rule_family
 from planpress.errors import Finding, Location
 from planpress.figures import compute, metric_target
 from planpress.load.content import PlanContent
-from planpress.load.models import Quarter, Record
-from planpress.render import money, number
+from planpress.load.models import Quarter, Record, stated_agrees
+from planpress.render import as_stated, money, number
 
 ProgressReport = Record
 
@@ -131,13 +132,6 @@ def missing(content: PlanContent, params: Record) -> Iterator[Finding]:
                               f"Add '- scheme: {ref}' with its projected_outturn", rule="progress-scheme-missing")
 
 
-def money_agrees(stated: Decimal, worked_out: Decimal) -> bool:
-    """Whether a stated sum of money is the sum worked out from the lines: exactly, since each is
-    held in whole pence. The one place to change if a stated figure comes to keep its own precision
-    ("£5.2m" agreeing with £5,182,000)."""
-    return stated == worked_out
-
-
 _TOTAL_NAMES = {"projected_outturn": "projected outturns", "spent_to_date": "spend to date", "budget": "budgets"}
 
 
@@ -151,12 +145,12 @@ def totals(content: PlanContent, params: Record) -> Iterator[Finding]:
             if worked_out is None:
                 continue
             what, sum_ = worked_out
-            if money_agrees(total, sum_):
+            if stated_agrees(total, sum_):
                 continue
             yield Finding(report.where("stated_totals", key), "error",
-                          f"The {what} add up to {money(sum_)}, but the stated total is {money(total)} "
-                          f"(a difference of {money(sum_ - total)})",
-                          "Correct the stated total or the line that is wrong, so that they agree",
+                          f"The {what} add up to {money(sum_)}{at_precision(total, sum_)}, but the stated total "
+                          f"is {as_stated(total)} (a difference of {money(sum_ - total)})",
+                          f"{write_instead(total, sum_)} as the total, or correct the line that is wrong",
                           rule="progress-total-mismatch")
 
 
