@@ -38,6 +38,8 @@ RISKS = "content/data/risks.yaml"
 METRICS = "content/data/metrics.yaml"
 MILESTONES = "content/data/milestones.yaml"
 PLAN = "content/plan.yaml"
+Q3 = "content/progress/2014-q3.yaml"
+STATED_SPEND = '  expenditure:\n    "2014/15": "£5,120,000"\n    "2015/16": "£18,640,000"'
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,15 @@ MISTAKES = [
               "and who it is for | |"),
     replace(PROMPTS, FALLS, "strategic_objective: >-", "strategic_objective: ''\nold_objective: >-"),
     paragraph(HEADINGS, ACTION, "## Milestones and interdependencies", "### Gantt chart - TBC"),
+    # Facts with a home of their own in the data, each stated wrongly.
+    replace(HOMES, METRICS, "stated_change: 3.6", "stated_change: 4.6"),
+    replace(HOMES, Q3, 'projected_outturn: "£5,177,000"', 'projected_outturn: "£5,128,000"'),
+    replace(HOMES, Q3, "    actual: 83.4\n", ""),
+    replace(HOMES, FINANCE, '"2015/16": "£2,800,000"', '"2015/16": "£2,850,000"'),
+    replace(HOMES, FINANCE, 'care_act:\n  "2014/15": "£0"\n  "2015/16": "£650,000"',
+            'care_act:\n  "2014/15": "£0"\n  "2015/16": "£600,000"'),
+    replace(HOMES, FINANCE, STATED_SPEND, STATED_SPEND.replace('"£18,640,000"', '"£18.7m"')),
+    replace(HOMES, FINANCE, 'stated_fund: "£1,333,550"', 'stated_fund: "£1,330k"'),
 ]
 
 FINISHED = [
@@ -193,6 +204,14 @@ FINISHED = [
               mistake=False),
     paragraph(NUMBERS, CASE, "## Needs analysis",
               "Of the borough's 21 wards, 6 (29%) are among the most deprived fifth in England.", mistake=False),
+    replace(HOMES, METRICS, "stated_change: 3.6", "stated_change: 4", mistake=False),
+    replace(HOMES, Q3, 'projected_outturn: "£5,177,000"', 'projected_outturn: "£5.2m"', mistake=False),
+    replace(HOMES, Q3, "    actual: 83.4\n",
+            "    no_data: The survey of discharges is run once a year; the next results come in April.\n",
+            mistake=False),
+    replace(HOMES, PLAN, '    minimum: "£17,914,000"\n', "", mistake=False),
+    replace(HOMES, FINANCE, STATED_SPEND, STATED_SPEND.replace('"£18,640,000"', '"£18.64m"'), mistake=False),
+    replace(HOMES, FINANCE, 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"', mistake=False),
 ]
 
 

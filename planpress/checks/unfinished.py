@@ -253,6 +253,6 @@ _FILLER = frozenset("a an the of and or to in for on with by its their your our 
 
 
 def prompt_words(sentence: str) -> tuple[str, ...]:
-    """A sentence's meaningful words, each without a plural or possessive s: "CCGs' plans" -> ccg plan."""
+    """A sentence's meaningful words, each without a plural or possessive s: "the providers' plans" -> provider plan."""
     words = (re.sub(r"(?<=\w{3})s$", "", word) for word in _normalise(sentence.replace("'", "")).split())
     return tuple(word for word in words if word not in _FILLER)
