@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from planpress.errors import BuildError
+from planpress.load.models import Month
 
 if TYPE_CHECKING:
     from planpress.load.pack import Pack
@@ -31,8 +32,10 @@ def money(value: Decimal | int | None) -> str:
     return f"{sign}£{text}"
 
 
-def long_date(value: dt.date | None) -> str:
-    """11 September 2025."""
+def long_date(value: "dt.date | Month | None") -> str:
+    """11 September 2025; a month known only to the month as October 2014."""
+    if isinstance(value, Month):
+        return str(value)
     return f"{value.day} {value:%B %Y}" if value else "not yet"
 
 
