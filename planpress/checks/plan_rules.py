@@ -211,12 +211,6 @@ def _off_scale(risk: Record, words: bool, params: RiskScoresParams) -> Iterator[
                       f"Risk {risk.id} gives a factor ({risk.factor}), but the risk log is rated in words (scale: words)",
                       "Give the overall risk as 'rating:' (such as rating: High), and remove 'factor'",
                       rule="risk-scale-mismatch")
-    rating = getattr(risk, "rating", None)
-    if isinstance(rating, int):
-        yield Finding(risk.where("rating"), "error",
-                      f"Risk {risk.id}: the overall rating is {rating}, a number",
-                      f"Write the rating as a word (such as High); in a log scored in numbers, give the number "
-                      f"as 'factor: {rating}'", rule="risk-scale-mismatch")
 
 
 def _words_rating(risk: Record, params: RiskScoresParams) -> Iterator[Finding]:

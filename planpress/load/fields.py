@@ -34,7 +34,8 @@ class FieldSpec(Record):
     type: FieldType
     """The kind of value: text, whole number, number, money, money by year, whole numbers by year, date,
     date or month (2014-10-31, 2014-10 or October 2014), financial year, choice, rating (a whole number or
-    one of its `choices`, in any case), yes or no, reference, list, record or map."""
+    one of its `choices` in any case, or only the words with `numbers: false`), yes or no, reference, list,
+    record or map."""
     required: bool = False
     """Whether an author must give it."""
     default: Any = None
@@ -44,7 +45,9 @@ class FieldSpec(Record):
     units: str = ""
     """What the value counts, such as "admissions" or "£", for the field reference."""
     choices: list[str] = []
-    """For a choice: the values allowed. For a rating: the words allowed beside whole numbers."""
+    """For a choice: the values allowed. For a rating: the words allowed (in any case)."""
+    numbers: bool = True
+    """For a rating: whether a whole number is allowed beside the words (false: only the words)."""
     to: str = ""
     """For a reference (or a list of them): what it names, such as scheme, milestone or metric."""
     of: FieldType | None = None
@@ -152,8 +155,8 @@ def _plain(type_name: str, spec: FieldSpec) -> object:
 
 
 def _rating(spec: FieldSpec) -> object:
-    """A whole number or one of the spec's words, such as 4 or High (high and HIGH read as High)."""
-    return Annotated[int | str, PlainValidator(rating_parser(spec.choices))]
+    """A whole number (unless `numbers` is false) or one of the spec's words, such as 4 or High (high reads as High)."""
+    return Annotated[int | str, PlainValidator(rating_parser(spec.choices, spec.numbers))]
 
 
 def _constraints(spec: FieldSpec) -> dict[str, object]:

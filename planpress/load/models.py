@@ -327,17 +327,18 @@ def shown_date(value: dt.date | Month) -> str:
 # --- a rating: a whole number, or a word from a scale ------------------------------------
 
 
-def rating_parser(words: list[str]):
-    """A validator for a score written as a whole number (4) or as one of `words` in any case (high -> High)."""
+def rating_parser(words: list[str], numbers: bool = True):
+    """A validator for a score written as a whole number (4), when `numbers`, or as one of `words` in any case
+    (high -> High)."""
     by_lower = {word.lower(): word for word in words}
-    expected = f"a whole number or one of {', '.join(words)}"
+    expected = f"{'a whole number or ' if numbers else ''}one of {', '.join(words)}"
 
     def parse(value: object) -> int | str:
-        if isinstance(value, int) and not isinstance(value, bool):
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
             return _bounded_whole_number(value)
         if isinstance(value, str):
             text = " ".join(value.split())
-            if text.isdigit():
+            if numbers and text.isdigit():
                 return _bounded_whole_number(int(text))
             if text.lower() in by_lower:
                 return by_lower[text.lower()]
