@@ -307,7 +307,7 @@ def _dates(content: PlanContent, items: list[Record], what: str, start: str = "s
            due: str = "due") -> Iterator[Finding]:
     """Each item starts and is due inside the plan's period, and is due after it starts.
 
-    A month given without a day (October 2014) counts as its first day for a start and its last for a due."""
+    A month given without a day (October 2025) counts as its first day for a start and its last for a due."""
     if content.plan is None:
         return
     period = content.plan.period
@@ -328,7 +328,7 @@ def _dates(content: PlanContent, items: list[Record], what: str, start: str = "s
 
 
 def _on(value: object) -> str:
-    """"on 30 September 2014", or "in October 2014" for a month."""
+    """"on 30 September 2025", or "in October 2025" for a month."""
     return f"{'in' if isinstance(value, Month) else 'on'} {shown_date(value)}"
 
 

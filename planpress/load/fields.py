@@ -33,7 +33,7 @@ class FieldSpec(Record):
 
     type: FieldType
     """The kind of value: text, whole number, number, money, money by year, whole numbers by year, date,
-    date or month (2014-10-31, 2014-10 or October 2014), financial year, choice, rating (a whole number or
+    date or month (2025-10-31, 2025-10 or October 2025), financial year, choice, rating (a whole number or
     one of its `choices` in any case, or only the words with `numbers: false`), yes or no, reference, list,
     record or map."""
     required: bool = False

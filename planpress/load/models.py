@@ -249,12 +249,12 @@ _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(
      "November", "December"), start=1)}
 _MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
 _MONTH_WORDS = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
-DATE_OR_MONTH = "a date written as YYYY-MM-DD, or a month such as 2014-10 or October 2014"
+DATE_OR_MONTH = "a date written as YYYY-MM-DD, or a month such as 2025-10 or October 2025"
 
 
 @dataclass(frozen=True, order=True)
 class Month:
-    """A month a plan gives without a day, such as October 2014: it starts on its first day and ends on its last."""
+    """A month a plan gives without a day, such as October 2025: it starts on its first day and ends on its last."""
 
     year: int
     month: int
@@ -277,7 +277,7 @@ class Month:
 
 
 def parse_date_or_month(value: object) -> dt.date | Month:
-    """A date (2014-10-31), or a month: 2014-10, "October 2014" or "Oct 2014"."""
+    """A date (2025-10-31), or a month: 2025-10, "October 2025" or "Oct 2025"."""
     if isinstance(value, (dt.date, Month)) and not isinstance(value, dt.datetime):
         return _in_years(value, value.year)
     if isinstance(value, str):
@@ -306,7 +306,7 @@ def _in_years(value: dt.date | Month, year: int) -> dt.date | Month:
 
 DateOrMonth = Annotated[dt.date | Month, PlainValidator(parse_date_or_month),
                         PlainSerializer(lambda v: v.iso if isinstance(v, Month) else v.isoformat(), when_used="json")]
-"""A date such as 2014-10-31, or a month known only to the month: 2014-10 or "October 2014"."""
+"""A date such as 2025-10-31, or a month known only to the month: 2025-10 or "October 2025"."""
 
 
 def first_day(value: dt.date | Month) -> dt.date:
@@ -320,7 +320,7 @@ def last_day(value: dt.date | Month) -> dt.date:
 
 
 def shown_date(value: dt.date | Month) -> str:
-    """30 September 2014, or October 2014 for a month."""
+    """30 September 2025, or October 2025 for a month."""
     return str(value) if isinstance(value, Month) else f"{value:%d %B %Y}"
 
 

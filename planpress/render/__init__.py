@@ -33,7 +33,7 @@ def money(value: Decimal | int | None) -> str:
 
 
 def long_date(value: "dt.date | Month | None") -> str:
-    """11 September 2025; a month known only to the month as October 2014."""
+    """11 September 2025; a month known only to the month as October 2025."""
     if isinstance(value, Month):
         return str(value)
     return f"{value.day} {value:%B %Y}" if value else "not yet"
