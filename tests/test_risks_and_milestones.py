@@ -270,3 +270,28 @@ def test_date_or_month_and_rating_values() -> None:
             parse(bad)
     with pytest.raises(ValueError):
         rating_parser(["Low", "High"], numbers=False)(3)
+
+
+# --- the current round's pack: the same homes ----------------------------------------------
+
+
+def test_the_current_round_rates_in_words_and_names_the_owning_scheme(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    from conftest import REPO
+    project = tmp_path / "plan"
+    shutil.copytree(REPO / "examples" / "bcf-2026", project, ignore=shutil.ignore_patterns("output", ".output-*"))
+    shutil.copytree(REPO / "templates", project / "templates")
+    rate_in_words(project)
+    edit(project, RISKS, "    schemes: [S1, S8, S9]\n", "    rating: Medium\n    scheme: S8\n    schemes: [S1, S8, S9]\n")
+    line = line_of(project, RISKS, "    rating: Medium")
+    expect(capsys, project,
+           f"{RISKS}:{line}: Risk R1: the overall rating is Medium, but likelihood High and impact High rate High on "
+           "the risk matrix. Write rating: High, or correct the likelihood or the impact.")
+    edit(project, RISKS, "    rating: Medium\n", "    rating: High\n")
+    expect_clean(capsys, project)
+    code, _ = run_here(capsys, project, "site")
+    assert code == 0
+    register = (project / "output/site/risks.html").read_text(encoding="utf-8")
+    assert "Overall risk" in register and "(owner)" in register
+    assert "winter demand for discharge services" in (project / "output/site/schemes/s8.html").read_text(encoding="utf-8")
