@@ -37,10 +37,11 @@ def test_yaml_that_does_not_parse_gives_line_and_column(project: Path) -> None:
 
 def test_wrong_type_names_the_field_and_the_value(project: Path) -> None:
     text, line = first_risk_field(project, "likelihood")
-    edit(project, "content/data/risks.yaml", text, text.split(":")[0] + ": high")
+    edit(project, "content/data/risks.yaml", text, text.split(":")[0] + ": hihg")
     run = run_cli(project, "check")
-    expect(run, f"content/data/risks.yaml:{line}: 'likelihood' should be a whole number, not 'high'. "
-                         "How likely it is, from 1 (rare) to 5 (almost certain).")
+    expect(run, f"content/data/risks.yaml:{line}: 'likelihood' should be a whole number or one of Low, Medium, High, "
+                "not 'hihg'. How likely it is, from 1 (rare) to 5 (almost certain); in a log with scale words, Low, "
+                "Medium or High.")
 
 
 def test_unknown_field_suggests_the_known_one(project: Path) -> None:

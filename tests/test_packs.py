@@ -63,14 +63,15 @@ def test_the_example_plan_of_each_pack_checks_clean(capsys: pytest.CaptureFixtur
 
 def test_bcf_pack_field_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     project = copy_project(tmp_path / "plan")
-    wrong_type = edit(project, "content/data/risks.yaml", "likelihood: 3", "likelihood: high")
+    wrong_type = edit(project, "content/data/risks.yaml", "likelihood: 3", "likelihood: hihg")
     unknown = edit(project, "content/data/milestones.yaml", "    owner:", "    ownr:")
     edit(project, "content/data/metrics.yaml", "    unit: per 100,000 population\n", "")
     code, text = run(capsys, project, "check")
     assert code == 1
     reported = lines(text)
-    assert (f"content/data/risks.yaml:{wrong_type}: 'likelihood' should be a whole number, not 'high'. "
-            "How likely it is, from 1 (rare) to 5 (almost certain).") in reported
+    assert (f"content/data/risks.yaml:{wrong_type}: 'likelihood' should be a whole number or one of Low, Medium, "
+            "High, not 'hihg'. How likely it is, from 1 (rare) to 5 (almost certain); in a log with scale words, Low, "
+            "Medium or High.") in reported
     assert any(line.startswith(f"content/data/milestones.yaml:{unknown}: Unknown field 'ownr'. Did you mean 'owner'?")
                for line in reported), text
     assert ("content/data/metrics.yaml:6: The required field 'unit' is missing in item 1 of 'metrics'. Add 'unit: ...' "

@@ -68,7 +68,8 @@ def test_total_formulas_cover_exactly_their_rows(workbook_file: Path, figures) -
     assert totals["Total, all years"] == f"=SUM(H2:H{last_line})"
     risks = book["Risk Log"]
     for row in risks.iter_rows(min_row=2):
-        assert row[4].value == f"=C{row[0].row}*D{row[0].row}"
+        n = row[0].row
+        assert row[4].value == f'=IF(AND(ISNUMBER(C{n}),ISNUMBER(D{n})),C{n}*D{n},"")'
 
 
 def test_libreoffice_recalculates_the_plans_totals(workbook_file: Path, figures, tmp_path: Path) -> None:

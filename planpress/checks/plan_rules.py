@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 
@@ -12,7 +13,7 @@ from planpress.checks.registry import ItemsParams, rule_family
 from planpress.errors import Finding
 from planpress.figures import risk_factor
 from planpress.load.content import PlanContent
-from planpress.load.models import Record
+from planpress.load.models import Month, Record, first_day, last_day, shown_date
 
 
 class RiskBand(Record):
@@ -24,15 +25,35 @@ class RiskBand(Record):
 
 class RiskScoresParams(Record):
     file: str = "risks"
-    """The data file holding the risk log (a list 'risks' with likelihood and impact)."""
+    """The data file holding the risk log (a list 'risks' with likelihood and impact, and `scale`: numbers or words)."""
     scale: tuple[int, int] = (1, 5)
     """The lowest and highest score for likelihood and for impact."""
     bands: list[RiskBand] = []
     """Bands for the overall risk factor (likelihood x impact), lowest first: the first whose up_to is at least it."""
+    band_tolerance: int = Field(default=1, ge=0)
+    """In a log scored in numbers, how many bands a stated `rating` may sit from the factor's band before it is
+    reported (plans draw their bands differently: a factor of 16 rated High is a plan's own banding, rated Low
+    a mistake)."""
+    matrix: dict[str, dict[str, str | list[str]]] = {}
+    """For a log rated in words (`scale: words`): the overall rating for each likelihood (the outer names)
+    and impact (the inner names), such as {High: {High: High, Low: [Medium, High]}}; where a cell lists
+    several ratings, any of them is accepted, and the first is shown when the plan states none."""
 
-    def band(self, factor: int) -> str:
+    def band(self, factor: int | None) -> str:
         """The name of the band a risk factor falls in, or "" when there are no bands."""
+        if factor is None:
+            return ""
         return next((band.name for band in self.bands if factor <= band.up_to), "")
+
+    @property
+    def words(self) -> list[str]:
+        """The words a log rated in words uses for likelihood and impact, as the matrix names them."""
+        return list(dict.fromkeys([*self.matrix, *(impact for row in self.matrix.values() for impact in row)]))
+
+    def rated(self, likelihood: object, impact: object) -> list[str]:
+        """The overall ratings the matrix accepts for a likelihood and an impact given as words ([] if none)."""
+        cell = self.matrix.get(str(likelihood), {}).get(str(impact), [])
+        return [cell] if isinstance(cell, str) else list(cell)
 
 
 class TaskPlanParams(Record):
@@ -61,9 +82,8 @@ class SignOffParams(Record):
     """A regular expression finding a position that shows a delegated signature."""
 
 
-def _risks_of(content: PlanContent, file: str) -> list[Record] | None:
-    found = content.data.get(file)
-    return None if found is None else found.risks
+def _risk_log(content: PlanContent, file: str) -> Record | None:
+    return content.data.get(file)
 
 
 def _tasks_of(content: PlanContent, file: str) -> list[Record] | None:
@@ -73,7 +93,9 @@ def _tasks_of(content: PlanContent, file: str) -> list[Record] | None:
 
 @rule_family("risk-scores", RiskScoresParams)
 def risk_scores(content: PlanContent, params: RiskScoresParams) -> Iterator[Finding]:
-    yield from _risks(_risks_of(content, params.file), params)
+    log = _risk_log(content, params.file)
+    if log is not None:
+        yield from _risks(log, params)
 
 
 @rule_family("task-plan", TaskPlanParams)
@@ -84,6 +106,7 @@ def task_plan(content: PlanContent, params: TaskPlanParams) -> Iterator[Finding]
     yield from _dependencies(tasks)
     yield from _milestone_cycles(tasks)
     yield from _milestone_dates(content, tasks)
+    yield from _scheme_names(content, tasks)
 
 
 @rule_family("date-order", DateOrderParams)
@@ -102,23 +125,128 @@ def sign_off(content: PlanContent, params: SignOffParams) -> Iterator[Finding]:
 # --- risks -----------------------------------------------------------------------------
 
 
-def _risks(risks: list[Record] | None, params: RiskScoresParams) -> Iterator[Finding]:
-    low, high = params.scale
-    for risk in risks or []:
-        in_range = True
+def _risks(log: Record, params: RiskScoresParams) -> Iterator[Finding]:
+    words = risk_scale(log) == "words"
+    whole_log = _whole_log_off_scale(log, words, params)
+    if whole_log:
+        yield whole_log
+        return
+    for risk in log.risks:
+        wrong_scale = list(_off_scale(risk, words, params))
+        yield from wrong_scale
+        if words:
+            if not wrong_scale:
+                yield from _words_rating(risk, params)
+            continue
+        in_range = not wrong_scale
+        low, high = params.scale
         for field in ("likelihood", "impact"):
             value = getattr(risk, field)
-            if not low <= value <= high:
+            if isinstance(value, int) and not low <= value <= high:
                 in_range = False
                 yield Finding(risk.where(field), "error",
                               f"Risk {risk.id}: the {field} is {value}, outside {low} to {high}",
                               f"Score the {field} from {low} (lowest) to {high} (highest)", rule="risk-score-range")
-        if in_range and risk.factor is not None and risk.factor != risk_factor(risk):
+        if not in_range:
+            continue
+        if risk.factor is not None and risk.factor != risk_factor(risk):
             yield Finding(risk.where("factor"), "error",
                           f"Risk {risk.id}: the overall factor is given as {risk.factor}, but likelihood x impact = "
                           f"{risk.likelihood} x {risk.impact} = {risk_factor(risk)}",
                           f"Write {risk_factor(risk)}, or leave 'factor' out and let the outputs work it out",
                           rule="risk-factor-mismatch")
+        yield from _band_rating(risk, params)
+
+
+def risk_scale(log: Record) -> str:
+    """numbers or words: how the risk log rates its risks (numbers unless it says `scale: words`)."""
+    return getattr(log, "scale", None) or "numbers"
+
+
+def _choices(params: RiskScoresParams) -> str:
+    words = params.words or ["Low", "Medium", "High"]
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else words[0]
+
+
+def _whole_log_off_scale(log: Record, words: bool, params: RiskScoresParams) -> Finding | None:
+    """One finding, not one per score, when every risk is scored on the other scale."""
+    other = int if words else str
+    if len(log.risks) < 2 or not all(isinstance(getattr(risk, field), other)
+                                     for risk in log.risks for field in ("likelihood", "impact")):
+        return None
+    low, high = params.scale
+    if words:
+        return Finding(log.where("scale"), "error",
+                       f"The risk log is rated in words (scale: words), but all {len(log.risks)} risks score their "
+                       f"likelihood and impact in numbers",
+                       f"Remove 'scale: words' to score them from {low} to {high}, or rate each risk "
+                       f"{_choices(params)}", rule="risk-scale-mismatch")
+    return Finding(log.where("risks"), "error",
+                   f"The risk log is scored in numbers ({low} to {high}), but all {len(log.risks)} risks rate their "
+                   f"likelihood and impact in words",
+                   f"Put 'scale: words' at the top of the file, or score each risk from {low} to {high}",
+                   rule="risk-scale-mismatch")
+
+
+def _off_scale(risk: Record, words: bool, params: RiskScoresParams) -> Iterator[Finding]:
+    """A word in a log scored in numbers, or a number in a log rated in words."""
+    low, high = params.scale
+    choices = _choices(params)
+    for field in ("likelihood", "impact"):
+        value = getattr(risk, field)
+        if words and isinstance(value, int):
+            yield Finding(risk.where(field), "error",
+                          f"Risk {risk.id}: the {field} is {value}, a number, but the risk log is rated in words "
+                          f"(scale: words)",
+                          f"Write {choices}, or remove 'scale: words' from the top of the file to score every "
+                          f"risk from {low} to {high}", rule="risk-scale-mismatch")
+        elif not words and isinstance(value, str):
+            yield Finding(risk.where(field), "error",
+                          f"Risk {risk.id}: the {field} is {value}, a word, but the risk log is scored in numbers "
+                          f"({low} to {high})",
+                          f"Write a number from {low} to {high}, or put 'scale: words' at the top of the file to "
+                          f"rate every risk {choices}", rule="risk-scale-mismatch")
+    if words and risk.factor is not None:
+        yield Finding(risk.where("factor"), "error",
+                      f"Risk {risk.id} gives a factor ({risk.factor}), but the risk log is rated in words (scale: words)",
+                      "Give the overall risk as 'rating:' (such as rating: High), and remove 'factor'",
+                      rule="risk-scale-mismatch")
+
+
+def _words_rating(risk: Record, params: RiskScoresParams) -> Iterator[Finding]:
+    """In a log rated in words: each word is on the matrix, and a stated rating is the one it gives."""
+    choices = _choices(params)
+    for field in ("likelihood", "impact"):
+        value = getattr(risk, field)
+        if params.words and value not in params.words:
+            yield Finding(risk.where(field), "error",
+                          f"Risk {risk.id}: the {field} is {value}, which the risk matrix does not use",
+                          f"Write {choices}", rule="risk-scale-mismatch")
+            return
+    accepted = params.rated(risk.likelihood, risk.impact)
+    rating = getattr(risk, "rating", None)
+    if rating is None or not accepted or rating in accepted:
+        return
+    yield Finding(risk.where("rating"), "error",
+                  f"Risk {risk.id}: the overall rating is {rating}, but likelihood {risk.likelihood} and impact "
+                  f"{risk.impact} rate {' or '.join(accepted)} on the risk matrix",
+                  f"Write rating: {' or rating: '.join(accepted)}, or correct the likelihood or the impact",
+                  rule="risk-rating-mismatch")
+
+
+def _band_rating(risk: Record, params: RiskScoresParams) -> Iterator[Finding]:
+    """In a log scored in numbers: a stated rating sits in (or near) the band of likelihood x impact."""
+    rating = getattr(risk, "rating", None)
+    names = [band.name for band in params.bands]
+    if not isinstance(rating, str) or rating not in names:
+        return
+    factor = risk_factor(risk)
+    band = params.band(factor)
+    if band and abs(names.index(rating) - names.index(band)) > params.band_tolerance:
+        yield Finding(risk.where("rating"), "error",
+                      f"Risk {risk.id}: the overall rating is {rating}, but likelihood x impact = "
+                      f"{risk.likelihood} x {risk.impact} = {factor}, in the band {band}",
+                      f"Write rating: {band}, or correct the likelihood or the impact", rule="risk-rating-mismatch")
 
 
 # --- the plan of action ----------------------------------------------------------------
@@ -177,24 +305,31 @@ def _find_cycles(tasks: dict[str, Record]) -> Iterator[list[str]]:
 
 def _dates(content: PlanContent, items: list[Record], what: str, start: str = "start",
            due: str = "due") -> Iterator[Finding]:
-    """Each item starts and is due inside the plan's period, and is due after it starts."""
+    """Each item starts and is due inside the plan's period, and is due after it starts.
+
+    A month given without a day (October 2025) counts as its first day for a start and its last for a due."""
     if content.plan is None:
         return
     period = content.plan.period
     name = what.capitalize()
     for item in items:
-        for field in (start, due):
-            day = getattr(item, field)
+        for field, day in ((start, first_day(getattr(item, start))), (due, last_day(getattr(item, due)))):
             if not period.start <= day <= period.end:
                 yield Finding(item.where(field), "error",
-                              f"{name} {item.id} is {'due' if field == due else 'to start'} on {day:%d %B %Y}, "
+                              f"{name} {item.id} is {'due' if field == due else 'to start'} "
+                              f"{_on(getattr(item, field))}, "
                               f"outside the plan's period ({period.start:%d %B %Y} to {period.end:%d %B %Y})",
                               "Correct the date, or change the period in content/plan.yaml", rule="date-outside-period")
-        if getattr(item, due) < getattr(item, start):
+        if last_day(getattr(item, due)) < first_day(getattr(item, start)):
             yield Finding(item.where(due), "error",
-                          f"{name} {item.id} is due ({getattr(item, due):%d %B %Y}) before it starts "
-                          f"({getattr(item, start):%d %B %Y})",
+                          f"{name} {item.id} is due ({shown_date(getattr(item, due))}) before it starts "
+                          f"({shown_date(getattr(item, start))})",
                           "Correct the start or the due date", rule="due-before-start")
+
+
+def _on(value: object) -> str:
+    """"on 30 September 2025", or "in October 2025" for a month."""
+    return f"{'in' if isinstance(value, Month) else 'on'} {shown_date(value)}"
 
 
 def _milestone_dates(content: PlanContent, task_list: list[Record]) -> Iterator[Finding]:
@@ -203,12 +338,63 @@ def _milestone_dates(content: PlanContent, task_list: list[Record]) -> Iterator[
     for task in task_list:
         for index, dependency_id in enumerate(task.depends_on):
             dependency = tasks.get(dependency_id)
-            if dependency is not None and dependency is not task and task.due < dependency.due:
+            if dependency is not None and dependency is not task and last_day(task.due) < last_day(dependency.due):
                 yield Finding(task.where("depends_on", index), "error",
-                              f"Task {task.id} is due on {task.due:%d %B %Y}, before task {dependency.id} that it "
-                              f"depends on ({dependency.due:%d %B %Y})",
+                              f"Task {task.id} is due {_on(task.due)}, before task {dependency.id} that it "
+                              f"depends on ({shown_date(dependency.due)})",
                               f"Move {task.id}'s due date after {dependency.id}'s, or remove the dependency",
                               rule="due-before-dependency")
+
+
+def _scheme_names(content: PlanContent, tasks: list[Record]) -> Iterator[Finding]:
+    """The scheme (or theme) name a task prints beside its reference is that scheme's name."""
+    schemes = {str(s.meta.reference): str(s.meta.name) for s in content.schemes if getattr(s.meta, "name", None)}
+    themes_file = content.data.get("themes")
+    themes = {t.id: t.name for t in getattr(themes_file, "themes", None) or []}
+    for task in tasks:
+        printed = getattr(task, "scheme_name", None)
+        if not printed:
+            continue
+        ref = getattr(task, "scheme", None) or getattr(task, "theme", None)
+        names = schemes if getattr(task, "scheme", None) else themes
+        what = "scheme" if getattr(task, "scheme", None) else "theme"
+        if ref is None:
+            yield Finding(task.where("scheme_name"), "error",
+                          f"Task {task.id} prints the name '{printed}', but gives no scheme or theme",
+                          f"Add the reference the name belongs to (such as scheme: PE2), or remove 'scheme_name'",
+                          rule="milestone-scheme-name")
+            continue
+        printed = re.sub(rf"^\s*{re.escape(ref)}\b[\s:.\-–]*", "", printed, flags=re.IGNORECASE) or printed
+        if ref not in names or same_name(printed, names[ref]):
+            continue  # an unknown reference is reported by the reference checks
+        owner = next((other for other, name in names.items() if other != ref and same_name(printed, name)), None)
+        belongs = f"; that is the name of {owner}" if owner else ""
+        fix = (f"Write scheme_name: {names[ref]}, or change the {what} to {owner} if the task belongs to it"
+               if owner else f"Write scheme_name: {names[ref]}, as the {what} list names it")
+        yield Finding(task.where("scheme_name"), "error",
+                      f"Task {task.id} names {what} {ref} '{printed}', but {ref} is '{names[ref]}'{belongs}",
+                      fix, rule="milestone-scheme-name")
+
+
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
+_SMALL_WORDS = {"the", "of", "for", "a", "an", "to", "in", "and"}
+
+
+def _name_words(name: str) -> list[str]:
+    text = name.lower().replace("&", " and ").replace("'", "").replace("’", "")
+    words = [word for word in _NAME_WORDS.findall(text) if word not in _SMALL_WORDS]
+    return [word[:-1] if len(word) > 3 and word.endswith("s") else word for word in words]
+
+
+def same_name(printed: str, name: str) -> bool:
+    """Whether a printed name is this name: the same words in any order (ignoring case, punctuation, plurals,
+    "&" for "and" and small words), some of its words (a shortened name), or a near spelling of it."""
+    short, full = _name_words(printed), _name_words(name)
+    if not short:
+        return False
+    if set(short) <= set(full) or set(full) <= set(short):
+        return True
+    return difflib.SequenceMatcher(None, " ".join(short), " ".join(full)).ratio() >= 0.85
 
 
 # --- sign-off --------------------------------------------------------------------------

@@ -416,7 +416,8 @@ def _values(group: str, item: str, measure: str, before: object, after: object) 
         after = ", ".join(map(str, after)) if after else None
     if before == after:
         return []
-    kind = _kind(after if after is not None else before)
+    kinds = {_kind(v) for v in (before, after) if v is not None}
+    kind = kinds.pop() if len(kinds) == 1 else "text"  # a date that became a month, say: compared as written
     shown = (lambda v: v) if kind != "text" else (lambda v: None if v is None else str(v))
     return [FigureChange(group, item, measure, shown(before), shown(after), kind)]
 

@@ -37,8 +37,11 @@ class Figures:
     expenditure_by_year: dict[str, Decimal] = field(default_factory=dict)
     spend_by_scheme: dict[str, SchemeSpend] = field(default_factory=dict)
     spend_by_theme: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    risk_factors: dict[str, int] = field(default_factory=dict)
+    risk_factors: dict[str, int | None] = field(default_factory=dict)
+    """Likelihood x impact for each risk; None in a log rated in words."""
     risk_bands: dict[str, str] = field(default_factory=dict)
+    """Each risk's overall rating: the one the plan states, else the band of its factor (or the word the pack's
+    risk matrix gives, in a log rated in words)."""
     minimum_by_year: dict[str, Decimal | None] = field(default_factory=dict)
     agreed_by_year: dict[str, Decimal | None] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
@@ -88,8 +91,14 @@ def _risks(content: PlanContent) -> dict[str, object]:
     risks = content.data.get(params.file) if params else None
     if params is None or risks is None or not hasattr(risks, "risks"):
         return {}
+    if getattr(risks, "scale", None) == "words":
+        # No factor to multiply: the overall risk is the rating stated, or the one the pack's matrix gives.
+        ratings = {risk.id: getattr(risk, "rating", None) or next(iter(params.rated(risk.likelihood, risk.impact)), "")
+                   for risk in risks.risks}
+        return {"risk_factors": {ref: None for ref in ratings}, "risk_bands": ratings}
     factors = {risk.id: risk_factor(risk) for risk in risks.risks}
-    return {"risk_factors": factors, "risk_bands": {ref: params.band(f) for ref, f in factors.items()}}
+    bands = {risk.id: getattr(risk, "rating", None) or params.band(factors[risk.id]) for risk in risks.risks}
+    return {"risk_factors": factors, "risk_bands": bands}
 
 
 def _budgets(content: PlanContent) -> dict[str, object]:
@@ -123,9 +132,11 @@ def metric_status(metric: Record, planned: float, actual: float) -> MetricStatus
     return "on track" if actual >= planned else "off track"
 
 
-def risk_factor(risk: Record) -> int:
-    """The overall risk factor: likelihood x impact, from 1 to 25."""
-    return risk.likelihood * risk.impact
+def risk_factor(risk: Record) -> int | None:
+    """The overall risk factor: likelihood x impact, from 1 to 25; None unless both are numbers."""
+    if isinstance(risk.likelihood, int) and isinstance(risk.impact, int):
+        return risk.likelihood * risk.impact
+    return None
 
 
 def _scheme_spend(reference: str, expenditure: list[Record], years: list[str]) -> SchemeSpend:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, create_model, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PlainValidator, create_model, model_validator
 
-from planpress.load.models import FinancialYear, Money, Number, Record, WholeNumber
+from planpress.load.models import DateOrMonth, FinancialYear, Money, Number, Record, WholeNumber, rating_parser
 
 FieldType = Literal[
     "text", "whole number", "number", "money", "money by year", "whole numbers by year", "date",
-    "financial year", "choice", "yes or no", "reference", "list", "record", "map",
+    "date or month", "financial year", "choice", "rating", "yes or no", "reference", "list", "record", "map",
 ]
 SCALAR_TYPES = {
     "text": str, "whole number": WholeNumber, "number": Number, "money": Money, "date": dt.date,
+    "date or month": DateOrMonth,
     "financial year": FinancialYear, "yes or no": bool, "reference": str,
     "money by year": dict[FinancialYear, Money], "whole numbers by year": dict[FinancialYear, WholeNumber],
 }
@@ -32,7 +33,9 @@ class FieldSpec(Record):
 
     type: FieldType
     """The kind of value: text, whole number, number, money, money by year, whole numbers by year, date,
-    financial year, choice, yes or no, reference, list, record or map."""
+    date or month (2025-10-31, 2025-10 or October 2025), financial year, choice, rating (a whole number or
+    one of its `choices` in any case, or only the words with `numbers: false`), yes or no, reference, list,
+    record or map."""
     required: bool = False
     """Whether an author must give it."""
     default: Any = None
@@ -42,7 +45,9 @@ class FieldSpec(Record):
     units: str = ""
     """What the value counts, such as "admissions" or "£", for the field reference."""
     choices: list[str] = []
-    """For a choice: the values allowed."""
+    """For a choice: the values allowed. For a rating: the words allowed (in any case)."""
+    numbers: bool = True
+    """For a rating: whether a whole number is allowed beside the words (false: only the words)."""
     to: str = ""
     """For a reference (or a list of them): what it names, such as scheme, milestone or metric."""
     of: FieldType | None = None
@@ -72,8 +77,8 @@ class FieldSpec(Record):
 
     @model_validator(mode="after")
     def _complete(self) -> "FieldSpec":
-        if self.type == "choice" and not self.choices:
-            raise ValueError("a choice needs its 'choices'")
+        if self.type in ("choice", "rating") and not self.choices:
+            raise ValueError(f"a {self.type} needs its 'choices'")
         if self.type == "record" and not self.fields:
             raise ValueError("a record needs its 'fields'")
         if self.type == "list" and not self.fields and self.of is None:
@@ -125,6 +130,8 @@ def _blank_as_nothing(value: object) -> object:
 def _annotation(name: str, spec: FieldSpec) -> object:
     if spec.type == "choice":
         return Literal[tuple(spec.choices)]
+    if spec.type == "rating":
+        return _rating(spec)
     if spec.type == "record":
         return record_model(name, spec.fields)
     if spec.type == "list":
@@ -142,7 +149,14 @@ def _plain(type_name: str, spec: FieldSpec) -> object:
         raise ValueError(f"a list or map of {type_name}s is not supported: use 'fields' for records")
     if type_name == "choice":
         return Literal[tuple(spec.choices)]
+    if type_name == "rating":
+        return _rating(spec)
     return SCALAR_TYPES[type_name]
+
+
+def _rating(spec: FieldSpec) -> object:
+    """A whole number (unless `numbers` is false) or one of the spec's words, such as 4 or High (high reads as High)."""
+    return Annotated[int | str, PlainValidator(rating_parser(spec.choices, spec.numbers))]
 
 
 def _constraints(spec: FieldSpec) -> dict[str, object]:

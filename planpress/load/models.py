@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PrivateAttr, \
-    ValidationInfo, WrapValidator, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, PlainValidator, \
+    PrivateAttr, ValidationInfo, WrapValidator, field_validator
 
 from planpress.errors import Location
 
@@ -298,3 +299,108 @@ class Quarter(BaseModel):
     def label(self) -> str:
         """"Quarter 3 of 2025/26 (October to December 2025)"."""
         return f"Quarter {self.number} of {self.financial_year} ({self.start:%B} to {self.end:%B %Y})"
+
+
+# --- a date, or a month known only to the month ------------------------------------------
+
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), start=1)}
+_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_WORDS = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+DATE_OR_MONTH = "a date written as YYYY-MM-DD, or a month such as 2025-10 or October 2025"
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A month a plan gives without a day, such as October 2025: it starts on its first day and ends on its last."""
+
+    year: int
+    month: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return f"{self.start:%B %Y}"
+
+
+def parse_date_or_month(value: object) -> dt.date | Month:
+    """A date (2025-10-31), or a month: 2025-10, "October 2025" or "Oct 2025"."""
+    if isinstance(value, (dt.date, Month)) and not isinstance(value, dt.datetime):
+        return _in_years(value, value.year)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return _in_years(dt.date.fromisoformat(text), int(text[:4]))
+        except ValueError:
+            pass
+        iso, words = _MONTH_ISO.match(text), _MONTH_WORDS.match(text)
+        if iso and 1 <= int(iso.group(2)) <= 12:
+            return _in_years(Month(int(iso.group(1)), int(iso.group(2))), int(iso.group(1)))
+        if words:
+            name = words.group(1).lower()
+            number = _MONTH_NUMBERS.get(name) or next(
+                (n for full, n in _MONTH_NUMBERS.items() if len(name) >= 3 and full.startswith(name)), None)
+            if number:
+                return _in_years(Month(int(words.group(2)), number), int(words.group(2)))
+    raise ValueError(DATE_OR_MONTH)
+
+
+def _in_years(value: dt.date | Month, year: int) -> dt.date | Month:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{DATE_OR_MONTH}, between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+DateOrMonth = Annotated[dt.date | Month, PlainValidator(parse_date_or_month),
+                        PlainSerializer(lambda v: v.iso if isinstance(v, Month) else v.isoformat(), when_used="json")]
+"""A date such as 2025-10-31, or a month known only to the month: 2025-10 or "October 2025"."""
+
+
+def first_day(value: dt.date | Month) -> dt.date:
+    """A date as it is; a month as its first day (when a task that starts in it starts)."""
+    return value.start if isinstance(value, Month) else value
+
+
+def last_day(value: dt.date | Month) -> dt.date:
+    """A date as it is; a month as its last day (when a task due in it is due)."""
+    return value.end if isinstance(value, Month) else value
+
+
+def shown_date(value: dt.date | Month) -> str:
+    """30 September 2025, or October 2025 for a month."""
+    return str(value) if isinstance(value, Month) else f"{value:%d %B %Y}"
+
+
+# --- a rating: a whole number, or a word from a scale ------------------------------------
+
+
+def rating_parser(words: list[str], numbers: bool = True):
+    """A validator for a score written as a whole number (4), when `numbers`, or as one of `words` in any case
+    (high -> High)."""
+    by_lower = {word.lower(): word for word in words}
+    expected = f"{'a whole number or ' if numbers else ''}one of {', '.join(words)}"
+
+    def parse(value: object) -> int | str:
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
+            return _bounded_whole_number(value)
+        if isinstance(value, str):
+            text = " ".join(value.split())
+            if numbers and text.isdigit():
+                return _bounded_whole_number(int(text))
+            if text.lower() in by_lower:
+                return by_lower[text.lower()]
+        raise ValueError(expected)
+
+    return parse

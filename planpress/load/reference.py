@@ -102,6 +102,8 @@ def describe(spec: FieldSpec) -> str:
     units = f" ({spec.units})" if spec.units else ""
     if spec.type == "choice":
         return "choice of " + ", ".join(spec.choices)
+    if spec.type == "rating":
+        return ("whole number or one of " if spec.numbers else "one of ") + ", ".join(spec.choices) + " (any case)"
     if spec.type == "reference":
         return f"reference to a {spec.to}"
     if spec.type == "list":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from planpress.errors import BuildError
-from planpress.load.models import Rounded
+from planpress.load.models import Month, Rounded
 
 if TYPE_CHECKING:
     from planpress.load.pack import Pack
@@ -37,8 +37,10 @@ def as_stated(value: Decimal | int | None) -> str:
     return value.written if isinstance(value, Rounded) else money(value)
 
 
-def long_date(value: dt.date | None) -> str:
-    """11 September 2025."""
+def long_date(value: "dt.date | Month | None") -> str:
+    """11 September 2025; a month known only to the month as October 2025."""
+    if isinstance(value, Month):
+        return str(value)
     return f"{value.day} {value:%B %Y}" if value else "not yet"
 
 

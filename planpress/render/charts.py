@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from planpress.figures import Figures
 from planpress.load.content import PlanContent
-from planpress.load.models import Period, Record
+from planpress.load.models import Period, Record, first_day, last_day
 
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
@@ -147,8 +147,9 @@ def _task_group(task: Record, content: PlanContent) -> str:
 
 def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Chart:
     """One bar per task, from its start to its due date, on a month grid across the plan's period."""
-    first = min([period.start, *(t.start for t in tasks)])
-    last = max([period.end, *(t.due for t in tasks)])
+    # A task known only to the month runs from the month's first day to its last.
+    first = min([period.start, *(first_day(t.start) for t in tasks)])
+    last = max([period.end, *(last_day(t.due) for t in tasks)])
     months = _months(first, last)
     # About as wide as a page's text column (site and A4), so the words print at their size.
     label_width, right, top, row, bottom = 270, 12, 56, 22, 64
@@ -177,7 +178,8 @@ def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Ch
         scope = task.scheme or task.theme or ""
         svg.text(6, y + 15, f"{task.id}", 11, weight="bold")
         svg.text(40, y + 15, _clip(f"{scope}: {task.task}" if scope else task.task, 35), 11)
-        svg.rect(x(task.start), y + 4, x(task.due + dt.timedelta(days=1)) - x(task.start), row - 8,
+        start, due = first_day(task.start), last_day(task.due)
+        svg.rect(x(start), y + 4, x(due + dt.timedelta(days=1)) - x(start), row - 8,
                  colour[_task_group(task, content)], rx="3")
     _gantt_legend(svg, groups, colour, content, height - bottom + 24)
     alt = _gantt_alt(tasks, first, last)
@@ -200,11 +202,11 @@ def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content:
 
 
 def _gantt_alt(tasks: list[Record], first: dt.date, last: dt.date) -> str:
-    earliest = min(tasks, key=lambda t: t.start)
-    latest = max(tasks, key=lambda t: t.due)
+    earliest = min(tasks, key=lambda t: first_day(t.start))
+    latest = max(tasks, key=lambda t: last_day(t.due))
     return (f"Gantt chart of the plan's {len(tasks)} milestones, by month from {first:%B %Y} to "
-            f"{last:%B %Y}. The first, {earliest.id}, starts in {earliest.start:%B %Y}; the last to "
-            f"finish, {latest.id}, is due in {latest.due:%B %Y}. The milestones table lists every "
+            f"{last:%B %Y}. The first, {earliest.id}, starts in {first_day(earliest.start):%B %Y}; the last to "
+            f"finish, {latest.id}, is due in {last_day(latest.due):%B %Y}. The milestones table lists every "
             "task with its owner, dates and dependencies.")
 
 

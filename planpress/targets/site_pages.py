@@ -24,6 +24,7 @@ from planpress.collaborate.status import StatusRow
 from planpress.figures import Figures, ProgressFigures
 from planpress.checks.references import LINK
 from planpress.load.content import PLAN_FILE, PlanContent, SchemeDoc, SectionDoc, TextPart
+from planpress.load.models import Record
 from planpress.render.context import layout_context, schemes_in_order
 from planpress.render import anchor_id, render_template
 from planpress.collaborate.version import VersionStamp
@@ -332,8 +333,15 @@ def _scheme_context(scheme: SchemeDoc, data: PageData) -> dict[str, object]:
         "spend": data.figures.spend_by_scheme.get(ref),
         "scheme_milestones": {"milestones": [t for t in (milestones.milestones if milestones else [])
                                              if getattr(t, "scheme", None) == ref]},
-        "scheme_risks": {"risks": [r for r in (risks.risks if risks else []) if ref in getattr(r, "schemes", [])]},
+        "scheme_risks": {"risks": scheme_risks(risks, ref), "scale": getattr(risks, "scale", None)},
     }
+
+
+def scheme_risks(risks: Record | None, ref: str) -> list[Record]:
+    """The risks a scheme owns (`scheme:`), then those that name it among the schemes they touch."""
+    found = risks.risks if risks is not None else []
+    owned = [r for r in found if getattr(r, "scheme", None) == ref]
+    return owned + [r for r in found if getattr(r, "scheme", None) != ref and ref in getattr(r, "schemes", [])]
 
 
 def intro_markdown(doc: SectionDoc | SchemeDoc, links: SiteLinks) -> str:
