@@ -58,6 +58,7 @@ BOLD = Font(name=FONT, size=SIZE, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(name=FONT, size=SIZE, bold=True, color="FFFFFF")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+YEAR_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -354,8 +355,7 @@ def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, year
     for index, text in enumerate([title, *(years if block.by_year else [""])], start=1):
         cell = _put(page, number, index, text)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        if number == 1:
-            cell.alignment = HEADER_ALIGNMENT
+        cell.alignment = HEADER_ALIGNMENT if index == 1 else YEAR_HEADER_ALIGNMENT
 
 
 def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scope: _Scope, years: list[str],
@@ -461,7 +461,9 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], forma
                for name in {c.source.id, c.source.header} - {None}}
     for index, column in enumerate(columns, start=1):
         cell = _put(page, 1, index, column.header)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        # A year's or a sum's header sits over its numbers, on the right.
+        cell.alignment = YEAR_HEADER_ALIGNMENT if column.year or column.role == "amount" else HEADER_ALIGNMENT
     amounts = sheet.amounts
     number = 1
     for year in (years if amounts is not None and amounts.layout == "rows" else [None]):
