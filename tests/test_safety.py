@@ -22,6 +22,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import REPO, copy_project, run_cli
+from libreoffice_profile import recalculating_profile
 from plan_edits import edit, expect, reported
 
 SECTION = "content/sections/02-vision.md"
@@ -231,7 +232,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(hostile_workbook: Pat
 def test_libreoffice_keeps_that_text_as_text(hostile_workbook: Path, tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed: run `make test` as root, or install libreoffice-calc"
-    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+    result = subprocess.run([soffice, recalculating_profile(tmp_path), "--headless",
                              "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(hostile_workbook)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import run_cli
+from libreoffice_profile import recalculating_profile
 from planpress.build import check_plan
 from planpress.errors import BuildError, ContentErrors
 from planpress.figures import compute
@@ -77,7 +78,7 @@ def test_libreoffice_recalculates_the_plans_totals(workbook_file: Path, figures,
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed: run `make test` as root, or install libreoffice-calc"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xlsx",
+        [soffice, recalculating_profile(tmp_path), "--headless", "--convert-to", "xlsx",
          "--outdir", str(tmp_path / "out"), str(workbook_file)],
         capture_output=True, text=True, timeout=180)
     recalculated = tmp_path / "out" / workbook_file.name
@@ -212,7 +213,32 @@ def test_a_pack_declares_its_workbook(tmp_path: Path) -> None:
     assert long[7] == ["Everything", "", "", "=SUM(D2:D5)"]
     for sheet in book:
         assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
-        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        # Narrow sheets print portrait at full size, under the workbook's title, numbered.
+        assert sheet.page_setup.orientation == "portrait" and sheet.page_setup.scale == 100
+        assert sheet.oddHeader.center.text == "Northwick figures" and "&P" in sheet.oddFooter.right.text
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value not in (None, ""):
+                    assert (cell.font.name, cell.font.sz) == ("Arial", 10), cell.coordinate
+
+
+def test_each_formulas_value_is_stored_beside_it(tmp_path: Path) -> None:
+    """A reader that does not recalculate (openpyxl's data_only, pandas, a preview pane) sees numbers."""
+    spec = load_workbook_spec(write_pack(tmp_path, TINY))
+    assert spec is not None
+    make_workbook(spec, tiny_context(), YEARS, [("Commit", "abc123")], draft=True,
+                  open_problems=0).save(tmp_path / "tiny.xlsx")
+    formulas = openpyxl.load_workbook(tmp_path / "tiny.xlsx")
+    values = openpyxl.load_workbook(tmp_path / "tiny.xlsx", data_only=True)
+    assert formulas["Costs"]["F4"].value == "=SUM(F2:F3)"  # still a live formula
+    assert [values["Costs"][c].value for c in ("C2", "C3", "F4", "G4")] == [6, 4, 350, 400]
+    front = values["Front"]
+    assert [front[c].value for c in ("B7", "C7", "B8", "C8", "B9", "C9", "B14")] == \
+        [1000, 1500.5, 350, 400, 650, 1100.5, 0.75]
+    assert [values["Long"][f"D{n}"].value for n in (6, 7, 8)] == [350, 400, 750]
+    # Numbers the pack gave no format show thousands separators and their column's decimals.
+    assert formulas["Front"]["C7"].number_format == '"£"#,##0;[Red]-"£"#,##0'
+    assert formulas["Costs"]["B2"].number_format == "#,##0" and formulas["Costs"]["C2"].number_format == "#,##0"
 
 
 def test_a_pack_without_a_workbook_declares_none(tmp_path: Path) -> None:
@@ -254,6 +280,36 @@ def test_mistakes_pydantic_cannot_see_are_findings_too(tmp_path: Path) -> None:
                for f in found), found
     assert any(f.startswith(f"{file}:{line_in(text, 'area.name)}')}: 'value' is not a valid Jinja expression")
                for f in found), found
+
+
+def test_a_row_is_as_tall_as_its_longest_wrapped_cell(tmp_path: Path) -> None:
+    """So that LibreOffice and Excel print each row whole, not over the next; never past Excel's 409 pt."""
+    spec = load_workbook_spec(write_pack(tmp_path, TINY))
+    assert spec is not None
+    context = tiny_context()
+    context["area"].lines[0].notes = ["word " * 40, "word " * 10_000]  # about 3 lines wide; far too long
+    context["area"].lines[1].notes = ["short"]
+    book = make_workbook(spec, context, YEARS, [], draft=True, open_problems=0)
+    costs = book["Costs"]
+    assert 18 <= costs.column_dimensions["D"].width <= 60 and costs["D2"].alignment.wrap_text
+    assert not costs["D3"].alignment.wrap_text and costs["D3"].alignment.vertical == "top"
+    heights = [costs.row_dimensions[n].height for n in (2, 3)]
+    assert heights[0] == 409 and 12 < heights[1] < 17
+    context["area"].lines[0].notes = ["word " * 40]
+    book = make_workbook(spec, context, YEARS, [], draft=True, open_problems=0)
+    assert 3 * 13 <= book["Costs"].row_dimensions[2].height <= 5 * 13 + 2
+
+
+def test_a_formula_planpress_cannot_work_out_is_a_finding(tmp_path: Path) -> None:
+    """Its value could not be stored beside it, so a reader that does not recalculate would see a blank."""
+    text = TINY.replace("={Units}*2", "=VLOOKUP({Units},A1:B2,2)").replace("={Staffed}/{beds}", "={Staffed}/")
+    found = problems(tmp_path, text)
+    file = "templates/tiny/workbook.yaml"
+    assert any(f.startswith(f"{file}:{line_in(text, 'VLOOKUP')}: planpress cannot work out the value of "
+                            "'=VLOOKUP({Units},A1:B2,2)' to store beside it: the function VLOOKUP is not one")
+               and "Write it with + - * / ^ &" in f for f in found), found
+    assert any(f.startswith(f"{file}:{line_in(text, '={Staffed}/')}: planpress cannot work out the value of "
+                            "'={Staffed}/'") and "the formula ends too soon" in f for f in found), found
 
 
 def test_an_expression_that_fails_names_the_sheet_and_column(tmp_path: Path) -> None:
@@ -387,7 +443,7 @@ def test_libreoffice_adds_up_the_matching_lines(tmp_path: Path) -> None:
     spec = load_workbook_spec(write_pack(tmp_path, MATCHING))
     make_workbook(spec, matching_context(), YEARS, [], draft=False, open_problems=0).save(tmp_path / "more.xlsx")
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xlsx",
+        [soffice, recalculating_profile(tmp_path), "--headless", "--convert-to", "xlsx",
          "--outdir", str(tmp_path / "out"), str(tmp_path / "more.xlsx")],
         capture_output=True, text=True, timeout=180)
     recalculated = tmp_path / "out" / "more.xlsx"

@@ -4,12 +4,21 @@ A generic writer: the sheets, rows, columns, labels and formulas are the pack's 
 workbook_spec.py), evaluated against a context of the plan's records and figures. openpyxl
 writes the file (no hand-made XML). Every total is a formula over exactly its rows, so a
 finance lead who changes a line in Excel sees the total follow; the values written are the
-same figures every other output shows.
+same figures every other output shows. Each formula's value is stored beside it
+(workbook_values.py), so a reader that does not recalculate sees the numbers too.
+
+In print: one font and size throughout; each row as tall as its longest wrapped cell; a sheet
+is scaled to a page's width only while its text stays at least SMALLEST_PRINTED (long text
+columns are narrowed and wrap first), and otherwise runs onto more pages with its first column
+repeated; the header row repeats on every page, under the plan's name, with page numbers below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from copy import copy
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,8 +28,11 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.named_styles import NamedStyleList
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import _HeaderFooterPart
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planpress.collaborate.version import VersionStamp, version_stamp
@@ -35,15 +47,42 @@ from planpress.render.context import layout_context
 from planpress.targets import BuildContext, Target
 from planpress.targets.workbook_spec import REFERENCE, Amounts, Block, Column, DetailRow, Sheet, WorkbookSpec, \
     check_spec, compiled
+from planpress.targets.workbook_values import Evaluator, FormulaError, store_values
 
 SPEC_FILE = "workbook.yaml"
+FONT, SIZE = "Arial", 10
+"""One font and size for every cell, headers included: the documents' house font (LibreOffice
+shows Liberation Sans, which has Arial's widths)."""
+BODY_FONT = Font(name=FONT, size=SIZE)
+BOLD = Font(name=FONT, size=SIZE, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name=FONT, size=SIZE, bold=True, color="FFFFFF")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-BOLD = Font(bold=True)
+YEAR_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 MAX_WIDTH = 60
+"""The widest a column grows; longer text wraps."""
+NARROWEST_WRAPPED = 18
+"""The narrowest a column of long text is made, to fit a sheet to the page's width."""
+LINE_HEIGHT = SIZE * 1.3
+"""Points per line of wrapped text."""
+ROW_PADDING = 2
+MAX_ROW_HEIGHT = 409
+"""The tallest row Excel allows, in points."""
+POINTS_PER_WIDTH = 5.6
+"""A column width unit (a digit of the default font, Arial 10: 7 to 7.4 pixels) in points, at most:
+how wide a sheet prints."""
+TEXT_POINTS_PER_WIDTH = 5.25
+"""The same, at least (Excel's 7 pixels): how much text a line of a column holds."""
+PAGE_POINTS = {"portrait": 595, "landscape": 842}
+"""A4's width in points, by orientation."""
+SIDE_MARGIN = 0.5
+"""Left and right margins, inches."""
+SMALLEST_PRINTED = 9.0
+"""The smallest a sheet's text is printed when it is scaled to fit the page's width, in points (an
+estimate from the widths: what LibreOffice prints stays at least 8 pt)."""
 
 
 # --- the target ------------------------------------------------------------------------
@@ -198,6 +237,7 @@ def _put(page: Worksheet, row: int, column: int, value: object) -> Cell:
     (a leading apostrophe, not shown) when someone edits the cell. Control characters no
     spreadsheet may hold are left out, and text past a cell's limit is cut short, marked so."""
     cell = page.cell(row, column)
+    cell.font = BODY_FONT
     if isinstance(value, str) and not isinstance(value, Formula):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if len(value) > CELL_TEXT_LIMIT:
@@ -211,6 +251,30 @@ def _put(page: Worksheet, row: int, column: int, value: object) -> Cell:
     return cell
 
 
+class PlanWorkbook(Workbook):
+    """openpyxl's workbook in the house font, saved with each formula's value stored beside it."""
+
+    values: dict[tuple[str, str], object]
+    """Each formula cell's value by (sheet title, coordinate), as Excel would work it out."""
+
+    def _setup_styles(self) -> None:
+        """The workbook's own default font (its Normal style) is the cells' font, not Calibri: a
+        column's width is counted in the default font's digits, and a reader without Calibri
+        (LibreOffice on Linux) would otherwise size every column in some other font."""
+        super()._setup_styles()
+        self._fonts = IndexedList([BODY_FONT])
+        self._named_styles = NamedStyleList()
+        self.add_named_style(NamedStyle(name="Normal", font=copy(BODY_FONT), builtinId=0))
+
+    def save(self, filename) -> None:  # type: ignore[override]
+        written = io.BytesIO()
+        super().save(written)
+        data = store_values(written.getvalue(), self.values)
+        if hasattr(filename, "write"):
+            filename.write(data)
+        else:
+            Path(filename).write_bytes(data)
+
 
 def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[str],
                   stamp_rows: list[tuple[str, str]], draft: bool, open_problems: int) -> Workbook:
@@ -222,7 +286,7 @@ def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[st
     """
     names = {"draft": draft, "open_problems": open_problems, **context}
     formats = spec.number_formats()
-    book = Workbook()
+    book = PlanWorkbook()
     pages: dict[str, Worksheet] = {}
     for index, sheet in enumerate(spec.sheets):
         pages[sheet.name] = book.active if index == 0 else book.create_sheet()
@@ -234,12 +298,13 @@ def make_workbook(spec: WorkbookSpec, context: dict[str, object], years: list[st
     for sheet in spec.sheets:
         if sheet.kind == "details":
             _details(pages[sheet.name], sheet, _Scope(names, sheet.name), years, stamp_rows, totals, formats)
-    for page in book:
-        _finish(page)
+    book.values = Evaluator(book).all()
     scope = _Scope(names, "")
     for key in ("title", "subject", "creator"):
         if getattr(spec, key):
             setattr(book.properties, key, scope.text(getattr(spec, key), spec, key, f"The workbook's {key}"))
+    for sheet in spec.sheets:
+        _finish(pages[sheet.name], sheet.kind == "table", book.values, book.properties.title or "")
     book.properties.language = spec.language
     return book
 
@@ -290,8 +355,7 @@ def _block_title(page: Worksheet, block: Block, scope: _Scope, number: int, year
     for index, text in enumerate([title, *(years if block.by_year else [""])], start=1):
         cell = _put(page, number, index, text)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        if number == 1:
-            cell.alignment = HEADER_ALIGNMENT
+        cell.alignment = HEADER_ALIGNMENT if index == 1 else YEAR_HEADER_ALIGNMENT
 
 
 def _detail_row(page: Worksheet, number: int, row: DetailRow, block: Block, scope: _Scope, years: list[str],
@@ -397,7 +461,9 @@ def _table(page: Worksheet, sheet: Sheet, scope: _Scope, years: list[str], forma
                for name in {c.source.id, c.source.header} - {None}}
     for index, column in enumerate(columns, start=1):
         cell = _put(page, 1, index, column.header)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        # A year's or a sum's header sits over its numbers, on the right.
+        cell.alignment = YEAR_HEADER_ALIGNMENT if column.year or column.role == "amount" else HEADER_ALIGNMENT
     amounts = sheet.amounts
     number = 1
     for year in (years if amounts is not None and amounts.layout == "rows" else [None]):
@@ -534,33 +600,183 @@ def _total_cell(cell: Cell, number_format: str) -> None:
 # Every sheet.
 
 
-def _finish(sheet: Worksheet) -> None:
-    """Freeze the header row; size each column to its longest entry (long text wraps), so nothing
-    hides behind ####; print landscape, one page wide, with the header row on every page."""
-    sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.print_title_rows = "1:1"
-    for column_cells in sheet.columns:
-        longest = max((len(_shown(c)) for c in column_cells), default=8)
-        letter = get_column_letter(column_cells[0].column)
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 10), MAX_WIDTH)
-        if longest > MAX_WIDTH:
-            for cell in column_cells[1:]:
+def _finish(page: Worksheet, table: bool, values: dict[tuple[str, str], object], title: str) -> None:
+    """Make a sheet read well on screen and on paper: numbers with thousands separators, columns
+    sized to their entries (long text wraps), each row as tall as its longest wrapped cell, and
+    the print setup (see the module's docstring)."""
+    page.freeze_panes = "A2"
+    _number_formats(page, table, values)
+    shown = {cell.coordinate: _shown(cell, values.get((page.title, cell.coordinate)))
+             for row in page.iter_rows() for cell in row}
+    columns = [_Measure.of(cells, shown) for cells in page.iter_cols()]
+    orientation, widths, scale, over = _page_layout(columns)
+    for letter, width, cells in zip((c.letter for c in columns), widths, page.iter_cols()):
+        page.column_dimensions[letter].width = width
+        for cell in cells[1:]:
+            text = shown[cell.coordinate]
+            if isinstance(cell.value, str) and cell.data_type != "f" and (len(text) > width - 2 or "\n" in text):
                 cell.alignment = WRAP
+            elif cell.alignment.vertical is None:
+                cell.alignment = TOP
+    for number, cells in enumerate(page.iter_rows(), start=1):
+        lines = max((_lines(shown[c.coordinate], widths[c.column - 1], bool(c.font.b)) if c.alignment.wrap_text else 1
+                     for c in cells if shown[c.coordinate]), default=0)
+        if lines:
+            page.row_dimensions[number].height = min(round(lines * LINE_HEIGHT + ROW_PADDING, 1), MAX_ROW_HEIGHT)
+    _print_setup(page, orientation, scale, over, title)
 
 
-def _shown(cell: Cell) -> str:
-    """About as wide as the cell shows its value: a number with a currency sign and separators; a
-    formula as a large sum."""
-    value = cell.value
-    if isinstance(value, (int, float, Decimal)):
-        return f"£{value:,.0f}"
+def _number_formats(page: Worksheet, table: bool, values: dict[tuple[str, str], object]) -> None:
+    """Give every number the pack left unformatted thousands separators and its own decimals (up to
+    3); in a table, each column shows as many decimals as its most precise number."""
+    places: dict[int, int] = {}
+    plain = []
+    for row in page.iter_rows(min_row=2):
+        for cell in row:
+            value = values.get((page.title, cell.coordinate)) if cell.data_type == "f" else cell.value
+            if cell.number_format != "General" or isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            decimals = _decimals(value)
+            key = cell.column if table else id(cell)
+            places[key] = max(places.get(key, 0), decimals)
+            plain.append((cell, key))
+    for cell, key in plain:
+        cell.number_format = "#,##0" + ("." + "0" * places[key] if places[key] else "")
+
+
+def _decimals(value: int | float) -> int:
+    if isinstance(value, int) or value.is_integer():
+        return 0
+    text = f"{value:.3f}".rstrip("0")
+    return len(text.partition(".")[2])
+
+
+def _shown(cell: Cell, value: object) -> str:
+    """About what the cell shows: a number with its format's separators and signs; text as it is."""
     if cell.data_type == "f":
-        return "£00,000,000"
+        if isinstance(value, FormulaError) or value is None:
+            return str(value or "")
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return str(value)
+    else:
+        value = cell.value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        decimals = cell.number_format.partition(".")[2].count("0")
+        shown = f"{value:,.{decimals}f}"
+        return ("£" + shown if "£" in cell.number_format else shown) + ("%" if "%" in cell.number_format else "")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "00/00/0000"
     return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """A column's widths: as wide as its longest entry (to MAX_WIDTH), and the least it may be:
+    its longest word or number, or NARROWEST_WRAPPED if its cells hold longer text (a header
+    alone may wrap to its longest word)."""
+
+    letter: str
+    natural: float
+    least: float
+
+    @classmethod
+    def of(cls, cells: tuple[Cell, ...], shown: dict[str, str]) -> _Measure:
+        texts = [shown[c.coordinate] for c in cells]
+        longest = max((len(line) for text in texts for line in text.split("\n")), default=0)
+        natural = min(max(longest + 2, 8), MAX_WIDTH)
+        # Text breaks between words; numbers and dates do not break at all.
+        pieces = [len(word) for c, text in zip(cells, texts) for word in
+                  (text.split() if isinstance(c.value, str) and c.data_type != "f" else [text])]
+        body = max((len(line) for text in texts[1:] for line in text.split("\n")), default=0)
+        least = max(max(pieces, default=0) + 2, 6, NARROWEST_WRAPPED if body > NARROWEST_WRAPPED else 0)
+        return cls(get_column_letter(cells[0].column), natural, min(natural, least))
+
+
+def _page_layout(columns: list[_Measure]) -> tuple[str, list[float], int, bool]:
+    """The orientation, the columns' widths, the print scale (percent) and whether the sheet runs
+    over more than one page's width.
+
+    Portrait if the sheet fits it; otherwise landscape, scaled down no further than
+    SMALLEST_PRINTED allows, long text columns narrowed (down to NARROWEST_WRAPPED) as far as
+    that needs; a sheet that still does not fit prints at full size, over more pages.
+    """
+    def points(widths: list[float]) -> float:
+        return sum(widths) * POINTS_PER_WIDTH
+
+    def capped(cap: float) -> list[float]:
+        return [max(min(c.natural, cap), c.least) for c in columns]
+
+    natural = capped(MAX_WIDTH)
+    for orientation in ("portrait", "landscape"):
+        printable = PAGE_POINTS[orientation] - 2 * 72 * SIDE_MARGIN
+        if points(natural) <= printable:
+            return orientation, natural, 100, False
+    room = printable * SIZE / SMALLEST_PRINTED
+    cap = float(MAX_WIDTH)
+    while points(capped(cap)) > room and cap > 6:
+        cap -= 1
+    widths = capped(cap)
+    if points(widths) <= room:
+        return "landscape", widths, min(math.floor(100 * printable / points(widths)), 100), False
+    return "landscape", capped(MAX_WIDTH / 2), 100, True
+
+
+_ARIAL = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278,
+     584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667,
+     778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556,
+     278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500,
+     334, 260, 334, 584)))
+"""Arial's (and Liberation Sans') advance widths in thousandths of the font size; other characters
+are taken as 1000 (wider than most), bold as 10% wider."""
+
+
+def _points(text: str, bold: bool) -> float:
+    return sum(_ARIAL.get(c, 1000) for c in text) * SIZE / 1000 * (1.1 if bold else 1)
+
+
+def _lines(text: str, width: float, bold: bool) -> int:
+    """How many lines `text` takes, wrapped between words in a column `width` wide, measured in the
+    font's own widths (with a little to spare: too tall a row wastes a little paper, too short
+    hides text)."""
+    room = width * TEXT_POINTS_PER_WIDTH - 6  # less the cell's margins
+    space = _points(" ", bold)
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = _points(word, bold)
+            if used and used + space + size > room:
+                count += 1
+                used = 0.0
+            while size > room:  # a word too long for a line is broken
+                count += 1
+                size -= room
+            used += size + (space if used else 0)
+    return count
+
+
+def _print_setup(page: Worksheet, orientation: str, scale: int, over: bool, title: str) -> None:
+    setup = page.page_setup
+    setup.orientation, setup.paperSize, setup.scale = orientation, page.PAPERSIZE_A4, scale
+    page.sheet_properties.pageSetUpPr.fitToPage = False
+    page.print_title_rows = "1:1"
+    if over:  # more than one page wide: each page shows what its rows are
+        page.print_title_cols = "A:A"
+    page.page_margins.left = page.page_margins.right = SIDE_MARGIN
+    page.page_margins.top = page.page_margins.bottom = 0.75
+    page.page_margins.header = page.page_margins.footer = 0.3
+    for part, text in ((page.oddHeader.center, title.replace("&", "&&")),
+                       (page.oddFooter.left, "&A"), (page.oddFooter.right, "Page &P of &N")):
+        _header_part(part, text)
+    page.HeaderFooter.scaleWithDoc = False
+
+
+def _header_part(part: _HeaderFooterPart, text: str) -> None:
+    """A header or footer part in the sheet's font, not scaled down with the sheet."""
+    part.text, part.font, part.size = text, f"{FONT},Regular", SIZE
 
 
 TARGET = Target(

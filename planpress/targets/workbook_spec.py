@@ -27,13 +27,16 @@ from pydantic import Field
 from planpress.errors import Finding, closest
 from planpress.load.models import Record
 from planpress.render import long_date, money, number
+from planpress.targets.workbook_values import problem as formula_problem
 
 DEFAULT_FORMATS = {
     "money": '"£"#,##0;[Red]-"£"#,##0',
     "count": "#,##0",
     "percent": "0.00%",
 }
-"""Number formats every workbook may name; a spec's `formats` adds to them or replaces them."""
+"""Number formats every workbook may name; a spec's `formats` adds to them or replaces them. A
+number given none shows thousands separators and its own decimals (in a table, its column's);
+give one such as `year: "0"` for a number to show without them."""
 
 
 class DetailRow(Record):
@@ -344,6 +347,10 @@ class _Checker:
             elif name not in names:
                 self.unknown(record, "formula", f"The formula names '{{{name}}}', which is not {what}",
                              name, unique, "the names here", brace=True)
+        if formula.startswith("=") and (why := formula_problem(REFERENCE.sub("A1", formula))):
+            self.problem(record, ("formula",), f"planpress cannot work out the value of '{formula}' to store "
+                         f"beside it: {why}", "Write it with + - * / ^ &, comparisons and the functions named, "
+                         "so that a reader that does not recalculate sees its value too")
 
     def unknown(self, record: Record, key: str, message: str, name: str, known: list[str], known_as: str,
                 brace: bool = False) -> None:
