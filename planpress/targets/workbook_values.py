@@ -377,6 +377,13 @@ def _round(arguments: list[object]) -> object:
     return int(result) if int(digits) <= 0 else result
 
 
+def _is_number(value: object) -> bool:
+    """ISNUMBER: a number, not an empty cell (which other functions read as 0), text or a truth value."""
+    if isinstance(value, _Range):
+        value = value[0] if len(value) == 1 else None
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _logical(combine: Callable[[list[bool]], bool]) -> Callable[[list[object]], object]:
     def run(arguments: list[object]) -> object:
         values = [_truth(v) for a in arguments for v in (a if isinstance(a, _Range) else [a])]
@@ -396,6 +403,7 @@ FUNCTIONS: dict[str, Callable[[list[object]], object]] = {
     "AND": _logical(all),
     "OR": _logical(any),
     "NOT": lambda a: (lambda t: t if isinstance(t, FormulaError) else not t)(_truth(a[0])) if len(a) == 1 else VALUE,
+    "ISNUMBER": lambda a: _is_number(a[0]) if len(a) == 1 else VALUE,
     "IF": lambda a: VALUE,  # worked out in Evaluator.run, which takes only the branch chosen
 }
 
