@@ -1,7 +1,7 @@
 """Plant reviewers' kinds of mistake into a copy of the example plan, one at a time, and count how
 many `check` catches; plant finished sentences that look like them, and count the false alarms.
 
-Run: .venv/bin/python benchmarks/planted_mistakes.py [-v]
+Run: .venv/bin/python benchmarks/planted_mistakes.py [-v] [--blind]
 
 Each case is written in this project's own words (not copied from a real plan) and edits one
 place: a paragraph added to a section or scheme, a sentence changed, or a YAML value changed.
@@ -154,6 +154,12 @@ MISTAKES = [
             'care_act:\n  "2014/15": "£0"\n  "2015/16": "£600,000"'),
     replace(HOMES, FINANCE, STATED_SPEND, STATED_SPEND.replace('"£18,640,000"', '"£18.7m"')),
     replace(HOMES, FINANCE, 'stated_fund: "£1,333,550"', 'stated_fund: "£1,330k"'),
+    replace(HOMES, MILESTONES, "    scheme: PE2\n    owner: Joanne Whitley\n",
+            "    scheme: PE2\n    scheme_name: Carers' support\n    owner: Joanne Whitley\n"),
+    replace(HOMES, MILESTONES, "    start: 2014-11-03\n    due: 2015-01-30", "    start: 2015-02\n    due: January 2015"),
+    replace(HOMES, RISKS, "    likelihood: 3\n    impact: 5\n    factor: 15\n",
+            "    likelihood: Medium\n    impact: High\n"),
+    replace(HOMES, RISKS, "    factor: 15\n", "    factor: 15\n    rating: Low\n"),
 ]
 
 FINISHED = [
@@ -212,6 +218,13 @@ FINISHED = [
     replace(HOMES, PLAN, '    minimum: "£17,914,000"\n', "", mistake=False),
     replace(HOMES, FINANCE, STATED_SPEND, STATED_SPEND.replace('"£18,640,000"', '"£18.64m"'), mistake=False),
     replace(HOMES, FINANCE, 'stated_fund: "£1,333,550"', 'stated_fund: "£1,334k"', mistake=False),
+    replace(HOMES, MILESTONES, "    scheme: PE2\n    owner: Joanne Whitley\n",
+            "    scheme: PE2\n    scheme_name: Falls prevention\n    owner: Joanne Whitley\n", mistake=False),
+    replace(HOMES, MILESTONES, "    start: 2014-11-03\n    due: 2015-01-30", "    start: November 2014\n    due: 2015-01",
+            mistake=False),
+    replace(HOMES, RISKS, "    factor: 15\n", "    factor: 15\n    rating: Very high\n", mistake=False),
+    replace(HOMES, RISKS, "    schemes: [IUR1, IUR3, CH1, CH3]\n", "    scheme: IUR1\n    schemes: [IUR1, IUR3, CH1, CH3]\n",
+            mistake=False),
 ]
 
 
@@ -249,9 +262,18 @@ def findings_for(plant: Plant, workdir: Path) -> list[str]:
     return [f"{f.location}: [{f.rule}] {f.message}" for f in checked.errors + checked.warnings]
 
 
-def main(verbose: bool) -> None:
+def cases(blind: bool) -> list[Plant]:
+    """This module's cases, or with --blind those of planted_blind.py (written without seeing the checks)."""
+    if not blind:
+        return MISTAKES + FINISHED
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import planted_blind
+    return planted_blind.MISTAKES + planted_blind.FINISHED
+
+
+def main(verbose: bool, blind: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        results = [(plant, findings_for(plant, Path(tmp))) for plant in MISTAKES + FINISHED]
+        results = [(plant, findings_for(plant, Path(tmp))) for plant in cases(blind)]
     by_kind: dict[str, list[int]] = {}
     for plant, found in results:
         counts = by_kind.setdefault(plant.kind, [0, 0, 0, 0])
@@ -276,4 +298,4 @@ def main(verbose: bool) -> None:
 
 
 if __name__ == "__main__":
-    main("-v" in sys.argv[1:])
+    main("-v" in sys.argv[1:], "--blind" in sys.argv[1:])

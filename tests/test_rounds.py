@@ -198,6 +198,7 @@ WRONG = {
     "financial year": "next year", "choice": "Nonsense", "yes or no": "perhaps", "reference": "ZZ99",
     "list": "not a list", "record": "not a group", "map": "not a map",
     "money by year": {"2026/27": "£1x"}, "whole numbers by year": {"2026/27": "many"},
+    "rating": "Sometimes", "date or month": "Q3 2026/27",
 }
 
 

@@ -361,7 +361,7 @@ def _scheme_names(content: PlanContent, tasks: list[Record]) -> Iterator[Finding
         if ref is None:
             yield Finding(task.where("scheme_name"), "error",
                           f"Task {task.id} prints the name '{printed}', but gives no scheme or theme",
-                          f"Add the reference the name belongs to (such as scheme: PE2), or remove 'scheme_name'",
+                          "Add the reference the name belongs to (such as scheme: PE2), or remove 'scheme_name'",
                           rule="milestone-scheme-name")
             continue
         printed = re.sub(rf"^\s*{re.escape(ref)}\b[\s:.\-–]*", "", printed, flags=re.IGNORECASE) or printed

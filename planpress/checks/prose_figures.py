@@ -128,11 +128,15 @@ _CHANGE = r"(" + "|".join(CHANGE_WORDS) + r")"
 _TAIL = r"(?:\s+in\s+\S+|\s+(?:a|per|each)\s+(?:year|month|week|day|quarter))?"
 _SHARE = re.compile(_N + r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+|our\s+|these\s+|those\s+)?" + _N
                     + r"((?:[\s,]+[A-Za-z][\w'’-]*){0,6})\s*(?:\(\s*|,?\s+or\s+|,\s+)(\w+\s+)?" + _N + r"(?!\s+of\b)")
+# "420 referrals, 147 of them (45%)": the whole, then the part of it and its share.
+_SHARE_OF_THEM = re.compile(_N + r"((?:\s+[A-Za-z][\w'’-]*){0,4}),?\s+" + _N
+                            + r"\s+of\s+(?:them|these|those|which|whom)\s*\(\s*" + _N + r"\s*\)")
 # "Of the 640 who answered, 480 (75%) ...": the whole first, the part and its share after it.
 _SHARE_OF_FIRST = re.compile(r"(?i:\bof)\s+(?:the\s+|all\s+|our\s+|these\s+|those\s+)?" + _N
                              + r"((?:[\s,]+[A-Za-z][\w'’-]*){1,10})[\s,]+" + _N + r"\s*\(\s*" + _N + r"\s*\)")
 _SHARE_AFTER = re.compile(_N + r"\s*\(\s*(?:or\s+)?" + _N + r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?" + _N)
-_CHANGE_AFTER = re.compile(r"from\s+" + _N + _TAIL + r"\s+to\s+" + _N + _TAIL
+_UNITS = r"(?:\s+(?!in\b|to\b)[a-z][\w'’-]*){0,3}"  # from 1,650 bed days in 2012/13 to 2,310
+_CHANGE_AFTER = re.compile(r"from\s+" + _N + _UNITS + _TAIL + r"\s+to\s+" + _N + _UNITS + _TAIL
                            + r"[\s,]*\(?\s*(?:(?:a|an)\s+)?(?:" + _CHANGE + r"\s+of\s+)?(\w+\s+)?" + _N
                            + r"(?:\s+" + _CHANGE + r")?")
 _CHANGE_BEFORE = re.compile(r"(?:" + _CHANGE + r"\s+(?:of|by)\s+|by\s+)(\w+\s+)?" + _N + r"\s+(?:" + _CHANGE
@@ -185,6 +189,10 @@ def _stated(sentence: Sentence, hedges: set[str]) -> Iterator[Stated]:
         part, whole, percent = number(match.group(1)), number(match.group(2)), number(match.group(5))
         if percent.percent and not (part.percent or whole.percent) and _unhedged(match.group(4), hedges) \
                 and plain(part, whole) and not re.search(r"\d", match.group(3)):
+            yield Stated(percent, part, whole)
+    for match in _SHARE_OF_THEM.finditer(shape):
+        whole, part, percent = number(match.group(1)), number(match.group(3)), number(match.group(4))
+        if percent.percent and not (part.percent or whole.percent) and plain(part, whole):
             yield Stated(percent, part, whole)
     for match in _SHARE_OF_FIRST.finditer(shape):
         whole, part, percent = number(match.group(1)), number(match.group(3)), number(match.group(4))

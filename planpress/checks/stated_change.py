@@ -14,11 +14,11 @@ the figures, and the message names it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from planpress.checks.registry import ItemsParams, rule_family
 from planpress.errors import Finding
-from planpress.figures import change_percent
+from planpress.figures import change_percent, rounded_to
 from planpress.load.content import PlanContent
 from planpress.load.models import Record
 from planpress.render import number
@@ -52,9 +52,8 @@ def _value(record: Record, path: str) -> object:
 def stated_agrees(stated: float, baseline: float, value: float) -> bool:
     """The stated change, read at its own precision, is the change from baseline to value."""
     written = Decimal(repr(float(stated))).normalize()
-    places = max(0, -written.as_tuple().exponent)
-    worked_out = change_percent(baseline, value, places)
-    return abs(written).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == worked_out
+    places = min(6, max(0, -written.as_tuple().exponent))  # no plan states a change to a millionth
+    return change_percent(baseline, value, places) == rounded_to(abs(written), places)
 
 
 def _moves(baseline: float, value: float, better: object, change: Decimal) -> str:

@@ -90,11 +90,20 @@ def _finished_look_alike(text: str, match: re.Match, pattern: PlaceholderPattern
     before = _WORD_BEFORE.search(text, max(stretch_start, match.start() - 100), match.start())
     if before and before.group(1).lower() in pattern.unless_after:
         return True
+    if pattern.unless_later and any(regex.search(_rest_of_sentence(text, match.end())) for regex in pattern.later_regexes()):
+        return True
     if not pattern.unless_earlier:
         return False
     stretch = text[stretch_start:match.start()]
-    sentence_so_far = stretch[max(stretch.rfind(end) + len(end) for end in _SENTENCE_ENDS):]
+    sentence_so_far = stretch[max((stretch.rfind(end) + len(end) if end in stretch else 0) for end in _SENTENCE_ENDS):]
     return any(regex.search(sentence_so_far) for regex in pattern.earlier_regexes())
+
+
+def _rest_of_sentence(text: str, start: int) -> str:
+    """From `start` to the end of its sentence, reading at most 200 characters."""
+    stretch = text[start:start + 200]
+    ends = [stretch.find(end) for end in _SENTENCE_ENDS if end in stretch]
+    return stretch[:min(ends)] if ends else stretch
 
 
 def _text_placeholders(text: str, start: Location, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ Templates and prose quote these; nothing is added up in a template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 from planpress.load.content import PlanContent
@@ -119,7 +119,15 @@ def scheme_key(doc) -> str:
 def change_percent(baseline: float, target: float, places: int = 1) -> Decimal:
     """The change from baseline to target as a percentage of the baseline, always positive, rounded half up."""
     change = abs(Decimal(str(target)) - Decimal(str(baseline))) * 100 / abs(Decimal(str(baseline)))
-    return change.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded_to(change, places)
+
+
+def rounded_to(value: Decimal, places: int) -> Decimal:
+    """`value` to `places` decimal places (at most 6), half up; a value too large to round is left as it is."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-min(places, 6)), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal holds: no real figure, but no crash either
+        return value
 
 
 MetricStatus = Literal["on track", "off track"]

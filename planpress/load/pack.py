@@ -67,6 +67,9 @@ class PlaceholderPattern(Record):
     unless_earlier: list[str] = []
     """Regular expressions (any case) that, found earlier in the match's sentence, make it a finished
     sentence: "was" before "to be determined" in "No more was to be determined"."""
+    unless_later: list[str] = []
+    """Regular expressions (any case) that, found in the rest of the match's sentence, make it a finished
+    sentence: a year after "to be decided" in "is to be decided by the board in 2016"."""
     look_in: Literal["text", "heading"] = "text"
     """Where to look: any text, or only the text of headings (a note where a title should be)."""
     fix: str = ""
@@ -78,7 +81,7 @@ class PlaceholderPattern(Record):
         _compile(value)
         return value
 
-    @field_validator("unless_earlier")
+    @field_validator("unless_earlier", "unless_later")
     @classmethod
     def _all_compile(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -90,6 +93,9 @@ class PlaceholderPattern(Record):
 
     def earlier_regexes(self) -> list[re.Pattern[str]]:
         return [_compiled(value, True) for value in self.unless_earlier]
+
+    def later_regexes(self) -> list[re.Pattern[str]]:
+        return [_compiled(value, True) for value in self.unless_later]
 
 
 @functools.lru_cache(maxsize=1024)
