@@ -296,6 +296,11 @@ class Quarter(BaseModel):
         return following - dt.timedelta(days=1)
 
     @property
+    def short_label(self) -> str:
+        """"Quarter 3 of 2025/26": the label without its months, for a running header."""
+        return f"Quarter {self.number} of {self.financial_year}"
+
+    @property
     def label(self) -> str:
         """"Quarter 3 of 2025/26 (October to December 2025)"."""
         return f"Quarter {self.number} of {self.financial_year} ({self.start:%B} to {self.end:%B %Y})"

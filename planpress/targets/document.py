@@ -51,7 +51,7 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
         source = _write_sources(work, document)
         _build_docx(source, work, style, docx_path, facts)
         try:
-            _build_pdf(source, work, style, pdf_path)
+            _build_pdf(source, work, style, pdf_path, facts)
         except BuildError as error:
             raise BuildError(_located(str(error), content.root, work / "plan.typ")) from None
 
@@ -95,10 +95,14 @@ def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, 
     shutil.copyfile(written, output)
 
 
-def _build_pdf(source: Path, work: Path, style: dict[str, Path], output: Path) -> None:
+def _build_pdf(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts) -> None:
     typ = work / "plan.typ"
+    # The PDF's title and running header say what the Word file's properties and header say
+    # (a report's title names its area and quarter; its header is short enough for one line).
+    said = [f"--metadata=title:{facts.title}", f"--metadata=header-title:{facts.header or facts.title}",
+            f"--metadata=status:{facts.status}"]
     run_pandoc(source, typ, "typst", f"--template={style['plan.typ']}", "--wrap=none",
-               f"--lua-filter={style['filters.lua']}", cwd=work)
+               f"--lua-filter={style['filters.lua']}", *said, cwd=work)
     compile_pdf(typ, output, root=work)
 
 

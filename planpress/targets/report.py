@@ -50,13 +50,17 @@ def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bo
     docx_name, pdf_name = report_names(output_prefix(content), quarter)
     wording = content.pack.report
     heading = _title_block(document.markdown)
+    quarter_name = quarter_figures.quarter.short_label
+    report_title = heading.get("title") or wording.title
     facts = DocumentFacts(
         # The title its layout gives the report (a pack may call a quarter's report something else,
-        # such as an end-of-year report), so the file's properties say what its cover says.
-        title=f"{heading.get('title') or wording.title}, {heading.get('subtitle') or quarter_figures.quarter.label}",
+        # such as an end-of-year report), with the area and the quarter, so that each quarter's file
+        # says whose and which it is; the running header, a shorter one that fits one line.
+        title=f"{content.plan.area} {report_title}, {quarter_name}",
+        header=f"{content.plan.area} {report_title.rpartition(': ')[2]}, {quarter_name}",
         subject=heading.get("subject") or filled(wording.subject, content.plan),
         author=quarter_figures.report.author, hwb=filled(content.pack.document.author, content.plan),
-        version=stamp.short, status=quarter_figures.quarter.label, draft=draft, draft_note=document.draft_note,
+        version=stamp.short, status="", draft=draft, draft_note=document.draft_note,
         date=quarter_figures.report.meeting, keywords=wording.keywords)
     write_word_and_pdf(content, document, facts, path_for(docx_name), path_for(pdf_name))
     return [docx_name, pdf_name]

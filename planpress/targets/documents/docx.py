@@ -43,6 +43,8 @@ class DocumentFacts:
     draft_note: str
     date: dt.date | None
     keywords: str = ""
+    header: str = ""
+    """The running header's own words, when the title is too long for one line (the title when empty)."""
 
 
 def finish_docx(path: Path, facts: DocumentFacts) -> None:
@@ -65,7 +67,10 @@ def _furniture_parts(doc: DocxDocument):
 
 def _fill_furniture(doc: DocxDocument, facts: DocumentFacts) -> None:
     """Fill the reference document's placeholders; put DRAFT at the top of every page of a draft."""
-    values = {"{title}": facts.title, "{version}": facts.version, "{status}": facts.status, "{hwb}": facts.hwb}
+    values = {"{title}": facts.header or facts.title, "{version}": facts.version, "{status}": facts.status,
+              "{hwb}": facts.hwb}
+    if not facts.status:  # nothing to add after the version (a report's header names its quarter already)
+        values = {"{version} · {status}": facts.version, **values}
     for part in _furniture_parts(doc):
         for text in part.element.iter(qn("w:t")):
             for placeholder, value in values.items():
