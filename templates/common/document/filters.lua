@@ -208,6 +208,54 @@ local function typst_landscape_tables(div)
   end
 end
 
+-- Both writers: a column the Markdown left without an alignment (an author's table, |---|)
+-- is aligned by what it holds: figures (money, counts, percentages) to the right, where their
+-- digits line up, and anything else to the left; never centred (Typst's figure would centre it).
+-- Its header follows the column.
+local FIGURE_PATTERNS = {
+  "^[-+]?%$?%d[%d,]*%.?%d*%%?$",       -- 1,234  17.2%  -3.5  +16%
+  "^[-+]?%$?%d[%d,]*%.?%d*[kmb]n?$",   -- £1.2m  £40k  £2bn (the pound written as $ below)
+  "^%-$",                               -- a dash for none
+  "^n/a$",
+}
+-- Lua's patterns read bytes: the signs and currencies written in more than one are made one first.
+local ONE_BYTE = { ["\u{2212}"] = "-", ["\u{2013}"] = "-", ["\u{2014}"] = "-", ["£"] = "$", ["€"] = "$" }
+
+local function is_figure(text)
+  text = text:gsub("^%s+", ""):gsub("%s+$", ""):gsub("^%((.*)%)$", "%1")
+  for long, short in pairs(ONE_BYTE) do text = text:gsub(long, short) end
+  for _, pattern in ipairs(FIGURE_PATTERNS) do
+    if text:match(pattern) then return true end
+  end
+  return false
+end
+
+local function figures_column(tbl, i)
+  local any = false
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local cell = row.cells[i]
+      if cell then
+        local text = pandoc.utils.stringify(cell.contents)
+        if text:match("%S") then
+          if not is_figure(text) then return false end
+          if text:match("%d") then any = true end
+        end
+      end
+    end
+  end
+  return any
+end
+
+local function aligned_columns(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    if spec[1] == "AlignDefault" or spec[1] == "AlignCenter" then
+      tbl.colspecs[i] = { figures_column(tbl, i) and "AlignRight" or "AlignLeft", spec[2] }
+    end
+  end
+  return tbl
+end
+
 -- Word: the cover is the plan's own (the cover div), so pandoc's title block is not wanted;
 -- the document's properties are set when the file is finished.
 local function docx_meta(meta)
@@ -326,6 +374,7 @@ return {
   { Link = link },
   { Pandoc = consistent_headings },
   { Pandoc = followable_links },
+  { Table = aligned_columns },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
     Meta = typst_meta, Math = typst_math } or {},
   { Div = div },
