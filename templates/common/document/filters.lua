@@ -222,7 +222,7 @@ local FIGURE_PATTERNS = {
 local ONE_BYTE = { ["\u{2212}"] = "-", ["\u{2013}"] = "-", ["\u{2014}"] = "-", ["£"] = "$", ["€"] = "$" }
 
 local function is_figure(text)
-  text = text:gsub("^%s+", ""):gsub("%s+$", ""):gsub("^%((.*)%)$", "%1")
+  text = text:gsub("^%s+", ""):gsub("%s+$", ""):gsub(" %([^()]*%)$", ""):gsub("^%((.*)%)$", "%1")  -- 15 (Very high)
   for long, short in pairs(ONE_BYTE) do text = text:gsub(long, short) end
   for _, pattern in ipairs(FIGURE_PATTERNS) do
     if text:match(pattern) then return true end
