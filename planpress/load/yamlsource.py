@@ -176,6 +176,12 @@ def _check_depth(text: str, file: str, offset: int) -> None:
                     raise YamlProblem(_too_deep(Location(file, event.start_mark.line + 1 + offset)))
             elif isinstance(event, _CLOSING):
                 depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # PyYAML 6.0.4 and later stop deep nesting themselves, reading ahead of the events counted
+        # above: the same mistake, so the same message. Other errors are named by the full read.
+        if "nesting depth" not in str(error.problem or "") or error.problem_mark is None:
+            raise
+        raise YamlProblem(_too_deep(Location(file, error.problem_mark.line + 1 + offset))) from None
     finally:
         loader.dispose()
 
