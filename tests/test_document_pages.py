@@ -117,12 +117,12 @@ def broken_words(pdf: Path, known: set[str]) -> list[str]:
     words = [(box, text.rstrip("-\u00ad")) for *box, text in pdf_words(pdf)]
     found = []
     for i in range(len(words)):
-        pieces, (x0, y0, x1, y1) = [words[i][1]], words[i][0]
+        pieces, (_, _, x1, y1) = [words[i][1]], words[i][0]
         for (u0, v0, u1, v1), piece in words[i + 1:i + 4]:
             if not (v0 >= y1 - 0.5 and u0 < x1):  # below, not to the right (a rotated chart label goes up)
                 break
             pieces.append(piece)
-            x0, y0, x1, y1 = u0, v0, u1, v1
+            x1, y1 = u1, v1
             whole = "".join(pieces)
             if all(p.isalpha() for p in pieces) and whole in known and not all(p in known for p in pieces):
                 found.append("/".join(pieces))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from planpress.checks.funding import sum_by_year
 from planpress.checks.money import at_precision, write_instead
 from planpress.checks.registry import rule_family
 from planpress.errors import Finding
@@ -62,11 +63,12 @@ def _adds_up(holder: Record, lines: list[Record], field: str, what: str, params:
              years: list[str], tag: str | None) -> Iterator[Finding]:
     stated_by_year = getattr(holder, field, None) or {}
     which = f"The {params.lines} lines marked '{params.tag}: {tag}'" if tag else f"The {params.lines} lines"
+    sums = sum_by_year(lines)
     for year in years:
         stated = stated_by_year.get(year)
         if stated is None:
             continue
-        actual = sum((line.amounts.get(year, Decimal(0)) for line in lines), Decimal(0))
+        actual = sums.get(year, Decimal(0))
         if stated_agrees(stated, actual):
             continue
         message = (f"{which} for {year} add up to {money(actual)}{at_precision(stated, actual)}, but the amount "

@@ -49,7 +49,7 @@ def _value(record: Record, path: str) -> object:
     return record
 
 
-def stated_agrees(stated: float, baseline: float, value: float) -> bool:
+def change_agrees(stated: float, baseline: float, value: float) -> bool:
     """The stated change, read at its own precision, is the change from baseline to value."""
     written = Decimal(repr(float(stated))).normalize()
     places = min(6, max(0, -written.as_tuple().exponent))  # no plan states a change to a millionth
@@ -101,7 +101,7 @@ def _target(item: Record, name: str, params: StatedChangeParams) -> Iterator[Fin
                       f"and {better} is better",
                       "Correct the target, or the direction in which the measure is better",
                       rule="target-wrong-direction")
-    if stated is None or stated_agrees(stated, baseline, target):
+    if stated is None or change_agrees(stated, baseline, target):
         return
     actual = change_percent(baseline, target, params.places)
     yield Finding(item.where(*params.stated.split(".")), "error",
@@ -123,7 +123,7 @@ def _planned(item: Record, name: str, params: StatedChangeParams) -> Iterator[Fi
     better = _value(item, params.better)
     for index, entry in enumerate(entries):
         value, stated = _value(entry, params.target), _value(entry, params.stated)
-        if value is None or stated is None or stated_agrees(stated, baseline, value):
+        if value is None or stated is None or change_agrees(stated, baseline, value):
             continue
         actual = change_percent(baseline, value, params.places)
         period = _value(entry, params.period)
