@@ -125,3 +125,86 @@ def performance_fund(content, params: PerformanceFundParams) -> PerformanceFund 
         stated_fund=given.stated_fund,
         local_case=given.local_case,
     )
+
+
+# --- Annex 2: the change in each provider's non-elective admissions on the year before ---------
+
+class ProviderChangesParams(Record):
+    file: str = "providers"
+    """The data file holding the provider commentaries."""
+    items: str = "providers"
+    """The field of that file listing them."""
+
+
+@dataclass(frozen=True)
+class ProviderChange:
+    """One "change compared to" row of Annex 2: a planned year on the year before it."""
+
+    year: str
+    compared_with: str
+    """The year before, as the row names it: "the 2013/14 outturn" or "the planned 2014/15 outturn"."""
+    before: int
+    after: int
+    stated: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} change compared to {self.compared_with}"
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+    @property
+    def percent(self) -> Decimal:
+        """The change as a percentage of the year before, signed, to one place."""
+        if self.before == 0:
+            return Decimal(0)
+        return (Decimal(self.change) * 100 / self.before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _changes(provider, years: list[str]) -> list[ProviderChange]:
+    figures = provider.figures
+    stated = getattr(figures, "stated_changes", None) or {}
+    before, before_name = figures.outturn, f"the {figures.outturn_period} outturn"
+    changes = []
+    for year in years:
+        if year not in figures.plans:
+            continue
+        changes.append(ProviderChange(year, before_name, before, figures.plans[year], stated.get(year)))
+        before, before_name = figures.plans[year], f"the planned {year} outturn"
+    return changes
+
+
+def _providers(content, params: ProviderChangesParams):
+    holder = content.data.get(params.file)
+    return [] if holder is None else getattr(holder, params.items, None) or []
+
+
+@rule_family("provider-changes", ProviderChangesParams)
+def check_provider_changes(content, params: ProviderChangesParams) -> Iterator[Finding]:
+    changes = provider_changes(content, params)
+    for provider in _providers(content, params):
+        stated_years = getattr(provider.figures, "stated_changes", None) or {}
+        worked_out = {row.year: row for row in changes.get(provider.provider, [])}
+        for year in stated_years:
+            row = worked_out.get(year)
+            where = provider.figures.where("stated_changes", year)
+            if row is None:
+                yield Finding(where, "error",
+                              f"{provider.provider}: a change is stated for {year}, which has no planned admissions",
+                              f"Add the {year} plan under 'plans', or take {year} out of 'stated_changes'",
+                              rule="provider-change-mismatch")
+            elif row.stated != row.change:
+                yield Finding(where, "error",
+                              f"{provider.provider}: the stated {row.label} is {row.stated:+,}, but from "
+                              f"{row.before:,} to {row.after:,} it is {row.change:+,}",
+                              f"Write {row.change}, or leave 'stated_changes' out and let the outputs work it out",
+                              rule="provider-change-mismatch")
+
+
+@family_figures("provider-changes", "provider_changes")
+def provider_changes(content, params: ProviderChangesParams) -> dict[str, list[ProviderChange]]:
+    """Each provider's "change compared to" rows, by provider name, in the plan's years."""
+    years = content.plan.period.financial_years()
+    return {provider.provider: _changes(provider, years) for provider in _providers(content, params)}
