@@ -89,7 +89,8 @@ def _write_sources(work: Path, document: PlanDocument) -> Path:
 
 def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts) -> None:
     written = work / "plan.docx"
-    run_pandoc(source, written, "docx", f"--reference-doc={style['reference.docx']}",
+    # native_numbering: "Figure 1: ..." captions with SEQ fields, numbered as the PDF's (Typst numbers figures).
+    run_pandoc(source, written, "docx+native_numbering", f"--reference-doc={style['reference.docx']}",
                f"--lua-filter={style['filters.lua']}", f"--resource-path={work}", cwd=work)
     finish_docx(written, facts)
     shutil.copyfile(written, output)

@@ -1,7 +1,8 @@
 """Finish the Word document pandoc wrote: what its writer cannot do, done on the file with python-docx and lxml.
 
     - the header and footer: the plan's name, version and status filled in; DRAFT when not agreed
-    - the contents: a real TOC field Word can update, already listing the headings
+    - the contents: a real TOC field Word can update, already listing the headings with the page
+      each lands on (laid out by LibreOffice, pages.py), so no reader is asked to update fields
     - landscape pages for wide tables, as sections with the same header, footer and numbering
     - tables: widths by content, totals rows set off, rows kept whole across pages
     - the document's properties: title, subject, author, language
@@ -22,6 +23,8 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+from planpress.targets.documents.pages import bookmark_pages
 
 CONTENTS_MARKER = "PlanpressContents"
 LANDSCAPE_START = "PlanpressLandscapeStart"
@@ -51,11 +54,17 @@ def finish_docx(path: Path, facts: DocumentFacts) -> None:
     """Apply every finishing step to the DOCX at `path`, in place."""
     doc = Document(str(path))
     _fill_furniture(doc, facts)
-    _contents(doc)
+    has_contents = _contents(doc)
     _landscape_sections(doc)
     _tables(doc)
     _properties(doc, facts)
     doc.save(str(path))
+    if has_contents:
+        pages = bookmark_pages(path)
+        if pages:
+            doc = Document(str(path))
+            _contents_page_numbers(doc, pages)
+            doc.save(str(path))
 
 
 # --- header and footer -----------------------------------------------------------------
@@ -133,28 +142,50 @@ def _headings(doc: DocxDocument) -> list[tuple[int, str, str]]:
 
 
 def _bookmark_before(paragraph) -> str | None:
-    """Pandoc puts a heading's bookmark just before its paragraph (or inside it)."""
+    """Pandoc puts a heading's bookmark just before its paragraph (or inside it).
+
+    One before it is moved inside, at its start, where Word puts its own: LibreOffice loses a
+    bookmark that starts between a table and a paragraph, and with it the heading's page number.
+    """
     inside = paragraph.find(qn("w:bookmarkStart"))
     if inside is not None:
-        return inside.get(qn("w:name"))
+        return _clear_of_table(paragraph, inside)
     sibling = paragraph.getprevious()
     while sibling is not None and sibling.tag == qn("w:bookmarkStart"):
         name = sibling.get(qn("w:name"))
         if not name.startswith("_"):
-            return name
+            properties = paragraph.find(qn("w:pPr"))
+            if properties is not None:
+                properties.addnext(sibling)
+            else:
+                paragraph.insert(0, sibling)
+            return _clear_of_table(paragraph, sibling)
         sibling = sibling.getprevious()
     return None
 
 
-def _contents(doc: DocxDocument) -> None:
+def _clear_of_table(paragraph, bookmark) -> str:
+    """LibreOffice also loses a bookmark at the very start of a paragraph just after a table: there it
+    starts after the heading's first run (the same paragraph, so the same page and link target)."""
+    before = paragraph.getprevious()
+    while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        before = before.getprevious()
+    first_run = paragraph.find(qn("w:r"))
+    if before is not None and before.tag == qn("w:tbl") and first_run is not None:
+        first_run.addnext(bookmark)
+    return bookmark.get(qn("w:name"))
+
+
+def _contents(doc: DocxDocument) -> bool:
     """Replace the contents marker with a TOC field whose last result already lists the headings.
 
-    Word recomputes the field (and its page numbers) when asked, and on opening because
-    settings ask it to; a viewer that does not compute fields shows the entries as they are.
+    Word recomputes the field (and its page numbers) when the reader asks it to; it is never told
+    to on opening (w:updateFields), which makes Word ask about fields "that may refer to other
+    files". The page numbers are filled in afterwards (_contents_page_numbers). Whether there was one.
     """
     marker = _marker(doc, CONTENTS_MARKER)
     if marker is None:
-        return
+        return False
     heading = _paragraph(_style_id(doc, "TOC Heading"), [_run("Contents")])
     entries = _headings(doc)
     paragraphs = []
@@ -178,9 +209,25 @@ def _contents(doc: DocxDocument) -> None:
     sdt = _toc_block([heading, *paragraphs])
     marker.addprevious(sdt)
     marker.getparent().remove(marker)
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    doc.settings.element.append(update)
+    return True
+
+
+def _contents_page_numbers(doc: DocxDocument, pages: dict[str, int]) -> None:
+    """Write each entry's page into its PAGEREF field's result, as Word does when it updates them."""
+    for link in doc.element.body.iter(qn("w:hyperlink")):
+        page = pages.get(link.get(qn("w:anchor")) or "")
+        if page is None:
+            continue
+        separated = False
+        for run in link.iterchildren(qn("w:r")):
+            char = run.find(qn("w:fldChar"))
+            if char is not None:
+                separated = char.get(qn("w:fldCharType")) == "separate"
+                continue
+            text = run.find(qn("w:t"))
+            if separated and text is not None:
+                text.text = str(page)
+                break
 
 
 def _toc_block(paragraphs):
@@ -303,12 +350,32 @@ def _tables(doc: DocxDocument) -> None:
     for table in body.iter(qn("w:tbl")):
         landscape = landscape_at[table] if table in landscape_at else _in_landscape(table)
         _column_widths(table, TEXT_WIDTH_TWIPS[landscape])
+        _space_after(table)
         for row in table.iterchildren(qn("w:tr")):
             _keep_row_whole(row)
             if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
                 _header_row(row)
             elif _cell_texts(row)[:1] == ["Total"]:
                 _totals_row(row)
+
+
+SPACE_AFTER_TABLE_TWIPS = 200  # 10 pt, as the PDF leaves (plan.typ)
+
+
+def _space_after(table) -> None:
+    """Room between a table and the paragraph after it, which Word otherwise sets hard against it
+    (a heading keeps its own, larger space)."""
+    after = table.getnext()
+    while after is not None and after.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        after = after.getnext()
+    if after is None or after.tag != qn("w:p"):
+        return
+    style = after.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    if style is not None and style.get(qn("w:val")).startswith("Heading"):
+        return
+    spacing = after.get_or_add_pPr().get_or_add_spacing()
+    if int(spacing.get(qn("w:before")) or 0) < SPACE_AFTER_TABLE_TWIPS:
+        spacing.set(qn("w:before"), str(SPACE_AFTER_TABLE_TWIPS))
 
 
 def _landscape_by_element(body) -> dict:

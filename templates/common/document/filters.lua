@@ -60,9 +60,9 @@ local function typst_div(div)
     return pandoc.RawBlock("typst", "#contents()")
   end
   if div.classes:includes("landscape") then
-    local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#page(flipped: true)[") })
+    local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#page(flipped: true)[#landscape.update(true)") })
     blocks:extend(div.content)
-    blocks:insert(pandoc.RawBlock("typst", "]"))
+    blocks:insert(pandoc.RawBlock("typst", "#landscape.update(false)]"))
     return blocks
   end
   for class, fn in pairs(TYPST_FUNCTIONS) do
@@ -359,6 +359,66 @@ local function no_custom_style(el)
   end
 end
 
+-- Both writers: a label/value table (a div of class row-headers around it: plan details, a scheme's
+-- summary) names each row in its first cell, which is set bold as a header of its row.
+local function row_headers(el)
+  if not el.classes:includes("row-headers") then return nil end
+  return el:walk({ Table = function(tbl)
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        local cell = row.cells[1]
+        if cell then
+          cell.contents = cell.contents:walk({ Plain = function(b) return pandoc.Plain({ pandoc.Strong(b.content) }) end,
+            Para = function(b) return pandoc.Para({ pandoc.Strong(b.content) }) end })
+        end
+      end
+    end
+    return tbl
+  end })
+end
+
+-- Both writers: a landscape part starts a new page, so the heading and the few paragraphs that
+-- lead into it (back to the heading that starts a page, or the nearest one) are taken onto its
+-- first page, rather than left alone at the top of a mostly empty portrait page.
+local LEAD_IN_WORDS = 250  -- about a third of a page
+
+local function words(blocks)
+  local n = 0
+  for _ in pandoc.utils.stringify(blocks):gmatch("%S+") do n = n + 1 end
+  return n
+end
+
+local function landscape_lead_in(blocks)
+  local out = pandoc.Blocks({})
+  for _, block in ipairs(blocks) do
+    if block.t == "Div" and block.classes:includes("landscape") then
+      -- The blocks since the last heading (of any level); then, if only a level-1 heading and a
+      -- little text are before that, those too (the level-1 heading starts a page anyway).
+      local start = nil
+      for i = #out, 1, -1 do
+        local b = out[i]
+        if b.t == "Table" or b.t == "Figure" or (b.t == "Div" and b.classes:includes("landscape"))
+          or (b.t == "Para" and #b.content == 1 and b.content[1].t == "Image") then break end
+        if b.t == "Header" then
+          start = i
+          if b.level == 1 then break end
+        end
+      end
+      if start then
+        local lead = pandoc.Blocks({})
+        for i = start, #out do lead:insert(out[i]) end
+        if words(lead) <= LEAD_IN_WORDS then
+          for _ = start, #out do out:remove() end
+          lead:extend(block.content)
+          block.content = lead
+        end
+      end
+    end
+    out:insert(block)
+  end
+  return out
+end
+
 local function div(el)
   if FORMAT == "docx" then
     return docx_div(el)
@@ -375,6 +435,8 @@ return {
   { Pandoc = consistent_headings },
   { Pandoc = followable_links },
   { Table = aligned_columns },
+  { Div = row_headers },
+  { Blocks = landscape_lead_in },
   FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
     Meta = typst_meta, Math = typst_math } or {},
   { Div = div },
