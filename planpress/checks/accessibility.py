@@ -63,7 +63,7 @@ class Failure:
     """Something a recorded test found not to meet the standard."""
 
     criterion: str
-    where: str
+    location: str
     what: str
     fix_by: dt.date | None
     found: dt.date
@@ -132,8 +132,8 @@ def work_out(content: PlanContent, params: AuditParams) -> AuditStatement:
     last_manual = manual_whole[-1] if manual_whole else None
     counted = ([last_automated] if last_automated else [])
     counted += [t for t in tests if t.kind == "manual" and (last_manual is None or t.date >= last_manual.date)]
-    failures = [Failure(f.criterion, f.where, f.what, f.fix_by, t.date, t.kind) for t in counted for f in t.failures]
-    failures.sort(key=lambda f: (tuple(int(n) for n in f.criterion.split(".")), f.where))
+    failures = [Failure(f.criterion, f.location, f.what, f.fix_by, t.date, t.kind) for t in counted for f in t.failures]
+    failures.sort(key=lambda f: (tuple(int(n) for n in f.criterion.split(".")), f.location))
     last_test = tests[-1]
     changed = _changed(content, params, last_test)
     reasons = []
@@ -169,7 +169,7 @@ def accessibility_audit(content: PlanContent, params: AuditParams) -> Iterator[F
         for number, failure in enumerate(test.failures):
             if failure.fix_by is not None and failure.fix_by < test.date:
                 yield Finding(record.where("tests", index, "failures", number, "fix_by"), "error",
-                              f"The planned fix for {failure.criterion} ({failure.where}) is dated "
+                              f"The planned fix for {failure.criterion} ({failure.location}) is dated "
                               f"{failure.fix_by.isoformat()}, before the test that found it",
                               "Give the day by which it will be fixed, after the test, as YYYY-MM-DD",
                               rule="accessibility-test-date")
