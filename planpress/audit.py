@@ -197,7 +197,7 @@ def _keyboard(page) -> list[tuple[str, str]]:
         if not focus["seen"]:
             hidden.append(f"{focus['tag']} '{focus['label']}'")
     if hidden:
-        problems.append(("2.4.7", "Tab moves focus to links or controls that cannot be seen, such as the menu's links while the menu is closed"))
+        problems.append(("2.4.7", "Tab moves focus to links or controls that cannot be seen (hidden menus or search)"))
     return problems
 
 
