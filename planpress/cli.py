@@ -27,6 +27,8 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "templates": ("planpress.start", "list the template packs (rounds and kinds of plan) a plan can follow"),
     "new": ("planpress.start:new", "start a plan: new FOLDER --template ID (every question, every field to fill in)"),
     "next-round": ("planpress.next_round", "carry this plan into the next round: next-round FOLDER --template ID"),
+    "audit": ("planpress.audit", "test the website's accessibility in Chromium (axe-core and the keyboard, every page at "
+              "390 and 1280 px) and write the result into the audit record the accessibility statement is made from"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 

@@ -50,7 +50,8 @@ FAMILIES: dict[str, Family] = {}
 BUILTIN_MODULES = ("planpress.checks.money", "planpress.checks.plan_rules", "planpress.checks.scheme_list",
                    "planpress.checks.stated_change", "planpress.checks.progress", "planpress.checks.funding",
                    "planpress.checks.required", "planpress.checks.capacity",
-                   "planpress.checks.prose_figures", "planpress.checks.breakdown")
+                   "planpress.checks.prose_figures", "planpress.checks.breakdown",
+                   "planpress.checks.accessibility")
 
 
 def rule_family(name: str, params: type[Record] = NoParams, blocking: bool = False) -> Callable:
