@@ -50,6 +50,14 @@ class Chart:
     """The same chart drawn for a phone's width (NARROW px, words at 12 px or more), for the
     website to show on a small screen; "" when the chart has no such drawing."""
 
+    pages: tuple[str, ...] = ()
+    """The chart cut into parts that each fit a printed page (a long Gantt), for the documents;
+    () when the whole chart fits one page."""
+
+    def page_filename(self, number: int) -> str:
+        """Where part `number` (from 1) goes: "charts/gantt-page-1.svg"."""
+        return self.filename.removesuffix(".svg") + f"-page-{number}.svg"
+
     @property
     def narrow_filename(self) -> str:
         """Where the narrow drawing goes, beside the chart: "charts/gantt-narrow.svg"."""
@@ -184,8 +192,35 @@ def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Ch
     colour = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
     alt = _gantt_alt(tasks, first, last)
     title = "Plan of action: milestones by month"
+    parts = _page_parts(tasks)
+    pages = tuple(_gantt_wide(part, months, colour, content, f"gantt-page-{number}").document(
+        f"{title} (part {number} of {len(parts)})", alt) for number, part in enumerate(parts, 1)) if len(parts) > 1 else ()
     return Chart("charts/gantt.svg", _gantt_wide(tasks, months, colour, content).document(title, alt), title, alt,
-                 narrow=_gantt_narrow(tasks, months, colour, content).document(title, alt))
+                 narrow=_gantt_narrow(tasks, months, colour, content).document(title, alt), pages=pages)
+
+
+PAGE_HEIGHT = 1000  # px of a 760 px wide chart: about as much as fits on an A4 page, with its caption
+GANTT_LEADING = 13
+
+
+def _gantt_row(task: Record) -> tuple[list[str], int]:
+    """A task's name as the lines it takes beside its bar, and the row's height."""
+    lines = _wrap(_task_label(task), 40)
+    return lines, max(22, GANTT_LEADING * len(lines) + 9)
+
+
+def _page_parts(tasks: list[Record]) -> list[list[Record]]:
+    """The tasks in runs whose rows, with the chart's heading and key, fit one printed page."""
+    parts: list[list[Record]] = [[]]
+    used = 0
+    for task in tasks:
+        row = _gantt_row(task)[1]
+        if parts[-1] and used + row > PAGE_HEIGHT - 140:
+            parts.append([])
+            used = 0
+        parts[-1].append(task)
+        used += row
+    return parts
 
 
 def _month_scale(months: list[dt.date], left: float, plot: float):
@@ -194,15 +229,15 @@ def _month_scale(months: list[dt.date], left: float, plot: float):
     return lambda day: left + plot * (day - day0).days / days
 
 
-def _gantt_wide(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent) -> _Svg:
+def _gantt_wide(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent,
+                slug: str = "gantt") -> _Svg:
     # About as wide as a page's text column (site and A4), so the words print at their size.
-    label_width, right, top, bottom, leading = 300, 12, 56, 64, 13
+    label_width, right, top, bottom, leading = 300, 12, 56, 64, GANTT_LEADING
     width = 760
-    labels = [_wrap(_task_label(task), 40) for task in tasks]
-    rows = [max(22, leading * len(lines) + 9) for lines in labels]
+    labels, rows = zip(*(_gantt_row(task) for task in tasks))
     height = top + sum(rows) + bottom
     x = _month_scale(months, label_width, width - label_width - right)
-    svg = _Svg(width, height, "gantt")
+    svg = _Svg(width, height, slug)
     svg.text(label_width, 20, "Months of the plan (bars run from start to due date)", 12, fill=MUTED)
     for month in months:
         svg.line(x(month), top - 8, x(month), height - bottom, GRID if month.month != 4 else MUTED,
