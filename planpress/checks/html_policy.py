@@ -114,6 +114,8 @@ _TOKENS, _LANGUAGES = _code_classes()
 CLASSES: dict[str, set[str]] = {
     # the layouts' own: charts, the template's question, the changes pages
     "figure": {"pp-chart"},
+    # a chart drawn twice, for a wide screen and for a phone; the style sheet shows one
+    "img": {"pp-wide", "pp-narrow"},
     "div": {"pp-question", "pp-changes", "highlight", "footnote", *_ADMONITIONS, *_LANGUAGES},
     "details": set(_ADMONITIONS),
     "p": {"legend", "summary", "admonition-title"},

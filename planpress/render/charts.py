@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -25,6 +26,8 @@ from planpress.load.content import PlanContent
 from planpress.load.models import Period, Record, first_day, last_day
 
 
+NARROW = 340  # px: a phone's column (343 px on a 375 px phone, 358 on a 390 px one); its charts are drawn this wide
+SMALL = 12  # px: the least size of words in a chart drawn for a phone
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"
 MUTED = "#505a5f"
@@ -43,6 +46,22 @@ class Chart:
     """A short title, for a caption or figure heading."""
     alt: str
     """The text alternative: what the chart shows, in a sentence or two."""
+    narrow: str = ""
+    """The same chart drawn for a phone's width (NARROW px, words at 12 px or more), for the
+    website to show on a small screen; "" when the chart has no such drawing."""
+
+    pages: tuple[str, ...] = ()
+    """The chart cut into parts that each fit a printed page (a long Gantt), for the documents;
+    () when the whole chart fits one page."""
+
+    def page_filename(self, number: int) -> str:
+        """Where part `number` (from 1) goes: "charts/gantt-page-1.svg"."""
+        return self.filename.removesuffix(".svg") + f"-page-{number}.svg"
+
+    @property
+    def narrow_filename(self) -> str:
+        """Where the narrow drawing goes, beside the chart: "charts/gantt-narrow.svg"."""
+        return self.filename.removesuffix(".svg") + "-narrow.svg"
 
 
 def make_charts(content: PlanContent, figures: Figures) -> list[Chart]:
@@ -115,6 +134,16 @@ def _clip(text: str, characters: int) -> str:
     return text if len(text) <= characters else text[: characters - 1].rstrip() + "…"
 
 
+def _wrap(text: str, characters: int) -> list[str]:
+    """A label as lines of at most about `characters` characters, broken between words, none lost."""
+    return textwrap.wrap(" ".join(text.split()), characters, break_long_words=True) or [""]
+
+
+def _lines(svg: "_Svg", x: float, y: float, lines: list[str], size: int, leading: float, **style: str) -> None:
+    for number, words in enumerate(lines):
+        svg.text(x, y + number * leading, words, size, **style)
+
+
 def _nice_step(span: float, ticks: int = 5) -> float:
     """A round step (1, 2 or 5 times a power of ten) that cuts `span` into about `ticks` parts."""
     if span <= 0:
@@ -145,59 +174,146 @@ def _task_group(task: Record, content: PlanContent) -> str:
     return ""
 
 
+def _task_label(task: Record) -> str:
+    scope = task.scheme or task.theme or ""
+    return f"{scope}: {task.task}" if scope else task.task
+
+
 def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Chart:
-    """One bar per task, from its start to its due date, on a month grid across the plan's period."""
+    """One bar per task, from its start to its due date, on a month grid across the plan's period.
+
+    Each task's name is given in full, over as many lines as it needs (an assessor cites it);
+    a second drawing for a phone puts each name above its bar, across the whole width."""
     # A task known only to the month runs from the month's first day to its last.
     first = min([period.start, *(first_day(t.start) for t in tasks)])
     last = max([period.end, *(last_day(t.due) for t in tasks)])
     months = _months(first, last)
-    # About as wide as a page's text column (site and A4), so the words print at their size.
-    label_width, right, top, row, bottom = 270, 12, 56, 22, 64
-    width = 760
-    plot = width - label_width - right
-    height = top + row * len(tasks) + bottom
-    day0 = months[0]
-    days = ((months[-1].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - day0).days
-
-    def x(day: dt.date) -> float:
-        return label_width + plot * (day - day0).days / days
-
     groups = list(dict.fromkeys(_task_group(t, content) for t in tasks))
     colour = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
-    svg = _Svg(width, height, "gantt")
+    alt = _gantt_alt(tasks, first, last)
+    title = "Plan of action: milestones by month"
+    parts = _page_parts(tasks)
+    pages = tuple(_gantt_wide(part, months, colour, content, f"gantt-page-{number}").document(
+        f"{title} (part {number} of {len(parts)})", alt) for number, part in enumerate(parts, 1)) if len(parts) > 1 else ()
+    return Chart("charts/gantt.svg", _gantt_wide(tasks, months, colour, content).document(title, alt), title, alt,
+                 narrow=_gantt_narrow(tasks, months, colour, content).document(title, alt), pages=pages)
+
+
+PAGE_HEIGHT = 1000  # px of a 760 px wide chart: about as much as fits on an A4 page, with its caption
+GANTT_LEADING = 13
+
+
+def _gantt_row(task: Record) -> tuple[list[str], int]:
+    """A task's name as the lines it takes beside its bar, and the row's height."""
+    lines = _wrap(_task_label(task), 40)
+    return lines, max(22, GANTT_LEADING * len(lines) + 9)
+
+
+def _page_parts(tasks: list[Record]) -> list[list[Record]]:
+    """The tasks in runs whose rows, with the chart's heading and key, fit one printed page."""
+    parts: list[list[Record]] = [[]]
+    used = 0
+    for task in tasks:
+        row = _gantt_row(task)[1]
+        if parts[-1] and used + row > PAGE_HEIGHT - 140:
+            parts.append([])
+            used = 0
+        parts[-1].append(task)
+        used += row
+    return parts
+
+
+def _month_scale(months: list[dt.date], left: float, plot: float):
+    day0 = months[0]
+    days = ((months[-1].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - day0).days
+    return lambda day: left + plot * (day - day0).days / days
+
+
+def _gantt_wide(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent,
+                slug: str = "gantt") -> _Svg:
+    # About as wide as a page's text column (site and A4), so the words print at their size.
+    label_width, right, top, bottom, leading = 300, 12, 56, 64, GANTT_LEADING
+    width = 760
+    labels, rows = zip(*(_gantt_row(task) for task in tasks))
+    height = top + sum(rows) + bottom
+    x = _month_scale(months, label_width, width - label_width - right)
+    svg = _Svg(width, height, slug)
     svg.text(label_width, 20, "Months of the plan (bars run from start to due date)", 12, fill=MUTED)
     for month in months:
         svg.line(x(month), top - 8, x(month), height - bottom, GRID if month.month != 4 else MUTED,
                  1 if month.month != 4 else 1.5)
         if month.month in (1, 4, 7, 10):
             svg.text(x(month) + 2, top - 14, f"{month:%b} {month:%y}", 11, fill=INK)
-    for index, task in enumerate(tasks):
-        y = top + index * row
+    y = top
+    for index, (task, lines, row) in enumerate(zip(tasks, labels, rows)):
         if index % 2 == 0:
             svg.rect(0, y, width, row, "#f3f2f1")
-        scope = task.scheme or task.theme or ""
         svg.text(6, y + 15, f"{task.id}", 11, weight="bold")
-        svg.text(40, y + 15, _clip(f"{scope}: {task.task}" if scope else task.task, 35), 11)
+        _lines(svg, 40, y + 15, lines, 11, leading)
         start, due = first_day(task.start), last_day(task.due)
-        svg.rect(x(start), y + 4, x(due + dt.timedelta(days=1)) - x(start), row - 8,
+        svg.rect(x(start), y + 4, x(due + dt.timedelta(days=1)) - x(start), 14,
                  colour[_task_group(task, content)], rx="3")
-    _gantt_legend(svg, groups, colour, content, height - bottom + 24)
-    alt = _gantt_alt(tasks, first, last)
-    return Chart("charts/gantt.svg", svg.document("Plan of action: milestones by month", alt),
-                 "Plan of action: milestones by month", alt)
+        y += row
+    _gantt_legend(svg, list(colour), colour, content, height - bottom + 24, 11)
+    return svg
 
 
-def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content: PlanContent, y: float) -> None:
+def _gantt_narrow(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent) -> _Svg:
+    """For a phone: each task's name above its bar, the bars across the whole width."""
+    width, side, top, leading, bar = NARROW, 6, 62, 16, 14
+    labels = [_wrap(f"{task.id} {_task_label(task)}", 42) for task in tasks]
+    rows = [leading * len(lines) + bar + 12 for lines in labels]
+    names = {t.id: t.name for t in (content.themes.themes if content.themes else [])}
+    key_lines = _legend_lines([names.get(g, g or "Other") for g in colour], width - 2 * side, SMALL)
+    height = top + sum(rows) + 16 + 20 * key_lines
+    x = _month_scale(months, side, width - 2 * side)
+    svg = _Svg(width, height, "gantt-narrow")
+    svg.text(side, 18, "Months of the plan: bars run", SMALL, fill=MUTED)
+    svg.text(side, 34, "from start to due date", SMALL, fill=MUTED)
+    # Row grounds, then the month lines, then each name on a ground of its own over the lines.
+    y = top
+    for index, row in enumerate(rows):
+        svg.rect(0, y, width, row, "#f3f2f1" if index % 2 == 0 else "#ffffff")
+        y += row
+    for month in months:
+        year_start = month.month == 4
+        svg.line(x(month), top - 8, x(month), top + sum(rows), MUTED if year_start else GRID, 1.5 if year_start else 1)
+        if year_start:
+            svg.text(x(month) + 2, top - 12, f"Apr {month:%Y}", SMALL, fill=INK)
+    y = top
+    for index, (task, lines, row) in enumerate(zip(tasks, labels, rows)):
+        svg.rect(0, y + 1, width, leading * len(lines) + 2, "#f3f2f1" if index % 2 == 0 else "#ffffff")
+        _lines(svg, side, y + 14, lines, SMALL, leading)
+        start, due = first_day(task.start), last_day(task.due)
+        svg.rect(x(start), y + leading * len(lines) + 5, x(due + dt.timedelta(days=1)) - x(start), bar,
+                 colour[_task_group(task, content)], rx="3")
+        y += row
+    _gantt_legend(svg, list(colour), colour, content, y + 24, SMALL)
+    return svg
+
+
+def _legend_lines(labels: list[str], room: float, size: int) -> int:
+    lines, x = 1, 0.0
+    for label in labels:
+        needed = 28 + len(label) * size * 0.6
+        if x + needed > room and x > 0:
+            lines, x = lines + 1, 0.0
+        x += needed
+    return lines
+
+
+def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content: PlanContent, y: float,
+                  size: int = 11) -> None:
     """A key of the themes' colours, wrapping onto a second line when it is too wide."""
     names = {t.id: t.name for t in (content.themes.themes if content.themes else [])}
     x = 6.0
     for group in groups:
         label = names.get(group, group or "Other")
-        needed = 28 + len(label) * 6.5
+        needed = 28 + len(label) * size * 0.6
         if x + needed > svg.width and x > 6:
-            x, y = 6.0, y + 18
+            x, y = 6.0, y + size + 8
         svg.rect(x, y - 10, 12, 12, colour[group])
-        svg.text(x + 16, y, label, 11)
+        svg.text(x + 16, y, label, size)
         x += needed
 
 
@@ -239,6 +355,49 @@ def money_axis(svg: _Svg, left: float, plot: float, top: float, height: float, s
         svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
 
 
+def narrow_bars(slug: str, groups: list[tuple[str, list[tuple[float, str, str]]]], scale_max: float,
+                key: list[tuple[str, str]] = (), reference: tuple[float, str] | None = None,
+                note: str = "") -> _Svg:
+    """Horizontal bars drawn for a phone: each group's label on lines of its own above its bars,
+    each bar labelled with its words after it, all at 12 px or more.
+
+    groups: (label, [(value, colour, words), ...]); reference: a value marked with a dashed line,
+    and its words; key: (label, colour) pairs shown at the top."""
+    width, side, bar, leading, room = NARROW, 6, 16, 16, 130
+    plot = width - 2 * side - room
+    key_lines = _legend_lines([label for label, _ in key], width - 2 * side, SMALL) if key else 0
+    top = 10 + 20 * key_lines + (20 if reference else 0)
+    labels = [_wrap(label, 44) for label, _ in groups]
+    height = top + sum(leading * len(lines) + len(bars) * (bar + 4) + 12 for lines, (_, bars) in zip(labels, groups))
+    note_lines = _wrap(note, 44) if note else []
+    svg = _Svg(width, height + 8 + leading * len(note_lines), slug)
+    x, y = float(side), 24.0
+    for label, colour in key:
+        needed = 28 + len(label) * SMALL * 0.6
+        if x + needed > width - side and x > side:
+            x, y = float(side), y + 20
+        svg.rect(x, y - 11, 12, 12, colour)
+        svg.text(x + 16, y, label, SMALL)
+        x += needed
+    at = side + plot * reference[0] / scale_max if reference else 0.0
+    if reference:
+        svg.text(at, top - 6, reference[1], SMALL, "middle", MUTED)
+    y = top
+    for lines, (_, bars) in zip(labels, groups):
+        _lines(svg, side, y + 13, lines, SMALL, leading, weight="bold")
+        y += leading * len(lines) + 2
+        for value, colour, words in bars:
+            end = side + plot * max(value, 0) / scale_max
+            svg.rect(side, y, end - side, bar, colour)
+            svg.text(end + 4, y + bar - 3, words, SMALL)
+            if reference:  # marked beside the bars only, clear of the labels
+                svg.line(at, y - 2, at, y + bar + 2, INK, 1.5, "4 2")
+            y += bar + 4
+        y += 10
+    _lines(svg, side, height + 8, note_lines, SMALL, leading, fill=MUTED)
+    return svg
+
+
 def spend_by_theme_chart(themes: list[Record], figures: Figures) -> Chart:
     """Horizontal bars: for each theme, one bar per financial year, labelled with the amount."""
     years = figures.years
@@ -270,8 +429,12 @@ def spend_by_theme_chart(themes: list[Record], figures: Figures) -> Chart:
                             for year in years)
         parts.append(f"{theme.name}: {amounts}")
     alt = "Bar chart of planned spend by theme. " + "; ".join(parts) + "."
+    narrow = narrow_bars("spend-by-theme-narrow", [
+        (theme.name, [(float(figures.spend_by_theme.get(theme.id, {}).get(year, 0)), colour[year],
+                       f"{year}: {_short_money(figures.spend_by_theme.get(theme.id, {}).get(year, 0))}")
+                      for year in years]) for theme in themes], scale_max)
     return Chart("charts/spend-by-theme.svg", svg.document("Planned spend by theme", alt),
-                 "Planned spend by theme", alt)
+                 "Planned spend by theme", alt, narrow=narrow.document("Planned spend by theme", alt))
 
 
 # --- metric trajectories ---------------------------------------------------------------
@@ -305,20 +468,40 @@ def _short_period(period: str) -> str:
 
 
 def metric_chart(metric: Record) -> Chart:
-    """The metric's baseline and planned values as a line, each point labelled with its value."""
+    """The metric's baseline and planned values as a line, each point labelled with its value;
+    drawn twice, for a page and for a phone."""
+    name = " ".join(metric.name.split())
+    alt = (f"Line chart of {name} ({metric.unit}; {metric.better} is better): baseline "
+           f"{_format_value(metric.baseline.value)} in {metric.baseline.period}, then planned "
+           + ", ".join(f"{_format_value(p.value)} in {p.period}" for p in metric.plans) + ".")
+    title = f"{name}: baseline and plan"
+    wide = _metric_svg(metric, 640, 11, 70, 50, f"metric-{metric.id}")
+    narrow = _metric_svg(metric, NARROW, SMALL, 56, 52, f"metric-{metric.id}-narrow")
+    return Chart(metric_chart_filename(metric.id), wide.document(title, alt), title, alt,
+                 narrow=narrow.document(title, alt))
+
+
+def _metric_svg(metric: Record, width: int, size: int, left: int, inset: int, slug: str) -> _Svg:
     points = [("Baseline " + metric.baseline.period, metric.baseline.value)]
     points += [(f"Plan {p.period}", p.value) for p in metric.plans]
-    width, height, left, right, top, bottom = 640, 280, 70, 30, 40, 56
-    inset = 50  # keeps the first and last points' labels clear of the axis and the edge
+    height, right, top, bottom = 280, 30 if width > NARROW else 8, 40, 56
+    char = LABEL_CHAR * size / 11
     # Many periods (a goal for each month): the labels would run into each other side by side,
     # so they are shortened ("Apr 2025") and slanted, with room made for them below the plot.
     spacing = (width - left - right - 2 * inset) / max(len(points) - 1, 1)
-    crowded = len(points) > 2 and max(len(label) for label, _ in points) * LABEL_CHAR > spacing - 6
+    crowded = len(points) > 2 and max(len(label) for label, _ in points) * char > spacing - 6
+    stacked: list[list[str]] = []
+    if crowded and width <= NARROW and len(points) <= 5:
+        # A phone's chart with a few long periods: each period on lines of its own under its point.
+        crowded = False
+        stacked = [_wrap(label, max(8, int((spacing - 6) / char))) for label, _ in points]
+        bottom = 30 + 16 * max(len(lines) for lines in stacked)
+        height = 224 + bottom
     if crowded:
         # Clipped to what fits left of the first point once slanted; the table gives each period in full.
         points = [(_clip("Baseline " + metric.baseline.period, 24), metric.baseline.value)]
         points += [(_clip(_short_period(p.period), 24), p.value) for p in metric.plans]
-        longest = max(len(label) for label, _ in points) * LABEL_CHAR
+        longest = max(len(label) for label, _ in points) * char
         bottom = 30 + int(longest * math.sin(math.radians(SLANT)))
         height = 224 + bottom
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -337,29 +520,26 @@ def metric_chart(metric: Record) -> Chart:
             return left + plot_w / 2
         return left + inset + (plot_w - 2 * inset) * index / (len(points) - 1)
 
-    svg = _Svg(width, height, f"metric-{metric.id}")
-    svg.text(left, 20, f"{_clip(metric.unit, 40)} ({metric.better} is better)", 12, fill=MUTED)
+    svg = _Svg(width, height, slug)
+    svg.text(6 if width <= NARROW else left, 20, f"{_clip(metric.unit, 40 if width > NARROW else 28)} ({metric.better} is better)",
+             max(12, size), fill=MUTED)
     ticks, tick = [], axis_low
     while tick <= axis_high + step / 2:
         ticks.append(tick)
         tick += step
     for tick, words in zip(ticks, _tick_labels(ticks, step)):
         svg.line(left, y(tick), width - right, y(tick))
-        svg.text(left - 6, y(tick) + 4, words, 11, "end", MUTED)
+        svg.text(left - 6, y(tick) + 4, words, size, "end", MUTED)
     coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
     svg.raw(f'<polyline points="{coords}" fill="none" stroke="{PALETTE[0]}" stroke-width="2.5"/>')
     for index, (label, value) in enumerate(points):
         svg.raw(f'<circle cx="{x(index):.1f}" cy="{y(value):.1f}" r="5" fill="{PALETTE[0] if index else INK}"/>')
-        svg.text(x(index), y(value) - 10, _format_value(value), 12, "middle", weight="bold")
+        svg.text(x(index), y(value) - 10, _format_value(value), max(12, size), "middle", weight="bold")
         if crowded:
             lx, ly = x(index) + 4, height - bottom + 16
-            svg.raw(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="end" fill="{INK}" '
+            svg.raw(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{size}" text-anchor="end" fill="{INK}" '
                     f'transform="rotate(-{SLANT} {lx:.1f} {ly:.1f})">{escape(label)}</text>')
         else:
-            svg.text(x(index), height - bottom + 20, label, 11, "middle")
-    name = " ".join(metric.name.split())
-    alt = (f"Line chart of {name} ({metric.unit}; {metric.better} is better): baseline "
-           f"{_format_value(metric.baseline.value)} in {metric.baseline.period}, then planned "
-           + ", ".join(f"{_format_value(p.value)} in {p.period}" for p in metric.plans) + ".")
-    title = f"{name}: baseline and plan"
-    return Chart(metric_chart_filename(metric.id), svg.document(title, alt), title, alt)
+            lines = stacked[index] if stacked else [label]
+            _lines(svg, x(index), height - bottom + 20, lines, size, 16, anchor="middle")
+    return svg

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from planpress.render.charts import INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis
+from planpress.render.charts import (INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis,
+                                     narrow_bars)
 from planpress.figures import ProgressFigures
 
 ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]
@@ -57,12 +58,19 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
         y += bar + gap
     alt = "Bar chart of each metric's actual as a percentage of its target. " + "; ".join(
         f"{' '.join(m.metric.name.split())}: {s:.0f}% of target, {m.status}" for m, s in zip(rows, shares)) + "."
+    note = ""
     if waiting:
         names = "; ".join(" ".join(m.metric.name.split()) for m in waiting)
-        svg.text(8, height - 6, _clip(f"Not shown, with no data yet since the baseline: {names}", 120), 11, fill=MUTED)
-        alt += f" Not shown, with no data yet since the baseline: {names}."
+        note = f"Not shown, with no data yet since the baseline: {names}"
+        svg.text(8, height - 6, _clip(note, 120), 11, fill=MUTED)
+        alt += f" {note}."
     title = f"Metrics against plan, {progress.quarter.label}"
-    return Chart(f"charts/progress-{name}-metrics.svg", svg.document(title, alt), title, alt)
+    narrow = narrow_bars(f"progress-metrics-{name}-narrow", [
+        (f"{' '.join(m.metric.name.split())} ({m.metric.better} is better)",
+         [(share, ON_TRACK if m.status == "on track" else OFF_TRACK, f"{share:.0f}%: {m.status}")])
+        for m, share in zip(rows, shares)], scale_max, reference=(100, "100% = on plan"), note=note)
+    return Chart(f"charts/progress-{name}-metrics.svg", svg.document(title, alt), title, alt,
+                 narrow=narrow.document(title, alt))
 
 
 def spending_against_budget(progress: ProgressFigures) -> Chart:
@@ -94,4 +102,12 @@ def spending_against_budget(progress: ProgressFigures) -> Chart:
         f"{s.reference} {' '.join(s.name.split())}: budget {_short_money(s.budget)}, projected "
         f"{_short_money(s.projected)}" for s in rows) + "."
     title = f"Spending against budget, {progress.quarter.label}"
-    return Chart(f"charts/progress-{name}-spend.svg", svg.document(title, alt), title, alt)
+    narrow = narrow_bars(f"progress-spend-{name}-narrow", [
+        (f"{s.reference} {' '.join(s.name.split())}",
+         [(float(s.budget), PALETTE[0], _short_money(s.budget)),
+          (float(s.projected), PALETTE[2], f"{_short_money(s.projected)}, " + (
+              "on budget" if s.variance == 0 else
+              f"{_short_money(abs(s.variance))} {'over' if s.variance > 0 else 'under'}"))])
+        for s in rows], scale_max, key=[("Budget", PALETTE[0]), ("Projected outturn", PALETTE[2])])
+    return Chart(f"charts/progress-{name}-spend.svg", svg.document(title, alt), title, alt,
+                 narrow=narrow.document(title, alt))

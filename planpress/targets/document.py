@@ -84,6 +84,10 @@ def _write_sources(work: Path, document: PlanDocument) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(chart.svg, encoding="utf-8")
         svg_to_png(path, path.with_suffix(".png"))  # the Word file's copy (filters.lua)
+        for number, page in enumerate(chart.pages, 1):  # a chart too long for one page, in parts
+            part = work / chart.page_filename(number)
+            part.write_text(page, encoding="utf-8")
+            svg_to_png(part, part.with_suffix(".png"))
     return source
 
 

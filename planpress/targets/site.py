@@ -106,6 +106,8 @@ def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[P
         path = docs / chart.filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(chart.svg, encoding="utf-8")
+        if chart.narrow:
+            (docs / chart.narrow_filename).write_text(chart.narrow, encoding="utf-8")
     shutil.copytree(assets, docs / "assets", dirs_exist_ok=True)
     (docs / "assets" / "changes.css").write_text(CHANGES_CSS, encoding="utf-8")
     for file in downloads:

@@ -7,9 +7,19 @@ an image from another host) reaches the site, even in a draft build that `check`
 stopped as final. What a plugin adds after that is the plugin's own, trusted like mkdocs.yml.
 The table of contents beside each page is made from the headings' text: it gets the same
 treatment, as text alone.
+
+Then every table is put in a region that scrolls sideways on its own when the table is wider
+than the column (a phone), so the page never does: the region has a tab stop, so a keyboard can
+scroll it, and a name, the table's heading and first column ("Table: Risk register (Ref)"), so
+a screen reader says what it is. It is Material's own wrapper, written into the HTML rather than
+added by the theme's script, so it is there without JavaScript; the style sheet (planpress.css)
+gives it shadows at the edge that hides more of the table.
 """
 
 from __future__ import annotations
+
+import html as html_text
+import re
 
 from mkdocs.plugins import event_priority
 
@@ -20,7 +30,59 @@ from planpress.checks.html_policy import clean, text_only
 def on_page_content(html, page, config, files):
     for link in _links(page.toc):
         link.title = text_only(link.title)
-    return clean(html)
+    return wrap_tables(clean(html))
+
+
+_HEADING_OR_TABLE = re.compile(r"<h[1-6][^>]*>(?P<heading>.*?)</h[1-6]>|(?P<table><table\b.*?</table>)", re.S)
+_FIRST_HEADER = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_CELL = re.compile(r"<td\b(?P<attributes>[^>]*)>(?P<text>.*?)</td>", re.S)
+LONG_CELL = 60  # characters: a cell with more text than this is given room (class pp-long), not squeezed
+LONGER_CELL = 240  # characters: and one with more than this, more room (pp-longer)
+
+
+def _mark_long(match: re.Match) -> str:
+    """A cell of long text (a risk, a task) marked, so the style sheet gives it a width to wrap in."""
+    attributes, text = match.group("attributes"), match.group("text")
+    length = len(_words(text))
+    if length <= LONG_CELL:
+        return match.group(0)
+    mark = "pp-longer" if length > LONGER_CELL else "pp-long"
+    if 'class="' in attributes:
+        attributes = attributes.replace('class="', f'class="{mark} ', 1)
+    else:
+        attributes += f' class="{mark}"'
+    return f"<td{attributes}>{text}</td>"
+
+
+def _words(fragment: str) -> str:
+    return " ".join(html_text.unescape(_TAG.sub("", fragment)).split())
+
+
+def wrap_tables(page: str) -> str:
+    """Each table in a named, focusable region that scrolls sideways (Material's wrapper, as its script makes it)."""
+    heading, used = "", set()
+
+    def wrap(match: re.Match) -> str:
+        nonlocal heading
+        if match.group("heading") is not None:
+            heading = _words(match.group("heading"))
+            return match.group(0)
+        table = match.group("table")
+        first = _FIRST_HEADER.search(table)
+        name = "Table: " + (heading or "untitled")
+        if first and _words(first.group(1)):
+            name += f" ({_words(first.group(1))})"
+        unique, number = name, 2
+        while unique in used:
+            unique, number = f"{name} {number}", number + 1
+        used.add(unique)
+        table = _CELL.sub(_mark_long, table)
+        return (f'<div class="md-typeset__scrollwrap" role="region" tabindex="0" '
+                f'aria-label="{html_text.escape(unique, quote=True)}"><div class="md-typeset__table">'
+                f"{table}</div></div>")
+
+    return _HEADING_OR_TABLE.sub(wrap, page)
 
 
 def _links(items):

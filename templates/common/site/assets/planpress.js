@@ -1,5 +1,8 @@
 // planpress: wide tables scroll sideways inside Material's wrapper. A region that scrolls
 // must be reachable by keyboard (WCAG 2.1.1), so give each wrapper a tab stop and a name.
+// The build writes the wrapper, named, into every page (planpress/targets/site_hooks.py); this
+// names any other (a table a council's plugin adds), but not the one Material's script puts
+// inside ours, which does not scroll.
 (function () {
   function label(wrapper) {
     var node = wrapper;
@@ -18,7 +21,7 @@
   // Names must differ (two tables may sit under one heading): add the first column's
   // heading, then a number if that is not enough.
   function mark(root) {
-    var wrappers = root.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])");
+    var wrappers = root.querySelectorAll(".md-typeset__scrollwrap:not([tabindex]):not(.md-typeset__table .md-typeset__scrollwrap)");
     var used = {};
     var named = root.querySelectorAll(".md-typeset__scrollwrap[aria-label]");
     for (var j = 0; j < named.length; j++) {

@@ -1,0 +1,201 @@
+"""The website read on a phone (390 px wide) and on a desktop (1280 px), in a real Chromium.
+
+On every page of two built examples (the 2014 plan and the bcf-2026 round): the page never
+scrolls sideways; a table wider than the column sits in a named, keyboard-scrollable region
+with a visible cue that it scrolls; every chart's words are at least 12 CSS px as drawn on a
+phone; and the Gantt chart names every task in full (never cut with "…"), in the site and in
+the chart the Word and PDF documents embed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from site_helpers import launch_chromium, static_server
+
+WIDTHS = (390, 1280)
+SMALLEST_TEXT = 12  # CSS px: the least a reader on a phone should have to read
+
+# One call per page: what the page, its tables and its charts measure as the browser lays them out.
+MEASURE = """() => {
+  const article = document.querySelector("article.md-typeset");
+  const style = getComputedStyle(article);
+  const column = article.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const named = (el) => {
+    const label = (el.getAttribute("aria-label") || "").trim();
+    const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
+    return label || ids.map((id) => (document.getElementById(id) || {}).textContent || "").join(" ").trim();
+  };
+  const tables = [...article.querySelectorAll("table")].map((table) => {
+    const region = table.closest("[role=region]");
+    const rows = [...table.rows].map((row) => {
+      const cell = row.cells[0];
+      const line = parseFloat(getComputedStyle(cell).lineHeight) || 20;
+      return row.getBoundingClientRect().height / line;
+    });
+    return {
+      width: table.getBoundingClientRect().width,
+      region: !!region,
+      name: region ? named(region) : "",
+      tabindex: region ? region.getAttribute("tabindex") : null,
+      cue: region ? getComputedStyle(region).backgroundImage : "none",
+      lines: Math.max(0, ...rows),
+      head: (table.querySelector("th") || {textContent: ""}).textContent.trim(),
+    };
+  });
+  const charts = [...article.querySelectorAll(".pp-chart img")].map((img) => ({
+    src: img.currentSrc, shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+    right: img.getBoundingClientRect().right,
+  }));
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, column, tables, charts};
+}"""
+
+
+@pytest.fixture(scope="module")
+def sites(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example plan's site (every target built) and the bcf-2026 example's site (built alone: quick)."""
+    other = tmp_path_factory.mktemp("screens") / "bcf-2026"
+    shutil.copytree(REPO / "examples" / "bcf-2026", other, ignore=shutil.ignore_patterns("output", ".output-*"))
+    result = run_cli(other, "site")
+    assert result.code == 0, result.out + result.err
+    return {"bcf-2014": built_project, "bcf-2026": other}
+
+
+@pytest.fixture(scope="module")
+def measured(sites: dict[str, Path]) -> dict[tuple[int, str], dict]:
+    """Every page of both sites at both widths: (width, "site/page.html") -> what MEASURE returns."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[tuple[int, str], dict] = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        pages = {width: browser.new_page(viewport={"width": width, "height": 900}) for width in WIDTHS}
+        for name, project in sites.items():
+            site = project / "output" / "site"
+            with static_server(site) as base:
+                for html in sorted(site.rglob("*.html")):
+                    address = html.relative_to(site).as_posix()
+                    for width, page in pages.items():
+                        response = page.goto(base + address, wait_until="load")
+                        assert response is not None and response.ok, address
+                        result = page.evaluate(MEASURE)
+                        for chart in result["charts"]:
+                            chart["file"] = site / chart["src"].removeprefix(base).split("#")[0]
+                        found[(width, f"{name}/{address}")] = result
+        browser.close()
+    assert len(found) > 2 * 40
+    return found
+
+
+def test_no_page_scrolls_sideways(measured: dict) -> None:
+    wide = [f"{page} at {width} px: {m['overflow']} px too wide"
+            for (width, page), m in measured.items() if m["overflow"] > 0]
+    assert wide == []
+
+
+def test_every_table_wider_than_the_column_scrolls_in_a_named_region_with_a_cue(measured: dict) -> None:
+    problems, overflowing = [], 0
+    for (width, page), m in measured.items():
+        for table in m["tables"]:
+            if table["width"] <= m["column"] + 1:
+                continue
+            overflowing += 1
+            where = f"{page} at {width} px, table '{table['head']}' ({table['width']:.0f} px in {m['column']:.0f})"
+            if not (table["region"] and table["name"] and table["tabindex"] == "0"):
+                problems.append(f"{where}: not in a named region with tabindex=0")
+            elif "gradient" not in table["cue"]:
+                problems.append(f"{where}: no visible cue that it scrolls sideways")
+    assert overflowing > 0  # the test has something to test: the risk log is wide on a phone
+    assert problems == []
+
+
+def test_no_table_row_is_a_tall_thin_column_of_words(measured: dict) -> None:
+    """A risk squeezed into the phone's width ran to 20-33 lines a row; a long cell now has room and the table scrolls."""
+    tall = [f"{page} at {width} px, table '{t['head']}': a row {t['lines']:.0f} lines high"
+            for (width, page), m in measured.items() for t in m["tables"] if t["lines"] > 15]
+    assert tall == []
+
+
+def _font_sizes(svg: str) -> list[float]:
+    return [float(size) for size in re.findall(r'<text[^>]*\bfont-size="([\d.]+)"', svg)]
+
+
+def test_every_chart_reads_at_12_px_on_a_phone(measured: dict) -> None:
+    small, charts = [], 0
+    for (width, page), m in measured.items():
+        for chart in m["charts"]:
+            assert chart["natural"] > 0, f"{page}: {chart['src']} did not load"
+            assert chart["right"] <= width, f"{page} at {width} px: {chart['src']} runs off the screen"
+        shown = [c for c in m["charts"] if c["shown"] > 0]
+        assert len(shown) == len({c["src"].replace("-narrow", "") for c in m["charts"]}), \
+            f"{page} at {width} px: each chart shown once"
+        for chart in shown:
+            if width != 390 or chart["shown"] == 0:  # the drawing for the other width, not shown
+                continue
+            charts += 1
+            scale = chart["shown"] / chart["natural"]
+            smallest = min(_font_sizes(chart["file"].read_text(encoding="utf-8"))) * scale
+            if smallest < SMALLEST_TEXT:
+                small.append(f"{page}: {chart['file'].name} has text {smallest:.1f} px high")
+    assert charts > 10
+    assert small == []
+
+
+class _Texts(HTMLParser):
+    """The words of each <text> element of an SVG, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._inside = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "text":
+            self._inside += 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "text":
+            self._inside -= 1
+
+    def handle_data(self, data):
+        if self._inside:
+            self.texts[-1] += data
+
+
+def _svg_words(svg: str) -> list[str]:
+    parser = _Texts()
+    parser.feed(svg)
+    return [" ".join(text.split()) for text in parser.texts]
+
+
+def test_the_gantt_names_every_task_in_full(sites: dict[str, Path]) -> None:
+    """Site and documents alike: each task's name whole, over as many lines as it needs, none cut."""
+    tasks = yaml.safe_load((REPO / "content" / "data" / "milestones.yaml").read_text(encoding="utf-8"))["milestones"]
+    charts = sorted((sites["bcf-2014"] / "output" / "site" / "charts").glob("gantt*.svg"))
+    assert charts
+    from planpress.figures import compute
+    from planpress.load.content import load_content
+    from planpress.render.charts import make_charts
+
+    # The chart the Word and PDF documents embed, drawn from the same plan.
+    content, _ = load_content(sites["bcf-2014"])
+    gantt = [c for c in make_charts(content, compute(content)) if c.filename == "charts/gantt.svg"][0]
+    # Too long for one printed page, the documents' copy comes in parts, each whole.
+    assert len(gantt.pages) > 1
+    drawn = [gantt.svg, " ".join(gantt.pages)]
+    for svg in [c.read_text(encoding="utf-8") for c in charts] + drawn:
+        words = _svg_words(svg)
+        assert [w for w in words if w.endswith("…")] == []
+        joined = " ".join(words)
+        for task in tasks:
+            scope = task.get("scheme") or task.get("theme") or ""
+            name = " ".join(f"{scope}: {task['task']}".split())
+            assert name in joined, f"'{name}' is not whole in the Gantt chart"
