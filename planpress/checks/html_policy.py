@@ -114,8 +114,8 @@ _TOKENS, _LANGUAGES = _code_classes()
 CLASSES: dict[str, set[str]] = {
     # the layouts' own: charts, the template's question, the changes pages
     "figure": {"pp-chart"},
-    "div": {"pp-question", "pp-changes", "highlight", "footnote", *_ADMONITIONS, *_LANGUAGES},
-    "details": set(_ADMONITIONS),
+    "div": {"pp-changes", "highlight", "footnote", *_ADMONITIONS, *_LANGUAGES},
+    "details": {"pp-question", *_ADMONITIONS},
     "p": {"legend", "summary", "admonition-title"},
     "span": {"badge", "visually-hidden", "filename", *_TOKENS},
     "td": {"num"},
