@@ -426,7 +426,7 @@ def test_clean_keeps_what_markdown_and_the_layouts_write() -> None:
                 '<code>c</code></p><table><thead><tr><th style="text-align: right;">h</th></tr></thead><tbody><tr>'
                 '<td style="text-align: left;"><span id="risk-r1">R1</span></td></tr></tbody></table>'
                 '<figure class="pp-chart"><img alt="chart" src="../charts/gantt.svg"><figcaption>c</figcaption>'
-                '</figure><div class="pp-question"><p><strong>The template asks:</strong> q</p></div>'
+                '</figure><details class="pp-question"><summary>What the national template asks</summary><p>q</p></details>'
                 '<div class="admonition note"><p class="admonition-title">N</p></div><dl><dt>t</dt><dd>d</dd></dl>'
                 '<ol start="3"><li>x</li></ol><blockquote><p>q</p></blockquote><hr><p>a<br>b<sup>1</sup></p>')
     assert html_policy.removed(fragment) == []

@@ -353,9 +353,9 @@ def test_the_final_site_of_an_agreed_plan_has_no_banner(project: Path) -> None:
     assert set(banners(site_of(project))) == {""}
 
 
-def test_a_draft_build_of_an_agreed_plan_says_it_is_a_draft(site: Path) -> None:
-    assert set(banners(site)) == {"Draft: this is a draft build of the plan, not its published version "
-                                  "(0 open problems)."}
+def test_a_draft_build_of_an_agreed_plan_says_it_is_a_preview(site: Path) -> None:
+    assert set(banners(site)) == {"Preview: the plan is agreed; this copy was built for checking and is not "
+                                  "its published version."}
 
 
 # --- author mistakes -------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_site_has_history_changes_and_owners_pages(versions: Path) -> None:
 
 def test_history_outside_git_says_so(project: Path) -> None:
     assert run_cli(project, "site").code == 0
-    assert "is not in a git checkout, so it has no version history" in page_text(project / "output/site/history.html")
+    assert "keeps no record of its earlier versions" in page_text(project / "output/site/history.html")
 
 
 def test_stamp_in_site_word_and_pdf_matches_the_commit_and_marks_changes(project: Path) -> None:

@@ -116,8 +116,8 @@ CLASSES: dict[str, set[str]] = {
     "figure": {"pp-chart"},
     # a chart drawn twice, for a wide screen and for a phone; the style sheet shows one
     "img": {"pp-wide", "pp-narrow"},
-    "div": {"pp-question", "pp-changes", "highlight", "footnote", *_ADMONITIONS, *_LANGUAGES},
-    "details": set(_ADMONITIONS),
+    "div": {"pp-changes", "highlight", "footnote", *_ADMONITIONS, *_LANGUAGES},
+    "details": {"pp-question", *_ADMONITIONS},
     "p": {"legend", "summary", "admonition-title"},
     "span": {"badge", "visually-hidden", "filename", *_TOKENS},
     "td": {"num"},
