@@ -138,5 +138,5 @@ def test_serve_reloads_the_open_page_when_a_section_is_saved(project: Path, brow
         page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker, timeout=15_000)
         elapsed = time.perf_counter() - started
         page.close()
-    assert elapsed < 5, f"the page took {elapsed:.1f} s to show the saved text"
+    # Speed is measured in benchmarks/, never asserted here: the page showing the text at all is the test.
     print(f"serve refreshed the page {elapsed:.2f} s after the save")
