@@ -184,7 +184,7 @@ def _keyboard(page) -> list[tuple[str, str]]:
         focus = page.evaluate(_FOCUS)
         if focus is None:
             if number == 0:
-                problems.append(("2.1.1", f"The Tab key reaches nothing on the page"))
+                problems.append(("2.1.1", "The Tab key reaches nothing on the page"))
             break
         if number == 0 and not focus["skip"]:
             problems.append(("2.4.1", "The first Tab stop is not a link to skip to the content"))
