@@ -147,8 +147,10 @@ def _build(root: Path, targets, args) -> int:
     kind = "final" if args.final else "draft"
     print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s ({kind} build).")
     if not args.final:
-        print(f"Every output is marked DRAFT ({_plural(len(checked.findings), 'open problem')}). "
-              "Build the submission with `python build.py --final`.")
+        problems = len(checked.findings)
+        # A count only when there is something to count ("0 open problems" reads as an alarm).
+        counted = f" ({_plural(problems, 'open problem')})" if problems else ""
+        print(f"Every output is marked DRAFT{counted}. Build the submission with `python build.py --final`.")
     return EXIT_OK
 
 

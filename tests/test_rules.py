@@ -489,3 +489,11 @@ def test_the_stated_change_is_shown_beside_the_planned_value(built_project: Path
     rows = list(sheet.iter_rows(values_only=True))
     header, nel = rows[0], next(r for r in rows if r[0] and r[0].startswith("Total non-elective"))
     assert nel[header.index("Plan 2 change on the baseline (%)")] == 3.6
+
+
+def test_a_clean_draft_build_names_no_count_of_problems(project: Path) -> None:
+    """A clean draft says DRAFT without "0 open problems", which reads as an alarm."""
+    run = run_cli(project)
+    assert run.code == 0, run.out + run.err
+    assert "Every output is marked DRAFT. Build the submission" in run.out
+    assert "0 open problems" not in run.out

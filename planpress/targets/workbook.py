@@ -106,8 +106,15 @@ def build(context: BuildContext) -> list[str]:
 def workbook_context(content: PlanContent, figures: Figures, draft: bool, open_problems: int) -> dict[str, object]:
     """What a workbook's expressions may name: what every layout sees, and the plan's status as shown."""
     return layout_context(content, figures) | {
-        "status": f"DRAFT ({open_problems} open problems)" if draft else content.plan.status.capitalize(),
+        "status": _draft_status(open_problems) if draft else content.plan.status.capitalize(),
     }
+
+
+def _draft_status(open_problems: int) -> str:
+    """DRAFT, with the count of open problems only when there are some."""
+    if not open_problems:
+        return "DRAFT"
+    return f"DRAFT ({open_problems} open problem{'' if open_problems == 1 else 's'})"
 
 
 def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
