@@ -25,8 +25,9 @@ PLAN = f"output/{SLUG}-bcf-plan"
 REPORTS = {"2014-q2": "Quarter 2 of 2014/15", "2014-q3": "Quarter 3 of 2014/15"}
 FIGURE = re.compile(r"^\(?[-+\u2212\u2013]?[£$€]?\d[\d,]*\.?\d*(%|[kmb]n?)?\)?$|^[-\u2013\u2014]$|^n/a$")
 """A figure: money, a count, a percentage (or a dash for none)."""
-NOTED = re.compile(r"^[£$€]?\d[\d,.]*%? \([^()]*\)$")
-"""A figure with a note in brackets ("15 (Very high)", "712.4 (2012/13)"): the layout may put it either side."""
+NOTED = re.compile(r"^[-+\u2212]?[£$€]?\d[\d,.]*%? \([^()]*\)(,? [^()]*)?$")
+"""A figure with a note in brackets ("15 (Very high)", "712.4 (2012/13)", "+40 (+0.2%)", "3,160 (2014/15), 5%
+lower than the baseline"): the layout may put it either side."""
 
 
 def _tool(name: str) -> str:
