@@ -165,6 +165,8 @@ def test_the_audit_command_writes_the_record_the_statement_is_made_from(project:
     result = run_cli(project, "audit")
     assert result.code == 0, result.out + result.err
     record = yaml.safe_load((project / RECORD).read_text(encoding="utf-8"))
+    formatted = run_cli(project, "fmt", "--check")  # written as fmt writes it: CI's fmt --check passes
+    assert formatted.code == 0, formatted.out + formatted.err
     [test] = record["tests"]
     pages = sorted(p.relative_to(project / "output" / "site").as_posix()
                    for p in (project / "output" / "site").rglob("*.html"))

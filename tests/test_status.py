@@ -34,7 +34,8 @@ def test_status_lists_owner_status_last_change_and_problems(project: Path) -> No
                              "review, last change: uncommitted changes; 1 open problem")
     assert pe2[2].startswith("- warning: content/schemes/PE2.md:")
     assert "£1xxk" in pe2[2]
-    assert run.out.rstrip().splitlines()[-1].startswith("31 parts of the plan (1 review, 20 agreed); 1 open problem.")
+    assert "  Accessibility audit (accessibility-audit.yaml)  [" in run.out
+    assert run.out.rstrip().splitlines()[-1].startswith("32 parts of the plan (1 review, 20 agreed); 1 open problem.")
 
 
 def test_owner_filter(project: Path) -> None:

@@ -81,7 +81,7 @@ def _pieces(content: PlanContent):
         yield "figures", "Plan details (plan.yaml)", PLAN_FILE, owners.get("plan", ""), ""
     for name, file in content.data_files().items():
         if (content.root / file).is_file():
-            yield "figures", f"{name.capitalize()} ({Path(file).name})", file, owners.get(name, ""), ""
+            yield "figures", f"{name.replace('_', ' ').capitalize()} ({Path(file).name})", file, owners.get(name, ""), ""
 
 
 def matches_owner(row: StatusRow, name: str) -> bool:
