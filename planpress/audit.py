@@ -125,7 +125,9 @@ _FOCUS = """() => {
   const seen = r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && inView;
   const label = (el.innerText || el.getAttribute('aria-label') || el.getAttribute('title') || '').trim().slice(0, 40);
   const skip = el.matches('a[href^="#"]') && /skip/i.test(el.textContent + ' ' + el.className);
-  return {tag: el.tagName.toLowerCase(), label, seen, skip, key: el.outerHTML.slice(0, 200) + r.top + ',' + r.left};
+  // Where on the page, not in the window: Chromium centres each newly focused element, so two like
+  // elements in a row (two 'What the national template asks' notes) sit at the same place in the window.
+  return {tag: el.tagName.toLowerCase(), label, seen, skip, key: el.outerHTML.slice(0, 200) + (r.top + scrollY) + ',' + (r.left + scrollX)};
 }"""
 
 

@@ -196,3 +196,23 @@ def test_the_audit_command_writes_the_record_the_statement_is_made_from(project:
     merge(project / RECORD, dict(test))
     again = yaml.safe_load((project / RECORD).read_text(encoding="utf-8"))["tests"]
     assert [t["kind"] for t in again] == ["manual", "automated"]
+
+
+def test_the_keyboard_pass_does_not_take_two_like_notes_in_a_row_for_a_trap() -> None:
+    """Chromium centres each element Tab moves to, so two 'What the national template asks' notes in a
+    row sat at the same place in the window: the audit recorded a keyboard trap (2.1.2) that was not."""
+    from playwright.sync_api import sync_playwright
+
+    from planpress.audit import _keyboard
+    from site_helpers import launch_chromium
+
+    note = "<details><summary>What the national template asks</summary><p>The question.</p></details>"
+    spacer = '<div style="height: 1500px"></div>'
+    html = f'<a href="#main">Skip to content</a><main id="main">{spacer}{note}{spacer}{note}{spacer}{note}</main>'
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_content(html)
+        found = _keyboard(page)
+        browser.close()
+    assert [criterion for criterion, _ in found if criterion == "2.1.2"] == []
