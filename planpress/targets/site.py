@@ -38,6 +38,7 @@ SITE_TEMPLATES = "site"  # templates/<pack>/site/ first, then templates/common/s
 # list in one place, so that `check` renders author text with the same ones as the site.
 # MkDocs hooks: every page's content passes through the HTML policy (planpress/checks/html_policy.py).
 HOOKS = Path(__file__).with_name("site_hooks.py")
+DISK_SEARCH_SHIM = "assets/iframe-worker-shim.js"  # Material's offline plugin adds none when a polyfill names iframe-worker
 # What MkDocs should treat as a mistake: every one stops a strict build.
 VALIDATION = {"omitted_files": "warn", "not_found": "warn", "absolute_links": "relative_to_docs",
               "unrecognized_links": "warn", "anchors": "warn"}
@@ -141,12 +142,23 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "markdown_extensions": _extensions(parent.get("markdown_extensions") or []),
         "hooks": [*_parent_hooks(parent, parent_file), str(HOOKS)],
         "validation": VALIDATION,
-        "extra": {"planpress": {"draft": draft, "status": plan.status, "stamp": str(data.stamp),
+        # Search from a disk too: Material's offline plugin writes the index as a script, and the
+        # shim (our own copy, so nothing loads from another host) runs the search without a worker.
+        "plugins": _with_offline(parent.get("plugins", ["search"])),
+        "extra": {"polyfills": [DISK_SEARCH_SHIM], "planpress": {"draft": draft, "status": plan.status, "stamp": str(data.stamp),
                                 "open_problems": len(data.findings), "readiness": data.draft}},
     }
     path = scratch / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def _with_offline(plugins: list | dict) -> list | dict:
+    """The council's plugins (MkDocs's own default is search alone) and Material's offline plugin."""
+    if isinstance(plugins, dict):
+        return {**plugins, "offline": plugins.get("offline") or {}}
+    named = {next(iter(p)) if isinstance(p, dict) else p for p in plugins or []}
+    return [*(plugins or []), *([] if "offline" in named else ["offline"])]
 
 
 def _read_mkdocs_yml(path: Path) -> dict:
