@@ -298,6 +298,8 @@ def test_no_file_of_the_site_loads_anything_from_another_host(built_project: Pat
         for url in re.findall(r"(?:https?:)?//[a-z0-9$][^\s'\"`)]*", code, re.IGNORECASE):
             if url.startswith("//") or url.startswith(MATERIAL_DORMANT) or "www.w3.org/" in url:
                 continue
+            if js.name == "search_index.js" and url.rstrip("\\") in allowed_links:
+                continue  # the search index (as a script, for search from a disk) holds the authors' links as text
             problems.append(f"{js.relative_to(site)}: {url}")
     assert not problems, "\n".join(problems)
     config = (built_project / "mkdocs.yml").read_text(encoding="utf-8")
