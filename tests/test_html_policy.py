@@ -407,7 +407,10 @@ def test_no_page_opens_a_dialog_or_fails_in_chromium(site: Path) -> None:
                 page.evaluate(READER)
                 page.wait_for_timeout(50)
         page.goto(base + "index.html")
-        page.fill(".md-search__input", "Falls")
+        # Typed as a person types: Material searches on keyup (fill() alone sets the value, and finds
+        # results only when the index happens to finish loading after it).
+        page.click(".md-search__input")
+        page.keyboard.type("Falls", delay=20)
         page.wait_for_selector(".md-search-result__item", timeout=30_000)  # the index loads slowly on a busy machine
         page.wait_for_timeout(300)
         browser.close()
