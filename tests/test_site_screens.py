@@ -2,8 +2,8 @@
 
 On every page of two built examples (the 2014 plan and the bcf-2026 round): the page never
 scrolls sideways; a table wider than the column sits in a named, keyboard-scrollable region
-with a visible cue that it scrolls; every chart's words are at least 12 CSS px as drawn on a
-phone; and the Gantt chart names every task in full (never cut with "…"), in the site and in
+with a visible cue that it scrolls; every chart's words are at least 12 CSS px as shown, on a phone,
+a desktop and the widths between (320, 768, 900 and 1024 px, on the pages with charts); and the Gantt chart names every task in full (never cut with "…"), in the site and in
 the chart the Word and PDF documents embed.
 """
 
@@ -21,6 +21,10 @@ from conftest import REPO, run_cli
 from site_helpers import launch_chromium, static_server
 
 WIDTHS = (390, 1280)
+# The widths where a chart's drawing is switched or shrunk: the narrowest phone, a tablet, a small
+# laptop (Material's table of contents appears at 960 px and narrows the column). Only the pages
+# with charts are measured there.
+CHART_WIDTHS = (320, 768, 900, 1024)
 SMALLEST_TEXT = 12  # CSS px: the least a reader on a phone should have to read
 
 # One call per page: what the page, its tables and its charts measure as the browser lays them out.
@@ -94,6 +98,33 @@ def measured(sites: dict[str, Path]) -> dict[tuple[int, str], dict]:
     return found
 
 
+@pytest.fixture(scope="module")
+def charts_between(sites: dict[str, Path]) -> dict[tuple[int, str], dict]:
+    """The pages with charts of both sites at CHART_WIDTHS: (width, "site/page.html") -> what MEASURE returns."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[tuple[int, str], dict] = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        pages = {width: browser.new_page(viewport={"width": width, "height": 900}) for width in CHART_WIDTHS}
+        for name, project in sites.items():
+            site = project / "output" / "site"
+            with static_server(site) as base:
+                for html in sorted(site.rglob("*.html")):
+                    if 'class="pp-chart' not in html.read_text(encoding="utf-8"):
+                        continue
+                    address = html.relative_to(site).as_posix()
+                    for width, page in pages.items():
+                        page.goto(base + address, wait_until="load")
+                        result = page.evaluate(MEASURE)
+                        for chart in result["charts"]:
+                            chart["file"] = site / chart["src"].removeprefix(base).split("#")[0]
+                        found[(width, f"{name}/{address}")] = result
+        browser.close()
+    assert len({page for _, page in found}) >= 8
+    return found
+
+
 def test_no_page_scrolls_sideways(measured: dict) -> None:
     wide = [f"{page} at {width} px: {m['overflow']} px too wide"
             for (width, page), m in measured.items() if m["overflow"] > 0]
@@ -127,24 +158,48 @@ def _font_sizes(svg: str) -> list[float]:
     return [float(size) for size in re.findall(r'<text[^>]*\bfont-size="([\d.]+)"', svg)]
 
 
-def test_every_chart_reads_at_12_px_on_a_phone(measured: dict) -> None:
+def _smallest_chart_text(measured: dict) -> tuple[list[str], int]:
+    """Each shown chart whose smallest words are under 12 CSS px as drawn, and how many were shown."""
     small, charts = [], 0
     for (width, page), m in measured.items():
         for chart in m["charts"]:
             assert chart["natural"] > 0, f"{page}: {chart['src']} did not load"
             assert chart["right"] <= width, f"{page} at {width} px: {chart['src']} runs off the screen"
-        shown = [c for c in m["charts"] if c["shown"] > 0]
+        shown = [c for c in m["charts"] if c["shown"] > 0]  # the drawing for the other width is not shown
         assert len(shown) == len({c["src"].replace("-narrow", "") for c in m["charts"]}), \
             f"{page} at {width} px: each chart shown once"
         for chart in shown:
-            if width != 390 or chart["shown"] == 0:  # the drawing for the other width, not shown
-                continue
             charts += 1
             scale = chart["shown"] / chart["natural"]
             smallest = min(_font_sizes(chart["file"].read_text(encoding="utf-8"))) * scale
             if smallest < SMALLEST_TEXT:
-                small.append(f"{page}: {chart['file'].name} has text {smallest:.1f} px high")
-    assert charts > 10
+                small.append(f"{page} at {width} px: {chart['file'].name} has text {smallest:.1f} px high")
+    return small, charts
+
+
+def test_every_chart_reads_at_12_px_on_a_phone_and_a_desktop(measured: dict) -> None:
+    small, charts = _smallest_chart_text(measured)
+    assert charts > 20
+    assert small == []
+
+
+def test_every_chart_reads_at_12_px_at_the_widths_between(charts_between: dict) -> None:
+    """A tablet or small laptop once got the wide drawing shrunk to 10 px words (and 320 px phones the narrow one)."""
+    small, charts = _smallest_chart_text(charts_between)
+    assert charts > 4 * 10
+    assert small == []
+    # Both drawings are used: the narrow one on the narrowest phone, the wide one on a tablet.
+    assert all("-narrow" in c["src"] for (width, _), m in charts_between.items() if width == 320
+               for c in m["charts"] if c["shown"] > 0)
+    assert any("-narrow" not in c["src"] for (width, _), m in charts_between.items() if width == 768
+               for c in m["charts"] if c["shown"] > 0)
+
+
+def test_every_chart_is_drawn_with_words_of_12_px_or_more(sites: dict[str, Path]) -> None:
+    """Wide and narrow drawings alike, at their own size: the website never shrinks them below it."""
+    small = [f"{svg.name}: {min(_font_sizes(svg.read_text(encoding='utf-8')))} px"
+             for project in sites.values() for svg in sorted((project / "output" / "site" / "charts").glob("*.svg"))
+             if min(_font_sizes(svg.read_text(encoding="utf-8"))) < SMALLEST_TEXT]
     assert small == []
 
 
