@@ -39,11 +39,11 @@ MEASURE = """() => {
   };
   const tables = [...article.querySelectorAll("table")].map((table) => {
     const region = table.closest("[role=region]");
-    const rows = [...table.rows].map((row) => {
-      const cell = row.cells[0];
-      const line = parseFloat(getComputedStyle(cell).lineHeight) || 20;
-      return row.getBoundingClientRect().height / line;
-    });
+    // A row's height in lines; a row laid out as a card (its cells stacked), each cell's.
+    const lines = (el) => el.getBoundingClientRect().height / (parseFloat(getComputedStyle(el).lineHeight) || 20);
+    const cards = getComputedStyle(table).display === "block";
+    const rows = [...table.rows].map((row) => cards ? Math.max(0, ...[...row.cells].map(lines))
+      : row.getBoundingClientRect().height / (parseFloat(getComputedStyle(row.cells[0]).lineHeight) || 20));
     return {
       width: table.getBoundingClientRect().width,
       region: !!region,
@@ -52,6 +52,8 @@ MEASURE = """() => {
       cue: region ? getComputedStyle(region).backgroundImage : "none",
       lines: Math.max(0, ...rows),
       head: (table.querySelector("th") || {textContent: ""}).textContent.trim(),
+      cards,
+      paragraph: !!table.querySelector("td.pp-longer"),
     };
   });
   const charts = [...article.querySelectorAll(".pp-chart img")].map((img) => ({
@@ -152,6 +154,48 @@ def test_no_table_row_is_a_tall_thin_column_of_words(measured: dict) -> None:
     tall = [f"{page} at {width} px, table '{t['head']}': a row {t['lines']:.0f} lines high"
             for (width, page), m in measured.items() for t in m["tables"] if t["lines"] > 15]
     assert tall == []
+
+
+def test_a_table_of_paragraphs_reads_as_cards_on_a_phone_and_as_a_table_on_a_desktop(measured: dict) -> None:
+    """The national conditions' assurance, a risk's mitigation: a paragraph in a cell made a row 14
+    lines high in a table that scrolled sideways on a phone; there each row is a card instead."""
+    paragraphs = [(width, page, t) for (width, page), m in measured.items() for t in m["tables"] if t["paragraph"]]
+    assert any(page == "bcf-2026/sections/national-conditions.html" for _, page, _ in paragraphs)
+    wrong = [f"{page} at {width} px: table '{t['head']}' is {'' if t['cards'] else 'not '}cards"
+             for width, page, t in paragraphs if t["cards"] != (width == 390)]
+    assert wrong == []
+    wide = [f"{page}: table '{t['head']}' is {t['width']:.0f} px in {measured[(width, page)]['column']:.0f}"
+            for width, page, t in paragraphs if width == 390 and t["width"] > measured[(width, page)]["column"] + 1]
+    assert wide == []
+    # Other tables stay tables (a wide one scrolls in its region).
+    assert all(not t["cards"] for m in measured.values() for t in m["tables"] if not t["paragraph"])
+
+
+def test_a_table_as_cards_is_still_a_table_to_a_screen_reader(sites: dict[str, Path]) -> None:
+    """Chromium's accessibility tree, with the rows stacked: a table with rows, its column headers and
+    cells; each cell shows its column's heading, which a screen reader skips (it has the header)."""
+    from playwright.sync_api import sync_playwright
+
+    site = sites["bcf-2026"] / "output" / "site"
+    with sync_playwright() as playwright, static_server(site) as base:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + "sections/national-conditions.html", wait_until="load")
+        labels = page.evaluate("""() => [...document.querySelectorAll("article table tbody td")].map((td) => {
+            const label = getComputedStyle(td, "::before");
+            return label.display === "block" ? label.content.split(" / ")[0].replace(/"/g, "") : null; })""")
+        tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+        browser.close()
+    assert labels[:4] == ["Ref", "National condition", "Met", "Assurance"] and len(labels) == 16
+    roles = [node.get("role", {}).get("value") for node in tree if not node.get("ignored")]
+    assert roles.count("table") == 1
+    assert roles.count("columnheader") == 4
+    assert roles.count("cell") == 16
+    assert roles.count("row") == 5
+    # The headings over the cells are not read again with each cell.
+    cells = [str(node.get("name", {}).get("value", "")) for node in tree
+             if not node.get("ignored") and node.get("role", {}).get("value") == "cell"]
+    assert cells[:3] == ["NC1", "Plans to be jointly agreed", "Yes"], cells[:3]
 
 
 def _font_sizes(svg: str) -> list[float]:
