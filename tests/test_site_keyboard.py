@@ -1,8 +1,10 @@
 """The website for a keyboard user, on a phone and a desktop, and pages that read like a plan.
 
-Real Chromium on the built example: Tab through every page at 390 px and 1280 px and every
-focused element is visible with a focus indicator, the content comes within three presses, the
-closed menu drawer takes no tab stops, the menu opens from the keyboard; axe (with target-size)
+Real Chromium on the built example: Tab through every page at 390 px and 1280 px (and a handful
+of pages at 1024 and 1100 px, between a phone and a desktop, where the header has both the menu
+button and the search box) and every focused element is visible with a focus indicator, the
+content comes within three presses, the closed menu drawer takes no tab stops, the menu opens from
+the keyboard and offers the search at every width with a drawer; axe (with target-size)
 finds nothing at either width; opened from a disk the site searches with no script error; the public pages
 say true things in words and show the template's questions only as a quiet note.
 
@@ -23,6 +25,10 @@ from site_helpers import launch_chromium, static_server
 
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 WIDTHS = {390: 844, 1280: 900}
+# Between a phone and a desktop (960 to 1219 px) Material shows the menu button and the search box
+# together; a few pages of each kind are enough there (every page at every width would be slow).
+MIDDLE_WIDTHS = {1024: 768, 1100: 800}
+MIDDLE_PAGES = ("index.html", "finance.html", "schemes/iur1.html", "sections/vision.html", "glossary.html")
 
 # What the focused element looks like, and whether a person can see it: a box inside the viewport,
 # no hidden or undisplayed ancestor (a closed drawer), and where it sits relative to the content.
@@ -95,14 +101,17 @@ def tab_through(page, limit: int = 200) -> list[dict]:
     return seen
 
 
-@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("width", sorted(WIDTHS) + sorted(MIDDLE_WIDTHS))
 def test_every_tab_stop_is_visible_and_the_content_comes_within_three_presses(
         site: Path, pages: list[str], browser, width: int) -> None:
     problems: list[str] = []
+    height = WIDTHS.get(width) or MIDDLE_WIDTHS[width]
+    names = pages if width in WIDTHS else [name for name in pages if name in MIDDLE_PAGES]
+    assert width in WIDTHS or len(names) == len(MIDDLE_PAGES)
     with static_server(site) as base:
-        context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+        context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        for name in pages:
+        for name in names:
             page.goto(base + name, wait_until="load")
             stops = tab_through(page)
             assert stops, f"{name}: Tab focuses nothing"
@@ -156,6 +165,31 @@ def test_the_menu_opens_and_closes_from_the_keyboard_on_a_phone(site: Path, brow
         page.keyboard.type("falls")
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
         assert page.locator(".md-search__input").is_visible()
+        context.close()
+
+
+@pytest.mark.parametrize("width", sorted(MIDDLE_WIDTHS))
+def test_between_a_phone_and_a_desktop_the_search_is_reached_from_the_menu(site: Path, browser, width: int) -> None:
+    """The header's search box is no tab stop before the content there; the drawer's Search button
+    opens it from the keyboard, and while it is open it is a tab stop like any other."""
+    with static_server(site) as base:
+        context = browser.new_context(viewport={"width": width, "height": MIDDLE_WIDTHS[width]})
+        page = context.new_page()
+        page.goto(base + "schemes/iur1.html")
+        assert page.locator(".md-header .md-search__input").is_visible()  # still there for a mouse
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Menu"
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.closest('.md-sidebar--primary') !== null")
+        search = page.locator(".pp-drawer-search")
+        assert search.is_visible()
+        search.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.classList.contains('md-search__input')")
+        assert page.locator(".md-search__input").get_attribute("tabindex") is None
+        page.keyboard.type("falls")
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
         context.close()
 
 

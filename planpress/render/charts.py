@@ -26,8 +26,9 @@ from planpress.load.content import PlanContent
 from planpress.load.models import Period, Record, first_day, last_day
 
 
-NARROW = 340  # px: a phone's column (343 px on a 375 px phone, 358 on a 390 px one); its charts are drawn this wide
-SMALL = 12  # px: the least size of words in a chart drawn for a phone
+NARROW = 288  # px: the narrowest phone's column (288 px on a 320 px screen, 358 on a 390 px one); its charts are drawn this wide
+WIDE = 680  # px: the website's column where it shows the wide drawing (686 px or more), so it is never shrunk there
+SMALL = 12  # px: the least size of words in any chart, as the website shows it (never scaled down)
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"
 MUTED = "#505a5f"
@@ -134,9 +135,14 @@ def _clip(text: str, characters: int) -> str:
     return text if len(text) <= characters else text[: characters - 1].rstrip() + "…"
 
 
+def _characters(room: float, size: int = SMALL) -> int:
+    """About how many characters of words `size` px high fit in `room` px."""
+    return int(room / (size * 0.6))
+
+
 def _wrap(text: str, characters: int) -> list[str]:
     """A label as lines of at most about `characters` characters, broken between words, none lost."""
-    return textwrap.wrap(" ".join(text.split()), characters, break_long_words=True) or [""]
+    return textwrap.wrap(" ".join(text.split()), characters, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def _lines(svg: "_Svg", x: float, y: float, lines: list[str], size: int, leading: float, **style: str) -> None:
@@ -199,13 +205,14 @@ def gantt_chart(tasks: list[Record], period: Period, content: PlanContent) -> Ch
                  narrow=_gantt_narrow(tasks, months, colour, content).document(title, alt), pages=pages)
 
 
-PAGE_HEIGHT = 1000  # px of a 760 px wide chart: about as much as fits on an A4 page, with its caption
-GANTT_LEADING = 13
+PAGE_HEIGHT = 900  # px of a WIDE chart: about as much as fits on an A4 page, with its caption
+GANTT_LEADING = 15
+GANTT_LABEL = 300  # px: the room for each task's id and name, left of the bars
 
 
 def _gantt_row(task: Record) -> tuple[list[str], int]:
     """A task's name as the lines it takes beside its bar, and the row's height."""
-    lines = _wrap(_task_label(task), 40)
+    lines = _wrap(_task_label(task), _characters(GANTT_LABEL - 48))
     return lines, max(22, GANTT_LEADING * len(lines) + 9)
 
 
@@ -232,8 +239,8 @@ def _month_scale(months: list[dt.date], left: float, plot: float):
 def _gantt_wide(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent,
                 slug: str = "gantt") -> _Svg:
     # About as wide as a page's text column (site and A4), so the words print at their size.
-    label_width, right, top, bottom, leading = 300, 12, 56, 64, GANTT_LEADING
-    width = 760
+    label_width, right, top, bottom, leading = GANTT_LABEL, 12, 56, 64, GANTT_LEADING
+    width = WIDE
     labels, rows = zip(*(_gantt_row(task) for task in tasks))
     height = top + sum(rows) + bottom
     x = _month_scale(months, label_width, width - label_width - right)
@@ -243,25 +250,25 @@ def _gantt_wide(tasks: list[Record], months: list[dt.date], colour: dict[str, st
         svg.line(x(month), top - 8, x(month), height - bottom, GRID if month.month != 4 else MUTED,
                  1 if month.month != 4 else 1.5)
         if month.month in (1, 4, 7, 10):
-            svg.text(x(month) + 2, top - 14, f"{month:%b} {month:%y}", 11, fill=INK)
+            svg.text(x(month) + 2, top - 14, f"{month:%b} {month:%y}", SMALL, fill=INK)
     y = top
     for index, (task, lines, row) in enumerate(zip(tasks, labels, rows)):
         if index % 2 == 0:
             svg.rect(0, y, width, row, "#f3f2f1")
-        svg.text(6, y + 15, f"{task.id}", 11, weight="bold")
-        _lines(svg, 40, y + 15, lines, 11, leading)
+        svg.text(6, y + 15, f"{task.id}", SMALL, weight="bold")
+        _lines(svg, 44, y + 15, lines, SMALL, leading)
         start, due = first_day(task.start), last_day(task.due)
         svg.rect(x(start), y + 4, x(due + dt.timedelta(days=1)) - x(start), 14,
                  colour[_task_group(task, content)], rx="3")
         y += row
-    _gantt_legend(svg, list(colour), colour, content, height - bottom + 24, 11)
+    _gantt_legend(svg, list(colour), colour, content, height - bottom + 24, SMALL)
     return svg
 
 
 def _gantt_narrow(tasks: list[Record], months: list[dt.date], colour: dict[str, str], content: PlanContent) -> _Svg:
     """For a phone: each task's name above its bar, the bars across the whole width."""
     width, side, top, leading, bar = NARROW, 6, 62, 16, 14
-    labels = [_wrap(f"{task.id} {_task_label(task)}", 42) for task in tasks]
+    labels = [_wrap(f"{task.id} {_task_label(task)}", _characters(width - 2 * side)) for task in tasks]
     rows = [leading * len(lines) + bar + 12 for lines in labels]
     names = {t.id: t.name for t in (content.themes.themes if content.themes else [])}
     key_lines = _legend_lines([names.get(g, g or "Other") for g in colour], width - 2 * side, SMALL)
@@ -303,7 +310,7 @@ def _legend_lines(labels: list[str], room: float, size: int) -> int:
 
 
 def _gantt_legend(svg: _Svg, groups: list[str], colour: dict[str, str], content: PlanContent, y: float,
-                  size: int = 11) -> None:
+                  size: int = SMALL) -> None:
     """A key of the themes' colours, wrapping onto a second line when it is too wide."""
     names = {t.id: t.name for t in (content.themes.themes if content.themes else [])}
     x = 6.0
@@ -352,7 +359,7 @@ def money_axis(svg: _Svg, left: float, plot: float, top: float, height: float, s
     for tick in range(int(round(scale_max / step)) + 1):
         tx = left + plot * tick * step / scale_max
         svg.line(tx, top - 4, tx, height - 26)
-        svg.text(tx, height - 10, _short_money(tick * step), 11, "middle", MUTED)
+        svg.text(tx, height - 10, _short_money(tick * step), SMALL, "middle", MUTED)
 
 
 def narrow_bars(slug: str, groups: list[tuple[str, list[tuple[float, str, str]]]], scale_max: float,
@@ -367,9 +374,9 @@ def narrow_bars(slug: str, groups: list[tuple[str, list[tuple[float, str, str]]]
     plot = width - 2 * side - room
     key_lines = _legend_lines([label for label, _ in key], width - 2 * side, SMALL) if key else 0
     top = 10 + 20 * key_lines + (20 if reference else 0)
-    labels = [_wrap(label, 44) for label, _ in groups]
+    labels = [_wrap(label, _characters(width - 2 * side)) for label, _ in groups]
     height = top + sum(leading * len(lines) + len(bars) * (bar + 4) + 12 for lines, (_, bars) in zip(labels, groups))
-    note_lines = _wrap(note, 44) if note else []
+    note_lines = _wrap(note, _characters(width - 2 * side)) if note else []
     svg = _Svg(width, height + 8 + leading * len(note_lines), slug)
     x, y = float(side), 24.0
     for label, colour in key:
@@ -401,8 +408,8 @@ def narrow_bars(slug: str, groups: list[tuple[str, list[tuple[float, str, str]]]
 def spend_by_theme_chart(themes: list[Record], figures: Figures) -> Chart:
     """Horizontal bars: for each theme, one bar per financial year, labelled with the amount."""
     years = figures.years
-    label_width, right, top, bar, gap = 190, 110, 40, 18, 14
-    width = 720
+    label_width, right, top, bar, gap = 190, 116, 40, 18, 14
+    width = WIDE
     plot = width - label_width - right
     height = top + len(themes) * (len(years) * bar + gap) + 30
     largest = max([float(v) for t in themes for v in figures.spend_by_theme.get(t.id, {}).values()] + [1.0])
@@ -415,12 +422,12 @@ def spend_by_theme_chart(themes: list[Record], figures: Figures) -> Chart:
     y = top
     for theme in themes:
         block = len(years) * bar
-        svg.text(label_width - 8, y + block / 2 + 4, _clip(theme.name, 26), 12, "end")
+        svg.text(label_width - 8, y + block / 2 + 4, _clip(theme.name, _characters(label_width - 14)), SMALL, "end")
         for year in years:
             amount = float(figures.spend_by_theme.get(theme.id, {}).get(year, 0))
             svg.rect(label_width, y + 1, plot * amount / scale_max, bar - 2, colour[year])
             svg.text(label_width + plot * amount / scale_max + 4, y + bar - 5,
-                     f"{year}: {_short_money(amount)}", 11)
+                     f"{year}: {_short_money(amount)}", SMALL)
             y += bar
         y += gap
     parts = []
@@ -475,7 +482,7 @@ def metric_chart(metric: Record) -> Chart:
            f"{_format_value(metric.baseline.value)} in {metric.baseline.period}, then planned "
            + ", ".join(f"{_format_value(p.value)} in {p.period}" for p in metric.plans) + ".")
     title = f"{name}: baseline and plan"
-    wide = _metric_svg(metric, 640, 11, 70, 50, f"metric-{metric.id}")
+    wide = _metric_svg(metric, 640, SMALL, 70, 50, f"metric-{metric.id}")
     narrow = _metric_svg(metric, NARROW, SMALL, 56, 52, f"metric-{metric.id}-narrow")
     return Chart(metric_chart_filename(metric.id), wide.document(title, alt), title, alt,
                  narrow=narrow.document(title, alt))
@@ -488,7 +495,9 @@ def _metric_svg(metric: Record, width: int, size: int, left: int, inset: int, sl
     char = LABEL_CHAR * size / 11
     # Many periods (a goal for each month): the labels would run into each other side by side,
     # so they are shortened ("Apr 2025") and slanted, with room made for them below the plot.
-    spacing = (width - left - right - 2 * inset) / max(len(points) - 1, 1)
+    # Room left of the first point for its label; on a phone the last point sits nearer the edge.
+    inset_right = inset if width > NARROW else 16
+    spacing = (width - left - right - inset - inset_right) / max(len(points) - 1, 1)
     crowded = len(points) > 2 and max(len(label) for label, _ in points) * char > spacing - 6
     stacked: list[list[str]] = []
     if crowded and width <= NARROW and len(points) <= 5:
@@ -518,7 +527,7 @@ def _metric_svg(metric: Record, width: int, size: int, left: int, inset: int, sl
     def x(index: int) -> float:
         if len(points) == 1:
             return left + plot_w / 2
-        return left + inset + (plot_w - 2 * inset) * index / (len(points) - 1)
+        return left + inset + (plot_w - inset - inset_right) * index / (len(points) - 1)
 
     svg = _Svg(width, height, slug)
     svg.text(6 if width <= NARROW else left, 20, f"{_clip(metric.unit, 40 if width > NARROW else 28)} ({metric.better} is better)",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planpress.render.charts import (INK, MUTED, PALETTE, Chart, _clip, _nice_step, _short_money, _Svg, legend, money_axis,
-                                     narrow_bars)
+from planpress.render.charts import (INK, MUTED, PALETTE, SMALL, WIDE, Chart, _characters, _clip, _nice_step,
+                                     _short_money, _Svg, _wrap, legend, money_axis, narrow_bars)
 from planpress.figures import ProgressFigures
 
 ON_TRACK, OFF_TRACK = PALETTE[1], PALETTE[3]
@@ -30,8 +30,9 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
     better" metrics are on track below 100, the others above it. The table gives every figure.
     """
     rows = _charted(progress)
-    label_width, right, top, bar, gap = 250, 150, 36, 20, 10
-    width = 760
+    # Room at the right for the longest words after a bar ("107%: off track (lower is better)").
+    label_width, right, top, bar, gap = 200, 200, 36, 22, 12
+    width = WIDE
     plot = width - label_width - right
     shares = [100 * m.entry.actual / m.target for m in rows]
     scale_max = max(shares + [110.0])
@@ -45,16 +46,20 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
     for tick in range(0, int(scale_max) + 1, 20):
         x = label_width + plot * tick / scale_max
         svg.line(x, top - 4, x, height - 28 - note)
-        svg.text(x, height - 12 - note, f"{tick}%", 11, "middle", MUTED)
+        svg.text(x, height - 12 - note, f"{tick}%", SMALL, "middle", MUTED)
     hundred = label_width + plot * 100 / scale_max
     svg.line(hundred, top - 8, hundred, height - 28 - note, INK, 2, "6 3")
     y = top
     for metric, share in zip(rows, shares):
         colour = ON_TRACK if metric.status == "on track" else OFF_TRACK
-        svg.text(label_width - 8, y + bar - 6, _clip(metric.metric.name, 38), 11, "end")
+        characters = _characters(label_width - 14)
+        lines = _wrap(metric.metric.name, characters)
+        lines = lines if len(lines) <= 2 else [lines[0], _clip(" ".join(lines[1:]), characters)]
+        for number, words in enumerate(lines):
+            svg.text(label_width - 8, y + bar / 2 + 4 + 14 * (number - (len(lines) - 1) / 2), words, SMALL, "end")
         svg.rect(label_width, y, plot * share / scale_max, bar, colour)
         svg.text(label_width + plot * share / scale_max + 6, y + bar - 6,
-                 f"{share:.0f}%: {metric.status} ({metric.metric.better} is better)", 11)
+                 f"{share:.0f}%: {metric.status} ({metric.metric.better} is better)", SMALL)
         y += bar + gap
     alt = "Bar chart of each metric's actual as a percentage of its target. " + "; ".join(
         f"{' '.join(m.metric.name.split())}: {s:.0f}% of target, {m.status}" for m, s in zip(rows, shares)) + "."
@@ -62,7 +67,7 @@ def metrics_against_plan(progress: ProgressFigures) -> Chart:
     if waiting:
         names = "; ".join(" ".join(m.metric.name.split()) for m in waiting)
         note = f"Not shown, with no data yet since the baseline: {names}"
-        svg.text(8, height - 6, _clip(note, 120), 11, fill=MUTED)
+        svg.text(8, height - 6, _clip(note, _characters(width - 16)), SMALL, fill=MUTED)
         alt += f" {note}."
     title = f"Metrics against plan, {progress.quarter.label}"
     narrow = narrow_bars(f"progress-metrics-{name}-narrow", [
@@ -77,7 +82,7 @@ def spending_against_budget(progress: ProgressFigures) -> Chart:
     """For each scheme, the year's budget and its projected outturn as paired bars."""
     rows = progress.schemes
     label_width, right, top, bar, gap = 90, 200, 40, 12, 10
-    width = 760
+    width = WIDE
     plot = width - label_width - right
     largest = max([float(s.budget) for s in rows] + [float(s.projected) for s in rows] + [1.0])
     step = _nice_step(largest, 4)
@@ -96,7 +101,7 @@ def spending_against_budget(progress: ProgressFigures) -> Chart:
         variance = scheme.variance
         words = "on budget" if variance == 0 else (
             f"{_short_money(abs(variance))} {'over' if variance > 0 else 'under'}")
-        svg.text(end + 6, y + bar + 4, words, 11, fill=OFF_TRACK if variance > 0 else INK)
+        svg.text(end + 6, y + bar + 4, words, SMALL, fill=OFF_TRACK if variance > 0 else INK)
         y += 2 * bar + gap
     alt = "Bar chart of each scheme's budget for the year against its projected outturn. " + "; ".join(
         f"{s.reference} {' '.join(s.name.split())}: budget {_short_money(s.budget)}, projected "

@@ -78,11 +78,51 @@ def wrap_tables(page: str) -> str:
             unique, number = f"{name} {number}", number + 1
         used.add(unique)
         table = _CELL.sub(_mark_long, table)
-        return (f'<div class="md-typeset__scrollwrap" role="region" tabindex="0" '
+        cards = ""
+        if "pp-longer" in table:
+            table, cards = _as_cards(table), " pp-cards"
+        return (f'<div class="md-typeset__scrollwrap{cards}" role="region" tabindex="0" '
                 f'aria-label="{html_text.escape(unique, quote=True)}"><div class="md-typeset__table">'
                 f"{table}</div></div>")
 
     return _HEADING_OR_TABLE.sub(wrap, page)
+
+
+_ROW = re.compile(r"<tr\b(?P<attributes>[^>]*)>(?P<cells>.*?)</tr>", re.S)
+_ANY_CELL = re.compile(r"<(?P<tag>t[hd])\b(?P<attributes>[^>]*)>(?P<text>.*?)</(?P=tag)>", re.S)
+_GROUP = re.compile(r"<(?P<tag>table|thead|tbody|tfoot)\b")
+
+
+def _as_cards(table: str) -> str:
+    """A table with a paragraph in a cell (an assurance, a mitigation), made ready to be read on a
+    phone as a card a row: the style sheet stacks each row's cells, each under its column's heading
+    (data-label, shown as generated text that a screen reader skips, and the search does not index:
+    the header cells name it). The roles keep the table a table to a screen reader when the style
+    sheet lays its rows out as blocks."""
+    head = _ROW.search(table)
+    headers = [_words(cell.group("text")) for cell in _ANY_CELL.finditer(head.group("cells"))] \
+        if head and "<th" in head.group("cells") and "<thead" in table[:head.start()] else []
+
+    def row(match: re.Match) -> str:
+        column = 0
+
+        def cell(found: re.Match) -> str:
+            nonlocal column
+            tag, attributes, text = found.group("tag"), found.group("attributes"), found.group("text")
+            header = headers[column] if column < len(headers) else ""
+            column += 1
+            if tag == "th":
+                in_head = match.start() < table.find("</thead>")
+                role = "columnheader" if in_head else "rowheader"
+                return f'<th role="{role}"{attributes}>{text}</th>'
+            label = f' data-label="{html_text.escape(header, quote=True)}"' if header else ""
+            return f'<td role="cell"{label}{attributes}>{text}</td>'
+
+        return f'<tr role="row"{match.group("attributes")}>{_ANY_CELL.sub(cell, match.group("cells"))}</tr>'
+
+    table = _ROW.sub(row, table)
+    return _GROUP.sub(lambda m: f'<{m.group("tag")} role="{"table" if m.group("tag") == "table" else "rowgroup"}"',
+                      table)
 
 
 def _links(items):

@@ -128,4 +128,28 @@
     });
     sidebar.appendChild(open);
   }
+  // Between a phone and a desktop (60em to 76.25em) the header shows both the menu button and the
+  // search box: the box would be a fourth tab stop before the content. Wherever there is a drawer,
+  // the search is reached from the drawer's Search button (or Material's "/" shortcut), as on a
+  // phone; the box stays on the screen for a mouse, and is a tab stop again while the search is open.
+  var input = document.querySelector(".md-header .md-search__input");
+  var searching = document.getElementById("__search");
+  var drawn = window.matchMedia("(max-width: 76.234375em)");
+  function place() {
+    if (!input) {
+      return;
+    }
+    if (drawn.matches && !(searching && searching.checked)) {
+      input.setAttribute("tabindex", "-1");
+    } else {
+      input.removeAttribute("tabindex");
+    }
+  }
+  place();
+  if (searching) {
+    searching.addEventListener("change", place);
+  }
+  if (drawn.addEventListener) {
+    drawn.addEventListener("change", place);
+  }
 })();
