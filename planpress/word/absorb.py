@@ -1,0 +1,163 @@
+"""`python build.py absorb REVIEWED.docx [--comments-only]`: a partner's tracked changes and comments, back into content/.
+
+The plan's DOCX carries a mark on each paragraph and table row saying which content file and
+line it was built from (planpress/word/marks.py). A reviewed copy keeps them, so each paragraph
+a reviewer changed leads back to its Markdown block, where the change is made as an ordinary
+edit for the programme manager to read with `git diff` (nothing is committed). What cannot be
+made safely is listed with its words instead: a figure or field from a data file (change the
+data file, and every table and total follows), words not found in the source. Every comment
+is listed as `file:line: author (date): text`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planpress.word.apply import Outcome, apply_to_block
+from planpress.word.review import Comment, NotReadable, Revision, read_review
+from planpress.word.source_text import DATA_SUFFIXES, block_at, plain_markdown
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+QUOTED = 80
+"""Characters of a paragraph's words shown beside what could not be placed."""
+
+
+@dataclass
+class Tally:
+    applied: list[str] = field(default_factory=list)
+    already: int = 0
+    reported: list[str] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+
+
+def run(root: Path, args) -> int:
+    if len(args.arguments) != 1:
+        print("Error: absorb takes one Word file, the plan's DOCX after review: "
+              "python build.py absorb REVIEWED.docx [--comments-only]", file=sys.stderr)
+        return EXIT_PROBLEMS
+    path = Path(args.arguments[0]).expanduser()
+    if not path.is_file():
+        print(f"Error: {path}: there is no such file. Give the path of the reviewed Word document (.docx).",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        review = read_review(path)
+    except NotReadable as why:
+        print(_unreadable(path, str(why)), file=sys.stderr)
+        return EXIT_PROBLEMS
+    tally = Tally()
+    if not getattr(args, "comments_only", False):
+        _absorb_revisions(root, review.revisions, tally)
+    _print(path, root, tally, review.comments, getattr(args, "comments_only", False))
+    return EXIT_OK
+
+
+def _unreadable(path: Path, why: str) -> str:
+    if why == "no marks":
+        return (f"Error: {path}: this Word document was not built by planpress: it has none of the marks the build "
+                "puts on each paragraph to say where it came from, so its changes cannot be traced to content/. "
+                "Absorb takes back the plan's own DOCX (output/<area>-plan.docx) after review; "
+                "bring a plan written in Word in with `python build.py import` instead.")
+    return (f"Error: {path}: this is not a Word document (.docx) that can be read ({why}). "
+            "Open it in Word or LibreOffice and save it as a Word document (.docx), then run absorb again.")
+
+
+def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> None:
+    """Each changed paragraph into its file, the last lines of a file first, so the lines of the marks
+    still to come are where the build saw them."""
+    placed = sorted((r for r in revisions if r.mark), key=lambda r: (r.mark.file, -r.mark.line))
+    for revision in placed:
+        _absorb_one(root, revision, tally)
+    for revision in revisions:
+        if not revision.mark:
+            tally.reported.append(f'(no place found) {_who(revision)}: "{_short(revision.before)}" is now '
+                                  f'"{_short(revision.after)}": text the template writes, or a new paragraph; '
+                                  "make this change by hand if it is needed")
+
+
+def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
+    mark = revision.mark
+    where = f"{mark.file}:{mark.line}"
+    if mark.file.endswith(DATA_SUFFIXES):
+        tally.reported.append(f'{where}: {_who(revision)}: "{_short(revision.before)}" is now '
+                              f'"{_short(revision.after)}", in a table or figure made from this data file: '
+                              "not applied; change the value here and build again")
+        return
+    block = block_at(root, mark.file, mark.line)
+    if block is None:
+        tally.reported.append(f'{where}: {_who(revision)}: "{_short(revision.before)}" is now '
+                              f'"{_short(revision.after)}": the file no longer has this paragraph; make the change by hand')
+        return
+    text, outcomes = apply_to_block(block, revision.before, revision.after)
+    if text != block.plain.source:
+        (root / mark.file).write_text(text, encoding="utf-8")
+        tally.files.add(mark.file)
+    for outcome in outcomes:
+        _count(tally, mark.file, outcome, revision, block.plain.source)
+
+
+def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, source: str) -> None:
+    if outcome.state == "applied":
+        tally.applied.append(f"{file}:{outcome.line}: {outcome.hunk.describe()} ({_who(revision)})")
+    elif outcome.state == "already":
+        tally.already += 1
+    elif "{{" in source:
+        tally.reported.append(f"{file}:{outcome.line}: {_who(revision)}: {outcome.hunk.describe()}: "
+                              "not applied, the paragraph holds a value put in by {{ ... }}; change it by hand")
+    else:
+        tally.reported.append(f"{file}:{outcome.line}: {_who(revision)}: {outcome.hunk.describe()}: "
+                              f"not applied, {outcome.why}")
+
+
+def _who(revision: Revision) -> str:
+    return ", ".join(revision.authors)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= QUOTED else text[:QUOTED - 1] + "…"
+
+
+def comment_line(root: Path, comment: Comment) -> str:
+    """`file:line: author (date): text`, at the line that holds the words commented on when they are found."""
+    date = f" ({comment.date})" if comment.date else ""
+    if comment.mark is None:
+        on = f' (on "{_short(comment.quoted)}")' if comment.quoted else ""
+        return f"(no place found): {comment.author}{date}: {comment.text}{on}"
+    line = comment.mark.line
+    block = block_at(root, comment.mark.file, line) if not comment.mark.file.endswith(DATA_SUFFIXES) else None
+    if block and comment.quoted:
+        at = block.plain.text.find(" ".join(plain_markdown(comment.quoted).text.split()))
+        if at >= 0:
+            line = block.plain.source.count("\n", 0, block.plain.offsets[at]) + 1
+    return f"{comment.mark.file}:{line}: {comment.author}{date}: {comment.text}"
+
+
+def _print(path: Path, root: Path, tally: Tally, comments: list[Comment], comments_only: bool) -> None:
+    if tally.applied:
+        print("Applied (review them with `git diff`; nothing was committed):")
+        for line in tally.applied:
+            print(f"  {line}")
+        print()
+    if tally.reported:
+        print("Reported, not applied:")
+        for line in tally.reported:
+            print(f"  {line}")
+        print()
+    if comments:
+        print(f"Comments ({len(comments)}):")
+        for comment in comments:
+            print(f"  {comment_line(root, comment)}")
+        print()
+    if comments_only:
+        print(f"{path.name}: {_plural(len(comments), 'comment')}; nothing changed (--comments-only).")
+        return
+    files = f" ({_plural(len(tally.files), 'file')})" if tally.files else ""
+    already = f", {tally.already} already in the source" if tally.already else ""
+    print(f"{path.name}: {_plural(len(tally.applied), 'change')} applied{files}, {len(tally.reported)} reported, "
+          f"{_plural(len(comments), 'comment')}{already}.")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")

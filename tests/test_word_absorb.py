@@ -1,0 +1,321 @@
+"""absorb: a partner's tracked changes and comments in the plan's DOCX, back into content/ (issue 15, part 2).
+
+The reviewed copy is made here as Word writes one: tracked changes as w:ins / w:del (with
+w:delText) carrying w:author and w:date, comments in word/comments.xml anchored by
+commentRangeStart/End and a commentReference run. One copy is also saved again by LibreOffice,
+to show that the marks the build puts in, and the changes, survive another program saving it.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pypandoc
+import pytest
+from lxml import etree
+
+from planpress.word.marks import file_table, mark_of, paragraph_text
+from tests.conftest import REPO, copy_project, run_cli
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCX = "output/harrowdale-bcf-plan.docx"
+AUTHOR, DATE = "Priya Shah (ICB finance)", "2026-11-20T10:30:00Z"
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+# --- making a reviewed copy, as Word writes one ----------------------------------------
+
+
+class Reviewer:
+    """Tracked changes and comments made in a DOCX's XML, the way Word records them."""
+
+    def __init__(self, source: Path):
+        with zipfile.ZipFile(source) as archive:
+            self.parts = {name: archive.read(name) for name in archive.namelist()}
+        self.document = etree.fromstring(self.parts["word/document.xml"])
+        comments = self.parts.get("word/comments.xml")
+        self.comments = etree.fromstring(comments) if comments else etree.Element(w("comments"), nsmap={"w": W})
+        self.next_id = 900
+
+    def _run_with(self, words: str, within: str):
+        """The run holding `words`, in the first paragraph whose text holds `within`, split so that
+        `words` are a run of their own; returns that run."""
+        for paragraph in self.document.iter(w("p")):
+            if within not in paragraph_text(paragraph):
+                continue
+            for run in paragraph.iter(w("r")):
+                text = run.find(w("t"))
+                if text is not None and text.text and words in text.text:
+                    return self._split(run, text.text.index(words), len(words))
+        raise AssertionError(f"no run holds {words!r} in a paragraph with {within!r}")
+
+    def _split(self, run, at: int, length: int):
+        whole = run.find(w("t")).text
+        pieces = [whole[:at], whole[at:at + length], whole[at + length:]]
+        made = []
+        for piece in pieces:
+            if not piece:
+                made.append(None)
+                continue
+            clone = copy.deepcopy(run)
+            clone.find(w("t")).text = piece
+            clone.find(w("t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.addprevious(clone)
+            made.append(clone)
+        run.getparent().remove(run)
+        return made[1]
+
+    def _tracked(self, kind: str):
+        element = etree.Element(w(kind))
+        element.set(w("id"), str(self.next_id))
+        element.set(w("author"), AUTHOR)
+        element.set(w("date"), DATE)
+        self.next_id += 1
+        return element
+
+    def replace(self, words: str, new: str, within: str) -> None:
+        run = self._run_with(words, within)
+        deletion, insertion = self._tracked("del"), self._tracked("ins")
+        run.addprevious(deletion)
+        run.addprevious(insertion)
+        added = copy.deepcopy(run)
+        added.find(w("t")).text = new
+        insertion.append(added)
+        text = run.find(w("t"))
+        text.tag = w("delText")
+        deletion.append(run)
+
+    def delete(self, words: str, within: str) -> None:
+        self.replace(words, "", within)
+        for insertion in list(self.document.iter(w("ins"))):
+            if "".join(insertion.itertext()) == "":
+                insertion.getparent().remove(insertion)
+
+    def insert(self, new: str, before: str, within: str) -> None:
+        run = self._run_with(before, within)
+        insertion = self._tracked("ins")
+        added = copy.deepcopy(run)
+        added.find(w("t")).text = new
+        insertion.append(added)
+        run.addprevious(insertion)
+
+    def comment(self, words: str, within: str, text: str) -> None:
+        run = self._run_with(words, within)
+        number = str(self.next_id)
+        self.next_id += 1
+        start, end = etree.Element(w("commentRangeStart")), etree.Element(w("commentRangeEnd"))
+        start.set(w("id"), number)
+        end.set(w("id"), number)
+        run.addprevious(start)
+        run.addnext(end)
+        reference = etree.SubElement(etree.Element(w("r")), w("commentReference"))
+        reference.set(w("id"), number)
+        end.addnext(reference.getparent())
+        comment = etree.SubElement(self.comments, w("comment"))
+        for key, value in (("id", number), ("author", AUTHOR), ("date", DATE), ("initials", "PS")):
+            comment.set(w(key), value)
+        etree.SubElement(etree.SubElement(etree.SubElement(comment, w("p")), w("r")), w("t")).text = text
+
+    def save(self, target: Path) -> Path:
+        self.parts["word/document.xml"] = etree.tostring(self.document, xml_declaration=True, encoding="UTF-8")
+        self.parts["word/comments.xml"] = etree.tostring(self.comments, xml_declaration=True, encoding="UTF-8")
+        types = self.parts["[Content_Types].xml"]
+        if b"/word/comments.xml" not in types:
+            self.parts["[Content_Types].xml"] = types.replace(b"</Types>", (
+                b'<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.wordprocessingml.comments+xml"/></Types>'))
+        rels = self.parts["word/_rels/document.xml.rels"]
+        if b"comments.xml" not in rels:
+            self.parts["word/_rels/document.xml.rels"] = rels.replace(b"</Relationships>", (
+                b'<Relationship Id="rIdReviewComments" Type="http://schemas.openxmlformats.org/officeDocument/'
+                b'2006/relationships/comments" Target="comments.xml"/></Relationships>'))
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in self.parts.items():
+                archive.writestr(name, data)
+        return target
+
+
+def through_libreoffice(source: Path, folder: Path) -> Path:
+    """The DOCX opened and saved as DOCX again by LibreOffice, with a private profile."""
+    out = folder / "saved-by-libreoffice"
+    command = ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+               "--convert-to", "docx", "--outdir", str(out), str(source)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{' '.join(command)}: {result.stderr}"
+    return out / source.name
+
+
+# --- the plan, built once, and its reviewed copy ---------------------------------------
+
+SOURCES = ("content/sections/02-vision.md", "content/sections/03-case-for-change.md",
+           "content/data/finance.yaml", "content/sections/08-engagement.md", "content/schemes/CH2.md")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("absorb") / "plan")
+    result = run_cli(project, "documents")
+    assert result.code == 0, result.out + result.err
+    return project
+
+
+@pytest.fixture(scope="module")
+def reviewed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    reviewer = Reviewer(built / DOCX)
+    reviewer.insert("clear ", "commitments", within="Our vision rests on four commitments")
+    reviewer.replace("early", "timely", within="Prevention and early help.")
+    reviewer.delete("itself ", within="and the town itself remains densely built")
+    reviewer.replace("£3,654,000", "£3,700,000", within="£3,654,000")
+    reviewer.comment("Healthwatch Harrowdale", within="ran a joint engagement programme",
+                     text="Name the Healthwatch chair here?")
+    reviewer.comment("up to six weeks", within="reablement service offers up to six weeks",
+                     text="Six weeks matches the 2015/16 contract.")
+    return reviewer.save(tmp_path_factory.mktemp("review") / "harrowdale-bcf-plan-reviewed.docx")
+
+
+def texts(project: Path) -> dict[str, str]:
+    return {name: (project / name).read_text(encoding="utf-8") for name in SOURCES}
+
+
+def expected_sources() -> dict[str, str]:
+    """The example's files with exactly the reviewer's three narrative changes made (the figure is not)."""
+    found = {name: (REPO / name).read_text(encoding="utf-8") for name in SOURCES}
+    vision = "content/sections/02-vision.md"
+    found[vision] = found[vision].replace(
+        "Our vision rests on four commitments,", "Our vision rests on four clear commitments,").replace(
+        "1. **Prevention and early help.**", "1. **Prevention and timely help.**")
+    case = "content/sections/03-case-for-change.md"
+    found[case] = found[case].replace("and the town itself remains densely built", "and the town remains densely built")
+    return found
+
+
+COMMENTS = [
+    "Comments (2):",
+    "  content/sections/08-engagement.md:15: Priya Shah (ICB finance) (2026-11-20): Name the Healthwatch chair here?",
+    "  content/schemes/CH2.md:14: Priya Shah (ICB finance) (2026-11-20): Six weeks matches the 2015/16 contract.",
+]
+
+
+# --- marks -------------------------------------------------------------------------------
+
+
+def test_the_build_marks_paragraphs_and_rows_with_their_file_and_line(built: Path):
+    with zipfile.ZipFile(built / DOCX) as archive:
+        files = file_table(archive.read("docProps/custom.xml"))
+        body = etree.fromstring(archive.read("word/document.xml"))
+    marks = {paragraph_text(p): mark_of(p, files) for p in body.iter(w("p"))}
+    vision = marks["Our vision rests on four commitments, which match the four themes of the plan:"]
+    assert (vision.file, vision.line) == ("content/sections/02-vision.md", 16)
+    item = next(m for text, m in marks.items() if text.startswith("Prevention and early help. People will"))
+    assert (item.file, item.line) == ("content/sections/02-vision.md", 18)
+    figure = marks["£3,654,000"]  # a cell of the funding table: its row is marked with the data file
+    assert figure.file == "content/data/finance.yaml"
+    # What the template writes (a part's question) has no mark: no author typed it.
+    assert marks["Who commissions the scheme and who provides it? Set out the delivery chain."] is None
+
+
+def test_libreoffice_keeps_the_marks(built: Path, tmp_path: Path):
+    saved = through_libreoffice(built / DOCX, tmp_path)
+    read = {}
+    for docx in (built / DOCX, saved):
+        with zipfile.ZipFile(docx) as archive:
+            files = file_table(archive.read("docProps/custom.xml"))
+            body = etree.fromstring(archive.read("word/document.xml"))
+        read[docx] = [(paragraph_text(p), mark_of(p, files)) for p in body.iter(w("p")) if mark_of(p, files)]
+    assert len(read[built / DOCX]) > 400
+    assert read[saved] == read[built / DOCX]
+
+
+# --- absorb ------------------------------------------------------------------------------
+
+
+def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(built: Path, reviewed: Path,
+                                                                               tmp_path: Path):
+    project = copy_project(tmp_path / "plan")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    assert texts(project) == expected_sources()
+    lines = result.out.splitlines()
+    assert lines[:5] == [
+        "Applied (review them with `git diff`; nothing was committed):",
+        "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
+        "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
+        "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
+        "",
+    ]
+    assert lines[5] == "Reported, not applied:"
+    assert lines[6].startswith("  content/data/finance.yaml:")
+    assert lines[6].endswith(': Priya Shah (ICB finance): "£3,654,000" is now "£3,700,000", in a table or figure '
+                             "made from this data file: not applied; change the value here and build again")
+    assert lines[8:11] == COMMENTS
+    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 3 changes applied (2 files), 1 reported, 2 comments.")
+
+    again = run_cli(project, "absorb", str(reviewed))
+    assert again.code == 0, again.out + again.err
+    assert texts(project) == expected_sources()
+    assert "Applied" not in again.out
+    assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 1 reported, "
+                                          "2 comments, 3 already in the source.")
+
+
+def test_comments_only_lists_and_changes_nothing(reviewed: Path, tmp_path: Path):
+    project = copy_project(tmp_path / "plan")
+    before = texts(project)
+    result = run_cli(project, "absorb", str(reviewed), "--comments-only")
+    assert result.code == 0, result.out + result.err
+    assert texts(project) == before
+    assert result.out.splitlines() == [*COMMENTS, "",
+                                       "harrowdale-bcf-plan-reviewed.docx: 2 comments; nothing changed (--comments-only)."]
+
+
+def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tmp_path: Path):
+    saved = through_libreoffice(reviewed, tmp_path)
+    project = copy_project(tmp_path / "plan")
+    result = run_cli(project, "absorb", str(saved))
+    assert result.code == 0, result.out + result.err
+    assert texts(project) == expected_sources()
+    assert [line for line in result.out.splitlines() if line.startswith("  content/s")] == [
+        "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
+        "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
+        "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
+        *COMMENTS[1:],
+    ]
+    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 3 changes applied (2 files), 1 reported, 2 comments."
+
+
+# --- what absorb refuses -----------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_docx_is_refused(project: Path, tmp_path: Path):
+    before = texts(project)
+    notes = tmp_path / "notes.docx"
+    notes.write_text("These are my notes, not a Word document.\n", encoding="utf-8")
+    result = run_cli(project, "absorb", str(notes))
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == (f"Error: {notes}: this is not a Word document (.docx) that can be read (File is not a zip "
+                          "file). Open it in Word or LibreOffice and save it as a Word document (.docx), then run "
+                          "absorb again.\n")
+    assert texts(project) == before
+
+
+def test_a_docx_planpress_did_not_build_is_refused(project: Path, tmp_path: Path):
+    before = texts(project)
+    other = tmp_path / "written-in-word.docx"
+    made = subprocess.run([pypandoc.get_pandoc_path(), "--from", "markdown",
+                           "--to", "docx", "--output", str(other)], input="# A plan\n\nWritten by hand.\n",
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    result = run_cli(project, "absorb", str(other))
+    assert result.code == 1
+    assert result.err == (f"Error: {other}: this Word document was not built by planpress: it has none of the marks "
+                          "the build puts on each paragraph to say where it came from, so its changes cannot be "
+                          "traced to content/. Absorb takes back the plan's own DOCX (output/<area>-plan.docx) after "
+                          "review; bring a plan written in Word in with `python build.py import` instead.\n")
+    assert texts(project) == before
