@@ -15,12 +15,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planpress.word.apply import Outcome, apply_to_block
+from planpress.word.apply import Outcome, apply_to_block, hunks
 from planpress.word.review import Comment, NotReadable, Revision, read_review
 from planpress.word.source_text import DATA_SUFFIXES, block_at, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
-QUOTED = 80
+QUOTED = 60
 """Characters of a paragraph's words shown beside what could not be placed."""
 
 
@@ -72,23 +72,22 @@ def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> No
         _absorb_one(root, revision, tally)
     for revision in revisions:
         if not revision.mark:
-            tally.reported.append(f'(no place found) {_who(revision)}: "{_short(revision.before)}" is now '
-                                  f'"{_short(revision.after)}": text the template writes, or a new paragraph; '
-                                  "make this change by hand if it is needed")
+            tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in "{_short(revision.before)}": '
+                                  "text the template writes, or a new paragraph; make this change by hand if it is needed")
 
 
 def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
     mark = revision.mark
     where = f"{mark.file}:{mark.line}"
     if mark.file.endswith(DATA_SUFFIXES):
-        tally.reported.append(f'{where}: {_who(revision)}: "{_short(revision.before)}" is now '
-                              f'"{_short(revision.after)}", in a table or figure made from this data file: '
-                              "not applied; change the value here and build again")
+        where = f"{mark.file}:{_value_line(root / mark.file, mark.line, revision)}"
+        tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}, in a table or figure made from "
+                              "this data file: not applied; change the value here and build again")
         return
     block = block_at(root, mark.file, mark.line)
     if block is None:
-        tally.reported.append(f'{where}: {_who(revision)}: "{_short(revision.before)}" is now '
-                              f'"{_short(revision.after)}": the file no longer has this paragraph; make the change by hand')
+        tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}: the file no longer has this "
+                              "paragraph; make the change by hand")
         return
     text, outcomes = apply_to_block(block, revision.before, revision.after)
     if text != block.plain.source:
@@ -96,6 +95,19 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
         tally.files.add(mark.file)
     for outcome in outcomes:
         _count(tally, mark.file, outcome, revision, block.plain.source)
+
+
+def _value_line(path: Path, row_line: int, revision: Revision) -> int:
+    """The line of a data file that holds the words a reviewer changed: the first at or after the line
+    the row was marked with (a record's first field), else the row's line."""
+    changed = [" ".join(h.old) for h in hunks(revision.before, revision.after) if h.old]
+    if not changed or not path.is_file():
+        return row_line
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    for number in range(row_line, len(lines) + 1):
+        if changed[0] in lines[number - 1]:
+            return number
+    return row_line
 
 
 def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, source: str) -> None:
@@ -111,12 +123,16 @@ def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, source
                               f"not applied, {outcome.why}")
 
 
+def _changes(revision: Revision) -> str:
+    return "; ".join(h.describe() for h in hunks(revision.before, revision.after))
+
+
 def _who(revision: Revision) -> str:
     return ", ".join(revision.authors)
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= QUOTED else text[:QUOTED - 1] + "…"
+    return text if len(text) <= QUOTED else text[:QUOTED].rsplit(" ", 1)[0] + "…"  # cut between words
 
 
 def comment_line(root: Path, comment: Comment) -> str:
