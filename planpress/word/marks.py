@@ -71,7 +71,7 @@ class _Index:
                 self.exact.setdefault(normal(block.plain.text), []).append(block)
             for cell in block.cells:
                 self.exact.setdefault(cell, []).append(block)
-        self.prose = [b for b in blocks if len(b.plain.text) >= SHORTEST_PARTIAL]
+        self.partial = [(normal(b.plain.text), b) for b in blocks if len(b.plain.text) >= SHORTEST_PARTIAL]
 
     def paragraph(self, text: str) -> Block | None:
         """The block a paragraph shows: the one with the same words, else the longest found inside it
@@ -80,7 +80,7 @@ class _Index:
             return found[0]
         if len(text) < SHORTEST_PARTIAL:
             return None
-        inside = [b for b in self.prose if normal(b.plain.text) in text or text in normal(b.plain.text)]
+        inside = [b for words, b in self.partial if words in text or text in words]
         return max(inside, key=lambda b: len(b.plain.text), default=None)
 
     def row(self, cells: list[str]) -> Block | None:

@@ -22,7 +22,7 @@ DATA_SUFFIXES = (".yaml", ".yml")
 # ellipsis pandoc makes of "--", "---" and "..." are made on the Markdown's side (_SMART).
 _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
                              "\u2011": "-"})
-_SMART = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
+_SMART = (("---", "\N{EM DASH}"), ("--", "\N{EN DASH}"), ("...", "\N{HORIZONTAL ELLIPSIS}"))
 _LIST_MARKER = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^}]*\}\s*$")
@@ -64,8 +64,9 @@ class Block:
     """A pipe-table row's cells, as plain text."""
 
 
-def plain_markdown(source: str) -> Plain:
-    """The words of inline Markdown with the markup taken out, mapped back to `source` character by character."""
+def plain_markdown(source: str, base: int = 0, whole: str | None = None) -> Plain:
+    """The words of inline Markdown with the markup taken out, mapped back to `source` character by character
+    (or, for a block of a file, to `whole`, the file, where `source` starts at `base`)."""
     chars: list[str] = []
     offsets: list[int] = []
     ends: list[int] = []
@@ -75,22 +76,21 @@ def plain_markdown(source: str) -> Plain:
         if char.isspace() or char == "|":
             if chars and chars[-1] != " ":
                 chars.append(" ")
-                offsets.append(at)
-                ends.append(at + 1)
+                offsets.append(base + at)
+                ends.append(base + at + 1)
             return
         chars.append(char)
-        offsets.append(at)
-        ends.append(at + width)
+        offsets.append(base + at)
+        ends.append(base + at + width)
 
     while i < n:
         char = source[i]
         if char == "\\" and i + 1 < n and not source[i + 1].isspace():
             keep(source[i + 1], i + 1)
             i += 2
-        elif smart := next((made for typed, made in _SMART if source.startswith(typed, i)), None):
-            width = next(len(typed) for typed, made in _SMART if made == smart)
-            keep(smart, i, width)
-            i += width
+        elif char in "-." and (smart := next((pair for pair in _SMART if source.startswith(pair[0], i)), None)):
+            keep(smart[1], i, len(smart[0]))
+            i += len(smart[0])
         elif char in "*`" or (char == "_" and _at_word_edge(source, i)):
             i += 1
         elif char == "!" and source.startswith("![", i):
@@ -99,10 +99,11 @@ def plain_markdown(source: str) -> Plain:
             i += 1
         elif char == "]":
             i = _after_link_target(source, i)
-        elif char == "<" and re.match(r"<https?://", source[i:]):
-            i += 1
-        elif char == ">" and chars and offsets and "://" in source[max(0, i - 200):i]:
-            i += 1
+        elif char == "<" and source.startswith(("<http://", "<https://"), i) and ">" in source[i:]:
+            autolink_end = source.index(">", i)  # an autolink shows its address without the brackets
+            for at in range(i + 1, autolink_end):
+                keep(source[at], at)
+            i = autolink_end + 1
         elif char == "{" and re.match(r"\{[#.][^}]*\}", source[i:]):
             i = source.index("}", i) + 1
         else:
@@ -112,7 +113,8 @@ def plain_markdown(source: str) -> Plain:
         chars.pop()
         offsets.pop()
         ends.pop()
-    return Plain("".join(chars).translate(_TYPOGRAPHY), tuple(offsets), source, tuple(ends))
+    return Plain("".join(chars).translate(_TYPOGRAPHY), tuple(offsets), source if whole is None else whole,
+                 tuple(ends))
 
 
 def _at_word_edge(source: str, i: int) -> bool:
@@ -138,6 +140,9 @@ def markdown_blocks(file: str, text: str) -> list[Block]:
     lines = text.split("\n")
     start = _after_front_matter(lines)
     blocks: list[Block] = []
+    starts = [0]  # where each line starts in the file
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     index = start
     while index < len(lines):
         line = lines[index]
@@ -146,7 +151,7 @@ def markdown_blocks(file: str, text: str) -> list[Block]:
             index += 1
             continue
         end = _block_end(lines, index)
-        blocks.append(_block(file, lines, index, end))
+        blocks.append(_block(file, lines, text, starts, index, end))
         index = end + 1
     return blocks
 
@@ -183,29 +188,23 @@ def _block_end(lines: list[str], index: int) -> int:
     return end
 
 
-def _block(file: str, lines: list[str], index: int, end: int) -> Block:
+def _block(file: str, lines: list[str], whole: str, starts: list[int], index: int, end: int) -> Block:
     """A block's plain words, with its leading heading hashes or list marker left out of them."""
     first = lines[index]
     skip = 0
     if match := (_HEADING.match(first) or _LIST_MARKER.match(first)):
         skip = match.end()
-    body_start = sum(len(line) + 1 for line in lines[:index]) + skip
-    body_end = sum(len(line) + 1 for line in lines[:end + 1]) - 1
-    whole = "\n".join(lines)
+    body_start = starts[index] + skip
+    body_end = starts[end + 1] - 1
     body = whole[body_start:body_end]
     attributes = _ATTRIBUTES.search(body) if _HEADING.match(first) else None
     if attributes:
         body = body[:attributes.start()]
-    plain = _shifted(plain_markdown(body), body_start, whole)
+    plain = plain_markdown(body, base=body_start, whole=whole)
     cells = ()
     if first.strip().startswith("|"):
         cells = tuple(normal(plain_markdown(cell).text) for cell in first.strip().strip("|").split("|"))
     return Block(file, index + 1, end + 1, plain, data=False, cells=cells)
-
-
-def _shifted(plain: Plain, by: int, whole: str) -> Plain:
-    """The same plain words with offsets into the whole file rather than the block."""
-    return Plain(plain.text, tuple(o + by for o in plain.offsets), whole, tuple(e + by for e in plain.ends))
 
 
 def data_blocks(file: str, text: str) -> list[Block]:
