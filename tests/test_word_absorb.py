@@ -324,3 +324,27 @@ def test_a_docx_planpress_did_not_build_is_refused(project: Path, tmp_path: Path
                           "traced to content/. Absorb takes back the plan's own DOCX (output/<area>-plan.docx) after "
                           "review; bring a plan written in Word in with `python build.py import` instead.\n")
     assert texts(project) == before
+
+
+def test_a_value_put_in_by_an_expression_is_reported_and_the_words_around_it_applied(tmp_path: Path):
+    project = copy_project(tmp_path / "plan")
+    vision = project / "content/sections/02-vision.md"
+    typed = "Our vision rests on four commitments, which match the four themes of the plan:"
+    quoting = ('Our vision rests on four commitments, which match the four themes of the plan and '
+               'its budget of {{ pooled_budget["2015/16"].agreed | money }} for 2015/16:')
+    vision.write_text(vision.read_text(encoding="utf-8").replace(typed, quoting), encoding="utf-8")
+    built = run_cli(project, "documents")
+    assert built.code == 0, built.out + built.err
+    reviewer = Reviewer(project / DOCX)
+    reviewer.replace("£18,640,000", "£19,000,000", within="its budget of £18,640,000 for 2015/16")
+    reviewer.replace("four commitments", "five commitments", within="the four themes of the plan and its budget")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    before = vision.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    assert vision.read_text(encoding="utf-8") == before.replace("rests on four commitments", "rests on five commitments")
+    assert [line for line in result.out.splitlines() if line.startswith("  ")] == [
+        '  content/sections/02-vision.md:16: replaced "four" with "five" (Priya Shah (ICB finance))',
+        '  content/sections/02-vision.md:16: Priya Shah (ICB finance): replaced "£18,640,000" with "£19,000,000": '
+        "not applied, the paragraph holds a value put in by {{ ... }}; change it by hand",
+    ]

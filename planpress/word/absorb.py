@@ -93,8 +93,9 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
     if text != block.plain.source:
         (root / mark.file).write_text(text, encoding="utf-8")
         tally.files.add(mark.file)
+    typed = block.plain.source[block.plain.offsets[0]:block.plain.ends[-1]] if block.plain.offsets else ""
     for outcome in outcomes:
-        _count(tally, mark.file, outcome, revision, block.plain.source)
+        _count(tally, mark.file, outcome, revision, typed)
 
 
 def _value_line(path: Path, row_line: int, revision: Revision) -> int:
@@ -110,12 +111,13 @@ def _value_line(path: Path, row_line: int, revision: Revision) -> int:
     return row_line
 
 
-def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, source: str) -> None:
+def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, typed: str) -> None:
+    """One change in the tally; `typed` is the block's Markdown, to tell a value from an expression."""
     if outcome.state == "applied":
         tally.applied.append(f"{file}:{outcome.line}: {outcome.hunk.describe()} ({_who(revision)})")
     elif outcome.state == "already":
         tally.already += 1
-    elif "{{" in source:
+    elif "{{" in typed:
         tally.reported.append(f"{file}:{outcome.line}: {_who(revision)}: {outcome.hunk.describe()}: "
                               "not applied, the paragraph holds a value put in by {{ ... }}; change it by hand")
     else:

@@ -31,6 +31,7 @@ VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PROPERTY_FORMAT = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id every custom property carries
 FILE_PROPERTY = "planpress_file_"
 MARK = re.compile(r"^pp_(\d+)_(\d+)(?:_\d+)?$")
+EXPRESSION = re.compile(r"\{\{.*?\}\}")
 SHORTEST_PARTIAL = 30
 """Characters a block must have to be matched as part of a paragraph (shorter ones match by chance)."""
 
@@ -71,7 +72,7 @@ class _Index:
                 self.exact.setdefault(normal(block.plain.text), []).append(block)
             for cell in block.cells:
                 self.exact.setdefault(cell, []).append(block)
-        self.partial = [(normal(b.plain.text), b) for b in blocks if len(b.plain.text) >= SHORTEST_PARTIAL]
+        self.partial = [(words, b) for b in blocks if len(words := _typed_words(b)) >= SHORTEST_PARTIAL]
 
     def paragraph(self, text: str) -> Block | None:
         """The block a paragraph shows: the one with the same words, else the longest found inside it
@@ -93,6 +94,12 @@ class _Index:
             return None
         cell, found = min(candidates, key=lambda item: (len(item[1]), -len(item[0])))
         return found[0]
+
+
+def _typed_words(block: Block) -> str:
+    """The longest stretch of a block's words that the document shows as typed: a `{{ ... }}` expression
+    shows its value instead, so a paragraph quoting a figure is matched by the words around it."""
+    return max(EXPRESSION.split(normal(block.plain.text)), key=len).strip()
 
 
 def _mark_body(body, index: _Index, files: dict[str, int]) -> int:
