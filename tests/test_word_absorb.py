@@ -105,6 +105,27 @@ class Reviewer:
         insertion.append(added)
         run.addprevious(insertion)
 
+    def add_paragraph(self, text: str, after: str) -> None:
+        """A new paragraph after the one holding `after`, as Word records Enter and typing: the
+        paragraph mark before it inserted, and its words inserted."""
+        paragraph = next(p for p in self.document.iter(w("p")) if after in paragraph_text(p))
+        new = etree.Element(w("p"))
+        properties = paragraph.find(w("pPr"))
+        if properties is not None:
+            new.append(copy.deepcopy(properties))
+        else:
+            properties = etree.SubElement(paragraph, w("pPr"))
+            paragraph.insert(0, properties)
+        mark = properties.find(w("rPr"))
+        if mark is None:
+            mark = etree.SubElement(properties, w("rPr"))
+        mark.append(self._tracked("ins"))
+        insertion = etree.SubElement(new, w("ins"))
+        for key, value in self._tracked("ins").attrib.items():
+            insertion.set(key, value)
+        etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = text
+        paragraph.addnext(new)
+
     def comment(self, words: str, within: str, text: str) -> None:
         run = self._run_with(words, within)
         number = str(self.next_id)
@@ -153,6 +174,7 @@ def through_libreoffice(source: Path, folder: Path) -> Path:
 
 # --- the plan, built once, and its reviewed copy ---------------------------------------
 
+NEW_PARAGRAPH = "Both boards will review the vision each spring. The first review is due in April 2015."
 SOURCES = ("content/sections/02-vision.md", "content/sections/03-case-for-change.md",
            "content/data/finance.yaml", "content/sections/08-engagement.md", "content/schemes/CH2.md")
 
@@ -173,6 +195,7 @@ def reviewed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reviewer.delete("itself ", within="and the town itself remains densely built")
     reviewer.replace("£3,654,000", "£3,700,000", within="£3,654,000")
     reviewer.insert("briefly ", "Describe the contingency plan", within="Describe the contingency plan")
+    reviewer.add_paragraph(NEW_PARAGRAPH, after="same offer as the town centre.")
     reviewer.comment("Healthwatch Harrowdale", within="ran a joint engagement programme",
                      text="Name the Healthwatch chair here?")
     reviewer.comment("up to six weeks", within="reablement service offers up to six weeks",
@@ -185,12 +208,14 @@ def texts(project: Path) -> dict[str, str]:
 
 
 def expected_sources() -> dict[str, str]:
-    """The example's files with exactly the reviewer's three narrative changes made (the figure is not)."""
+    """The example's files with exactly the reviewer's narrative changes made (the figure is not)."""
     found = {name: (REPO / name).read_text(encoding="utf-8") for name in SOURCES}
     vision = "content/sections/02-vision.md"
     found[vision] = found[vision].replace(
         "Our vision rests on four commitments,", "Our vision rests on four clear commitments,").replace(
-        "1. **Prevention and early help.**", "1. **Prevention and timely help.**")
+        "1. **Prevention and early help.**", "1. **Prevention and timely help.**").replace(
+        "same offer as the town centre.\n", "same offer as the town centre.\n\n"
+        "Both boards will review the vision each spring.\nThe first review is due in April 2015.\n")
     case = "content/sections/03-case-for-change.md"
     found[case] = found[case].replace("and the town itself remains densely built", "and the town remains densely built")
     return found
@@ -243,30 +268,32 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
     assert result.code == 0, result.out + result.err
     assert texts(project) == expected_sources()
     lines = result.out.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "Applied (review them with `git diff`; nothing was committed):",
+        "  content/sections/02-vision.md:35: added the paragraph \"Both boards will review the vision each spring. The first…\" "
+        "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
         "",
     ]
-    assert lines[5] == "Reported, not applied:"
-    assert lines[6:8] == [
+    assert lines[6] == "Reported, not applied:"
+    assert lines[7:9] == [
         '  content/data/finance.yaml:24: Priya Shah (ICB finance): replaced "£3,654,000" with "£3,700,000", in a table '
         "or figure made from this data file: not applied; change the value here and build again",
         # The question is the template's: no author typed it, so it has no mark, and is listed, not lost.
         '  (no place found) Priya Shah (ICB finance): inserted "briefly" in "Describe the contingency plan and the risk '
         'sharing…": text the template writes, or a new paragraph; make this change by hand if it is needed',
     ]
-    assert lines[9:12] == COMMENTS
-    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 3 changes applied (2 files), 2 reported, 2 comments.")
+    assert lines[10:13] == COMMENTS
+    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 2 reported, 2 comments.")
 
     again = run_cli(project, "absorb", str(reviewed))
     assert again.code == 0, again.out + again.err
     assert texts(project) == expected_sources()
     assert "Applied" not in again.out
     assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 2 reported, "
-                                          "2 comments, 3 already in the source.")
+                                          "2 comments, 4 already in the source.")
 
 
 def test_comments_only_lists_and_changes_nothing(reviewed: Path, tmp_path: Path):
@@ -286,12 +313,14 @@ def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tm
     assert result.code == 0, result.out + result.err
     assert texts(project) == expected_sources()
     assert [line for line in result.out.splitlines() if line.startswith("  content/s")] == [
+        "  content/sections/02-vision.md:35: added the paragraph \"Both boards will review the vision each spring. The first…\" "
+        "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
         *COMMENTS[1:],
     ]
-    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 3 changes applied (2 files), 2 reported, 2 comments."
+    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 2 reported, 2 comments."
 
 
 # --- what absorb refuses -----------------------------------------------------------------

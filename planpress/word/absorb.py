@@ -11,16 +11,19 @@ is listed as `file:line: author (date): text`.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress.word.apply import Outcome, apply_to_block, hunks
 from planpress.word.review import Comment, NotReadable, Revision, read_review
-from planpress.word.source_text import DATA_SUFFIXES, block_at, plain_markdown
+from planpress.word.source_text import DATA_SUFFIXES, block_at, markdown_blocks, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 QUOTED = 60
+NEARBY = 5
+"""Blocks after a paragraph where a paragraph a reviewer added after it may be already."""
 """Characters of a paragraph's words shown beside what could not be placed."""
 
 
@@ -67,13 +70,55 @@ def _unreadable(path: Path, why: str) -> str:
 def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> None:
     """Each changed paragraph into its file, the last lines of a file first, so the lines of the marks
     still to come are where the build saw them."""
-    placed = sorted((r for r in revisions if r.mark), key=lambda r: (r.mark.file, -r.mark.line))
-    for revision in placed:
-        _absorb_one(root, revision, tally)
+    added = [r for r in revisions if not r.mark and _addable(r)]
+    # New paragraphs after one paragraph go in last to first, each just after it, so they end in order.
+    placed = sorted((r for r in enumerate(revisions) if r[1].mark or r[1] in added),
+                    key=lambda r: ((r[1].mark or r[1].follows).file, -(r[1].mark or r[1].follows).line,
+                                   r[1].mark is None, -r[0]))
+    for _, revision in placed:
+        if revision.mark:
+            _absorb_one(root, revision, tally)
+        else:
+            _add_paragraph(root, revision, tally)
     for revision in revisions:
-        if not revision.mark:
+        if not revision.mark and revision not in added:
             tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in "{_short(revision.before)}": '
                                   "text the template writes, or a new paragraph; make this change by hand if it is needed")
+
+
+def _addable(revision: Revision) -> bool:
+    """A whole new paragraph of prose after a marked paragraph of a Markdown file (a list item or a
+    table cell is left to the author: its marker or row cannot be told from the Word file alone)."""
+    return (not revision.before and not revision.listed and not revision.in_table and revision.follows is not None
+            and not revision.follows.file.endswith(DATA_SUFFIXES))
+
+
+def _add_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
+    """A reviewer's new paragraph, written after the block of the paragraph before it, one sentence a line."""
+    follows = revision.follows
+    block = block_at(root, follows.file, follows.line)
+    new = f'added the paragraph "{_short(revision.after)}"'
+    if block is None:
+        tally.reported.append(f"{follows.file}:{follows.line}: {_who(revision)}: {new}: the file no longer has the "
+                              "paragraph before it; add it by hand")
+        return
+    lines = block.plain.source.split("\n")
+    following = [b for b in markdown_blocks(follows.file, block.plain.source) if b.line > block.end_line]
+    if any(b.plain.text == revision.after for b in following[:NEARBY]):  # added by an earlier absorb
+        tally.already += 1
+        return
+    lines[block.end_line:block.end_line] = ["", *SENTENCE_END.split(_escaped(revision.after))]
+    (root / follows.file).write_text("\n".join(lines), encoding="utf-8")
+    tally.files.add(follows.file)
+    tally.applied.append(f"{follows.file}:{block.end_line + 2}: {new} ({_who(revision)})")
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def _escaped(text: str) -> str:
+    """A reviewer's words as Markdown that shows them as typed (an asterisk stays an asterisk)."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
 
 
 def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:

@@ -31,6 +31,10 @@ class Revision:
     after: str
     authors: tuple[str, ...]
     in_table: bool
+    follows: Mark | None = None
+    """For a paragraph the reviewer added (no mark of its own): the mark of the paragraph before it."""
+    listed: bool = False
+    """The paragraph is an item of a numbered or bulleted list."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,11 @@ def read_review(path: Path) -> Review:
 def _revisions(body, files: dict[int, str]) -> list[Revision]:
     found = []
     changed = (w("ins"), w("del"), w("moveFrom"), w("moveTo"))
+    last_mark = None
     for paragraph in body.iter(w("p")):
+        in_table = any(a.tag == w("tr") for a in paragraph.iterancestors())
+        mark = mark_of(paragraph, files)
+        follows, last_mark = last_mark, (mark or last_mark) if not in_table else last_mark
         marks = [e for e in paragraph.iter(*changed) if e.getparent().tag != w("rPr")]  # not the paragraph mark
         if not marks:
             continue
@@ -79,8 +87,8 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
         if before == after:  # formatting only
             continue
         authors = tuple(dict.fromkeys(e.get(w("author")) or "unknown" for e in marks))
-        in_table = any(a.tag == w("tr") for a in paragraph.iterancestors())
-        found.append(Revision(mark_of(paragraph, files), before, after, authors, in_table))
+        listed = paragraph.find(f"{w('pPr')}/{w('numPr')}") is not None
+        found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed))
     return found
 
 
