@@ -126,6 +126,11 @@ class Reviewer:
         etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = text
         paragraph.addnext(new)
 
+    def untracked(self, words: str, new: str, within: str) -> None:
+        """An edit made with tracked changes off: the words simply changed."""
+        run = self._run_with(words, within)
+        run.find(w("t")).text = new
+
     def comment(self, words: str, within: str, text: str) -> None:
         run = self._run_with(words, within)
         number = str(self.next_id)
@@ -195,6 +200,7 @@ def reviewed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reviewer.delete("itself ", within="and the town itself remains densely built")
     reviewer.replace("£3,654,000", "£3,700,000", within="£3,654,000")
     reviewer.insert("briefly ", "Describe the contingency plan", within="Describe the contingency plan")
+    reviewer.untracked("have been consistent", "have been very consistent", within="The messages have been consistent")
     reviewer.add_paragraph(NEW_PARAGRAPH, after="same offer as the town centre.")
     reviewer.comment("Healthwatch Harrowdale", within="ran a joint engagement programme",
                      text="Name the Healthwatch chair here?")
@@ -277,22 +283,24 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
         "",
     ]
-    assert lines[6] == "Reported, not applied:"
-    assert lines[7:9] == [
+    assert lines[6:10] == [
+        "Reported, not applied:",
+        # Typed with tracked changes off: worked out against the source, listed, not applied.
+        '  content/sections/08-engagement.md:11: changed without tracked changes, not applied: inserted "very"',
         '  content/data/finance.yaml:24: Priya Shah (ICB finance): replaced "£3,654,000" with "£3,700,000", in a table '
         "or figure made from this data file: not applied; change the value here and build again",
         # The question is the template's: no author typed it, so it has no mark, and is listed, not lost.
         '  (no place found) Priya Shah (ICB finance): inserted "briefly" in "Describe the contingency plan and the risk '
         'sharing…": text the template writes, or a new paragraph; make this change by hand if it is needed',
     ]
-    assert lines[10:13] == COMMENTS
-    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 2 reported, 2 comments.")
+    assert lines[11:14] == COMMENTS
+    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 3 reported, 2 comments.")
 
     again = run_cli(project, "absorb", str(reviewed))
     assert again.code == 0, again.out + again.err
     assert texts(project) == expected_sources()
     assert "Applied" not in again.out
-    assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 2 reported, "
+    assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 3 reported, "
                                           "2 comments, 4 already in the source.")
 
 
@@ -318,9 +326,10 @@ def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tm
         "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
+        '  content/sections/08-engagement.md:11: changed without tracked changes, not applied: inserted "very"',
         *COMMENTS[1:],
     ]
-    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 2 reported, 2 comments."
+    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 3 reported, 2 comments."
 
 
 # --- what absorb refuses -----------------------------------------------------------------

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress.word.apply import Outcome, apply_to_block, hunks
-from planpress.word.review import Comment, NotReadable, Revision, read_review
-from planpress.word.source_text import DATA_SUFFIXES, block_at, markdown_blocks, plain_markdown
+from planpress.word.marks import words_digest
+from planpress.word.review import Comment, NotReadable, Revision, Untracked, read_review
+from planpress.word.source_text import DATA_SUFFIXES, block_at, markdown_blocks, normal, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 QUOTED = 60
@@ -52,6 +53,7 @@ def run(root: Path, args) -> int:
         return EXIT_PROBLEMS
     tally = Tally()
     if not getattr(args, "comments_only", False):
+        _report_untracked(root, review.untracked, tally)
         _absorb_revisions(root, review.revisions, tally)
     _print(path, root, tally, review.comments, getattr(args, "comments_only", False))
     return EXIT_OK
@@ -84,6 +86,22 @@ def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> No
         if not revision.mark and revision not in added:
             tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in "{_short(revision.before)}": '
                                   "text the template writes, or a new paragraph; make this change by hand if it is needed")
+
+
+def _report_untracked(root: Path, untracked: list[Untracked], tally: Tally) -> None:
+    """Paragraphs changed with tracked changes off: listed with what changed, not applied, since nothing
+    says who changed them or that the change was meant (read before any tracked change is applied)."""
+    for changed in untracked:
+        mark = changed.mark
+        block = block_at(root, mark.file, mark.line) if not mark.file.endswith(DATA_SUFFIXES) else None
+        if block is not None and words_digest(normal(block.plain.text)) == mark.digest:
+            _, outcomes = apply_to_block(block, normal(block.plain.text), changed.words)  # worked out, not written
+            for outcome in outcomes:
+                tally.reported.append(f"{mark.file}:{outcome.line}: changed without tracked changes, not applied: "
+                                      f"{outcome.hunk.describe()}")
+        else:
+            tally.reported.append(f'{mark.file}:{mark.line}: changed without tracked changes (or changed in content/ '
+                                  f'since the build), not applied: it now reads "{_short(changed.words)}"')
 
 
 def _addable(revision: Revision) -> bool:

@@ -1,8 +1,9 @@
 """Where each paragraph of the Word document came from, written into the document invisibly.
 
 Each body paragraph, table row and picture whose words are found in content/ gets a bookmark
-named `pp_<file number>_<line>` (a letter first, letters, digits and underscores, at most 40
-characters, as Word requires), spanning the paragraph (LibreOffice drops a bookmark that only
+named `pp_<file number>_<line>_<digest>` (a letter first, letters, digits and underscores, at
+most 40 characters, as Word requires; the digest is six hex digits of a hash of the words the
+build wrote, so absorb can tell a paragraph changed without tracked changes), spanning the paragraph (LibreOffice drops a bookmark that only
 marks a point at the start of a paragraph after a table). The file numbers are written as
 custom document properties, `planpress_file_<number>` = "content/sections/02-vision.md": both
 Word and LibreOffice keep bookmarks and custom properties when they save a file, which is what
@@ -14,6 +15,7 @@ and whatever the document shows that no author typed (a question, a total) simpl
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from collections import Counter
@@ -30,7 +32,7 @@ CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-propertie
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PROPERTY_FORMAT = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id every custom property carries
 FILE_PROPERTY = "planpress_file_"
-MARK = re.compile(r"^pp_(\d+)_(\d+)(?:_\d+)?$")
+MARK = re.compile(r"^pp_(\d+)_(\d+)_([0-9a-f]{6})(?:_\d+)?$")
 EXPRESSION = re.compile(r"\{\{.*?\}\}")
 SHORTEST_PARTIAL = 30
 """Characters a block must have to be matched as part of a paragraph (shorter ones match by chance)."""
@@ -46,6 +48,8 @@ class Mark:
 
     file: str
     line: int
+    digest: str = ""
+    """The hash of the words the build wrote there (words_digest)."""
 
 
 def mark_sources(docx: Path, root: Path) -> int:
@@ -110,15 +114,17 @@ def _mark_body(body, index: _Index, files: dict[str, int]) -> int:
     for paragraph in body.iter(w("p")):
         if _in(paragraph, "tbl") or _in(paragraph, "sdt"):  # rows are marked whole; the contents is made, not typed
             continue
-        block = index.paragraph(paragraph_text(paragraph) or _picture_text(paragraph))
+        words = paragraph_text(paragraph) or _picture_text(paragraph)
+        block = index.paragraph(words)
         if block:
-            _bookmark(paragraph, _name(block, files, names), next_id)
+            _bookmark(paragraph, _name(block, files, names, words), next_id)
             marked += 1
     for row in body.iter(w("tr")):
-        block = index.row([normal(cell_text(cell)) for cell in row.iterchildren(w("tc"))])
+        cells = [normal(cell_text(cell)) for cell in row.iterchildren(w("tc"))]
+        block = index.row(cells)
         first = row.find(f"{w('tc')}/{w('p')}")
         if block and first is not None:
-            _bookmark(first, _name(block, files, names), next_id)
+            _bookmark(first, _name(block, files, names, " | ".join(cells)), next_id)
             marked += 1
     return marked
 
@@ -157,9 +163,14 @@ def _picture_text(paragraph) -> str:
     return ""
 
 
-def _name(block: Block, files: dict[str, int], names: Counter) -> str:
+def words_digest(words: str) -> str:
+    """Six hex digits that change when the words do."""
+    return hashlib.blake2s(words.encode("utf-8"), digest_size=3).hexdigest()
+
+
+def _name(block: Block, files: dict[str, int], names: Counter, words: str) -> str:
     number = files.setdefault(block.file, len(files) + 1)
-    name = f"pp_{number}_{block.line}"
+    name = f"pp_{number}_{block.line}_{words_digest(words)}"
     names[name] += 1
     return name if names[name] == 1 else f"{name}_{names[name]}"
 
@@ -231,5 +242,5 @@ def mark_of(element, files: dict[int, str]) -> Mark | None:
         for start in holder.iter(w("bookmarkStart")):
             match = MARK.match(start.get(w("name")) or "")
             if match and int(match.group(1)) in files:
-                return Mark(files[int(match.group(1))], int(match.group(2)))
+                return Mark(files[int(match.group(1))], int(match.group(2)), match.group(3))
     return None

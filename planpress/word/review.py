@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from planpress.word.marks import Mark, file_table, mark_of, paragraph_text, w
+from planpress.word.marks import Mark, file_table, mark_of, paragraph_text, w, words_digest
 
 
 class NotReadable(Exception):
@@ -48,9 +48,19 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Untracked:
+    """A marked paragraph whose words before the review are not the words the build wrote there:
+    someone changed it with tracked changes off (or split it in two)."""
+
+    mark: Mark
+    words: str
+
+
+@dataclass(frozen=True)
 class Review:
     revisions: list[Revision]
     comments: list[Comment]
+    untracked: list[Untracked]
 
 
 def read_review(path: Path) -> Review:
@@ -68,7 +78,7 @@ def read_review(path: Path) -> Review:
     files = file_table(custom)
     if not files or body is None:
         raise NotReadable("no marks")
-    return Review(_revisions(body, files), _comments(body, comments, files))
+    return Review(_revisions(body, files), _comments(body, comments, files), _untracked(body, files))
 
 
 def _revisions(body, files: dict[int, str]) -> list[Revision]:
@@ -89,6 +99,18 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
         authors = tuple(dict.fromkeys(e.get(w("author")) or "unknown" for e in marks))
         listed = paragraph.find(f"{w('pPr')}/{w('numPr')}") is not None
         found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed))
+    return found
+
+
+def _untracked(body, files: dict[int, str]) -> list[Untracked]:
+    found = []
+    for paragraph in body.iter(w("p")):
+        if any(a.tag == w("tr") for a in paragraph.iterancestors()):
+            continue
+        mark = mark_of(paragraph, files)
+        before = paragraph_text(paragraph, deleted=True, inserted=False)
+        if mark and before and words_digest(before) != mark.digest:  # a picture (no words) is marked by its alt text
+            found.append(Untracked(mark, before))
     return found
 
 
