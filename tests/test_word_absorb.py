@@ -386,3 +386,12 @@ def test_a_value_put_in_by_an_expression_is_reported_and_the_words_around_it_app
         '  content/sections/02-vision.md:16: Priya Shah (ICB finance): replaced "£18,640,000" with "£19,000,000": '
         "not applied, the paragraph holds a value put in by {{ ... }}; change it by hand",
     ]
+
+
+def test_absorb_without_a_file_or_with_a_missing_one_says_what_to_give(project: Path):
+    result = run_cli(project, "absorb")
+    assert (result.code, result.err) == (1, "Error: absorb takes one Word file, the plan's DOCX after review: "
+                                            "python build.py absorb REVIEWED.docx [--comments-only]\n")
+    result = run_cli(project, "absorb", str(project / "reviewed.docx"))
+    assert (result.code, result.err) == (1, f"Error: {project / 'reviewed.docx'}: there is no such file. Give the path "
+                                            "of the reviewed Word document (.docx).\n")

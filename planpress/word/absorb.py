@@ -1,4 +1,4 @@
-"""`python build.py absorb REVIEWED.docx [--comments-only]`: a partner's tracked changes and comments, back into content/.
+"""`python build.py absorb REVIEWED.docx [--comments-only]`: a partner's tracked changes and comments, back home.
 
 The plan's DOCX carries a mark on each paragraph and table row saying which content file and
 line it was built from (planpress/word/marks.py). A reviewed copy keeps them, so each paragraph
@@ -18,14 +18,14 @@ from pathlib import Path
 
 from planpress.word.apply import Outcome, apply_to_block, hunks
 from planpress.word.marks import words_digest
-from planpress.word.review import Comment, NotReadable, Revision, Untracked, read_review
+from planpress.word.review import Comment, NotBuiltHere, NotReadable, Revision, Untracked, read_review
 from planpress.word.source_text import DATA_SUFFIXES, block_at, markdown_blocks, normal, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 QUOTED = 60
+"""Characters of a paragraph's words shown beside what could not be placed."""
 NEARBY = 5
 """Blocks after a paragraph where a paragraph a reviewer added after it may be already."""
-"""Characters of a paragraph's words shown beside what could not be placed."""
 
 
 @dataclass
@@ -48,8 +48,16 @@ def run(root: Path, args) -> int:
         return EXIT_PROBLEMS
     try:
         review = read_review(path)
+    except NotBuiltHere:
+        print(f"Error: {path}: this Word document was not built by planpress: it has none of the marks the build "
+              "puts on each paragraph to say where it came from, so its changes cannot be traced to content/. "
+              "Absorb takes back the plan's own DOCX (output/<area>-plan.docx) after review; "
+              "bring a plan written in Word in with `python build.py import` instead.", file=sys.stderr)
+        return EXIT_PROBLEMS
     except NotReadable as why:
-        print(_unreadable(path, str(why)), file=sys.stderr)
+        print(f"Error: {path}: this is not a Word document (.docx) that can be read ({why}). "
+              "Open it in Word or LibreOffice and save it as a Word document (.docx), then run absorb again.",
+              file=sys.stderr)
         return EXIT_PROBLEMS
     tally = Tally()
     if not getattr(args, "comments_only", False):
@@ -57,16 +65,6 @@ def run(root: Path, args) -> int:
         _absorb_revisions(root, review.revisions, tally)
     _print(path, root, tally, review.comments, getattr(args, "comments_only", False))
     return EXIT_OK
-
-
-def _unreadable(path: Path, why: str) -> str:
-    if why == "no marks":
-        return (f"Error: {path}: this Word document was not built by planpress: it has none of the marks the build "
-                "puts on each paragraph to say where it came from, so its changes cannot be traced to content/. "
-                "Absorb takes back the plan's own DOCX (output/<area>-plan.docx) after review; "
-                "bring a plan written in Word in with `python build.py import` instead.")
-    return (f"Error: {path}: this is not a Word document (.docx) that can be read ({why}). "
-            "Open it in Word or LibreOffice and save it as a Word document (.docx), then run absorb again.")
 
 
 def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> None:

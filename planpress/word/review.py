@@ -19,7 +19,11 @@ from planpress.word.marks import Mark, file_table, mark_of, paragraph_text, w, w
 
 
 class NotReadable(Exception):
-    """The file is not a Word document, or not one planpress built."""
+    """The file is not a Word document."""
+
+
+class NotBuiltHere(NotReadable):
+    """A Word document without the marks planpress's build puts in."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,23 @@ class Review:
 
 
 def read_review(path: Path) -> Review:
-    """The tracked changes and comments of a DOCX planpress built; NotReadable when it is not one."""
+    """The tracked changes and comments of a DOCX planpress built; NotReadable when it is not a DOCX,
+    NotBuiltHere when planpress did not build it."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
-                raise NotReadable("not a Word document")
+                raise NotReadable("it has no word/document.xml")
             body = etree.fromstring(archive.read("word/document.xml")).find(w("body"))
             custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in names else None
             comments = archive.read("word/comments.xml") if "word/comments.xml" in names else None
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, KeyError) as error:
         raise NotReadable(str(error)) from None
     files = file_table(custom)
-    if not files or body is None:
-        raise NotReadable("no marks")
+    if body is None:
+        raise NotReadable("it has no body")
+    if not files:
+        raise NotBuiltHere()
     return Review(_revisions(body, files), _comments(body, comments, files), _untracked(body, files))
 
 
