@@ -126,6 +126,21 @@ class Reviewer:
         etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = text
         paragraph.addnext(new)
 
+    def delete_paragraph(self, within: str) -> None:
+        """A whole paragraph deleted: every run and the paragraph mark."""
+        paragraph = next(p for p in self.document.iter(w("p")) if within in paragraph_text(p))
+        for run in list(paragraph.iter(w("r"))):  # a link's runs too, deleted inside the link
+            deletion = self._tracked("del")
+            run.addprevious(deletion)
+            deletion.append(run)
+            for text in run.iter(w("t")):
+                text.tag = w("delText")
+        properties = paragraph.find(w("pPr"))
+        mark = properties.find(w("rPr")) if properties is not None else None
+        if mark is None:
+            mark = etree.SubElement(properties, w("rPr"))
+        mark.append(self._tracked("del"))
+
     def untracked(self, words: str, new: str, within: str) -> None:
         """An edit made with tracked changes off: the words simply changed."""
         run = self._run_with(words, within)
@@ -179,6 +194,9 @@ def through_libreoffice(source: Path, folder: Path) -> Path:
 
 # --- the plan, built once, and its reviewed copy ---------------------------------------
 
+DELETED_PARAGRAPH = ("\nThe move will be phased so that no service is withdrawn until its replacement has shown it "
+                     "can cope with the demand.\nThe [risks](section:risks) section describes how the partners will "
+                     "respond if the shift of activity is slower than planned.\n")
 NEW_PARAGRAPH = "Both boards will review the vision each spring. The first review is due in April 2015."
 SOURCES = ("content/sections/02-vision.md", "content/sections/03-case-for-change.md",
            "content/data/finance.yaml", "content/sections/08-engagement.md", "content/schemes/CH2.md")
@@ -200,6 +218,7 @@ def reviewed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reviewer.delete("itself ", within="and the town itself remains densely built")
     reviewer.replace("£3,654,000", "£3,700,000", within="£3,654,000")
     reviewer.insert("briefly ", "Describe the contingency plan", within="Describe the contingency plan")
+    reviewer.delete_paragraph(within="The move will be phased so that no service is withdrawn")  # the file's last
     reviewer.untracked("have been consistent", "have been very consistent", within="The messages have been consistent")
     reviewer.add_paragraph(NEW_PARAGRAPH, after="same offer as the town centre.")
     reviewer.comment("Healthwatch Harrowdale", within="ran a joint engagement programme",
@@ -221,7 +240,8 @@ def expected_sources() -> dict[str, str]:
         "Our vision rests on four commitments,", "Our vision rests on four clear commitments,").replace(
         "1. **Prevention and early help.**", "1. **Prevention and timely help.**").replace(
         "same offer as the town centre.\n", "same offer as the town centre.\n\n"
-        "Both boards will review the vision each spring.\nThe first review is due in April 2015.\n")
+        "Both boards will review the vision each spring.\nThe first review is due in April 2015.\n").replace(
+        DELETED_PARAGRAPH, "")
     case = "content/sections/03-case-for-change.md"
     found[case] = found[case].replace("and the town itself remains densely built", "and the town remains densely built")
     return found
@@ -274,8 +294,10 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
     assert result.code == 0, result.out + result.err
     assert texts(project) == expected_sources()
     lines = result.out.splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "Applied (review them with `git diff`; nothing was committed):",
+        "  content/sections/02-vision.md:89: deleted the paragraph \"The move will be phased so that no service is withdrawn\u2026\" "
+        "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:35: added the paragraph \"Both boards will review the vision each spring. The first…\" "
         "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
@@ -283,7 +305,7 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
         "",
     ]
-    assert lines[6:10] == [
+    assert lines[7:11] == [
         "Reported, not applied:",
         # Typed with tracked changes off: worked out against the source, listed, not applied.
         '  content/sections/08-engagement.md:11: changed without tracked changes, not applied: inserted "very"',
@@ -293,15 +315,15 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
         '  (no place found) Priya Shah (ICB finance): inserted "briefly" in "Describe the contingency plan and the risk '
         'sharing…": text the template writes, or a new paragraph; make this change by hand if it is needed',
     ]
-    assert lines[11:14] == COMMENTS
-    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 3 reported, 2 comments.")
+    assert lines[12:15] == COMMENTS
+    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 2 comments.")
 
     again = run_cli(project, "absorb", str(reviewed))
     assert again.code == 0, again.out + again.err
     assert texts(project) == expected_sources()
     assert "Applied" not in again.out
     assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 3 reported, "
-                                          "2 comments, 4 already in the source.")
+                                          "2 comments, 5 already in the source.")
 
 
 def test_comments_only_lists_and_changes_nothing(reviewed: Path, tmp_path: Path):
@@ -321,6 +343,8 @@ def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tm
     assert result.code == 0, result.out + result.err
     assert texts(project) == expected_sources()
     assert [line for line in result.out.splitlines() if line.startswith("  content/s")] == [
+        "  content/sections/02-vision.md:89: deleted the paragraph \"The move will be phased so that no service is withdrawn\u2026\" "
+        "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:35: added the paragraph \"Both boards will review the vision each spring. The first…\" "
         "(Priya Shah (ICB finance))",
         "  content/sections/02-vision.md:18: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
@@ -329,7 +353,7 @@ def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tm
         '  content/sections/08-engagement.md:11: changed without tracked changes, not applied: inserted "very"',
         *COMMENTS[1:],
     ]
-    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 4 changes applied (2 files), 3 reported, 2 comments."
+    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 2 comments."
 
 
 # --- what absorb refuses -----------------------------------------------------------------

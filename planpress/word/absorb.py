@@ -145,6 +145,9 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
         tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}, in a table or figure made from "
                               "this data file: not applied; change the value here and build again")
         return
+    if not revision.after and not revision.in_table:
+        _delete_paragraph(root, revision, tally)
+        return
     block = block_at(root, mark.file, mark.line)
     if block is None:
         tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}: the file no longer has this "
@@ -157,6 +160,37 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
     typed = block.plain.source[block.plain.offsets[0]:block.plain.ends[-1]] if block.plain.offsets else ""
     for outcome in outcomes:
         _count(tally, mark.file, outcome, revision, typed)
+
+
+def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
+    """A paragraph the reviewer deleted whole: its lines go, with one blank line beside them (a list item
+    keeps the lines around it, or the list would run into what follows)."""
+    mark = revision.mark
+    text = (root / mark.file).read_text(encoding="utf-8")
+    blocks = markdown_blocks(mark.file, text)
+    block = next((b for b in blocks if b.line <= mark.line <= b.end_line), None)
+    deleted = f'deleted the paragraph "{_short(revision.before)}"'
+    if block is None or normal(block.plain.text) != revision.before:
+        if not any(normal(b.plain.text) == revision.before for b in blocks):
+            tally.already += 1  # not in the file any more: deleted by an earlier absorb, or by hand
+        else:
+            tally.reported.append(f"{mark.file}:{mark.line}: {_who(revision)}: {deleted}: not applied, the paragraph "
+                                  "is no longer at this line; delete it by hand")
+        return
+    lines = text.split("\n")
+    start, end = block.line - 1, block.end_line
+    if not LIST_ITEM.match(lines[start]):
+        if end < len(lines) and not lines[end].strip():
+            end += 1
+        elif start > 0 and not lines[start - 1].strip():
+            start -= 1
+    del lines[start:end]
+    (root / mark.file).write_text("\n".join(lines), encoding="utf-8")
+    tally.files.add(mark.file)
+    tally.applied.append(f"{mark.file}:{block.line}: {deleted} ({_who(revision)})")
+
+
+LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
 
 
 def _value_line(path: Path, row_line: int, revision: Revision) -> int:
