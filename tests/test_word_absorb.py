@@ -223,6 +223,7 @@ def reviewed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reviewer.add_paragraph(NEW_PARAGRAPH, after="same offer as the town centre.")
     reviewer.comment("Healthwatch Harrowdale", within="ran a joint engagement programme",
                      text="Name the Healthwatch chair here?")
+    reviewer.comment("£1,218,000", within="£1,218,000", text="Calder Moor confirmed this in August.")
     reviewer.comment("up to six weeks", within="reablement service offers up to six weeks",
                      text="Six weeks matches the 2015/16 contract.")
     return reviewer.save(tmp_path_factory.mktemp("review") / "harrowdale-bcf-plan-reviewed.docx")
@@ -248,8 +249,9 @@ def expected_sources() -> dict[str, str]:
 
 
 COMMENTS = [
-    "Comments (2):",
+    "Comments (3):",
     "  content/sections/08-engagement.md:15: Priya Shah (ICB finance) (2026-11-20): Name the Healthwatch chair here?",
+    "  content/data/finance.yaml:29: Priya Shah (ICB finance) (2026-11-20): Calder Moor confirmed this in August.",
     "  content/schemes/CH2.md:14: Priya Shah (ICB finance) (2026-11-20): Six weeks matches the 2015/16 contract.",
 ]
 
@@ -315,15 +317,15 @@ def test_absorb_applies_narrative_changes_reports_the_figure_and_lists_comments(
         '  (no place found) Priya Shah (ICB finance): inserted "briefly" in "Describe the contingency plan and the risk '
         'sharing…": text the template writes, or a new paragraph; make this change by hand if it is needed',
     ]
-    assert lines[12:15] == COMMENTS
-    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 2 comments.")
+    assert lines[12:16] == COMMENTS
+    assert lines[-1] == ("harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 3 comments.")
 
     again = run_cli(project, "absorb", str(reviewed))
     assert again.code == 0, again.out + again.err
     assert texts(project) == expected_sources()
     assert "Applied" not in again.out
     assert again.out.splitlines()[-1] == ("harrowdale-bcf-plan-reviewed.docx: 0 changes applied, 3 reported, "
-                                          "2 comments, 5 already in the source.")
+                                          "3 comments, 5 already in the source.")
 
 
 def test_comments_only_lists_and_changes_nothing(reviewed: Path, tmp_path: Path):
@@ -333,7 +335,7 @@ def test_comments_only_lists_and_changes_nothing(reviewed: Path, tmp_path: Path)
     assert result.code == 0, result.out + result.err
     assert texts(project) == before
     assert result.out.splitlines() == [*COMMENTS, "",
-                                       "harrowdale-bcf-plan-reviewed.docx: 2 comments; nothing changed (--comments-only)."]
+                                       "harrowdale-bcf-plan-reviewed.docx: 3 comments; nothing changed (--comments-only)."]
 
 
 def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tmp_path: Path):
@@ -351,9 +353,9 @@ def test_a_review_saved_again_by_libreoffice_absorbs_the_same(reviewed: Path, tm
         "  content/sections/02-vision.md:16: inserted \"clear\" (Priya Shah (ICB finance))",
         "  content/sections/03-case-for-change.md:15: deleted \"itself\" (Priya Shah (ICB finance))",
         '  content/sections/08-engagement.md:11: changed without tracked changes, not applied: inserted "very"',
-        *COMMENTS[1:],
+        COMMENTS[1], COMMENTS[3],
     ]
-    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 2 comments."
+    assert result.out.splitlines()[-1] == "harrowdale-bcf-plan-reviewed.docx: 5 changes applied (2 files), 3 reported, 3 comments."
 
 
 # --- what absorb refuses -----------------------------------------------------------------

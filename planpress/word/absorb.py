@@ -194,16 +194,17 @@ LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
 
 
 def _value_line(path: Path, row_line: int, revision: Revision) -> int:
-    """The line of a data file that holds the words a reviewer changed: the first at or after the line
-    the row was marked with (a record's first field), else the row's line."""
+    """The line of a data file that holds the words a reviewer changed (a row is marked at its record's first field)."""
     changed = [" ".join(h.old) for h in hunks(revision.before, revision.after) if h.old]
-    if not changed or not path.is_file():
-        return row_line
+    return _line_holding(path, row_line, changed[0]) if changed else row_line
+
+
+def _line_holding(path: Path, from_line: int, words: str) -> int:
+    """The first line at or after `from_line` that holds `words`; `from_line` when none does."""
+    if not words or not path.is_file():
+        return from_line
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-    for number in range(row_line, len(lines) + 1):
-        if changed[0] in lines[number - 1]:
-            return number
-    return row_line
+    return next((n for n in range(from_line, len(lines) + 1) if words in lines[n - 1]), from_line)
 
 
 def _count(tally: Tally, file: str, outcome: Outcome, revision: Revision, typed: str) -> None:
@@ -239,6 +240,8 @@ def comment_line(root: Path, comment: Comment) -> str:
         on = f' (on "{_short(comment.quoted)}")' if comment.quoted else ""
         return f"(no place found): {comment.author}{date}: {comment.text}{on}"
     line = comment.mark.line
+    if comment.mark.file.endswith(DATA_SUFFIXES):
+        line = _line_holding(root / comment.mark.file, line, comment.quoted)
     block = block_at(root, comment.mark.file, line) if not comment.mark.file.endswith(DATA_SUFFIXES) else None
     if block and comment.quoted:
         at = block.plain.text.find(" ".join(plain_markdown(comment.quoted).text.split()))
