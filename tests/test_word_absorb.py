@@ -421,3 +421,38 @@ def test_absorb_without_a_file_or_with_a_missing_one_says_what_to_give(project: 
     result = run_cli(project, "absorb", str(project / "reviewed.docx"))
     assert (result.code, result.err) == (1, f"Error: {project / 'reviewed.docx'}: there is no such file. Give the path "
                                             "of the reviewed Word document (.docx).\n")
+
+
+# --- word changes on Markdown, case by case (inline sources) -----------------------------
+
+WORD_CASES = [
+    # (the Markdown, the paragraph's words after review, the Markdown after absorb)
+    ("We rest on four aims, which match the four themes.", "We rest on five aims, which match the four themes.",
+     "We rest on five aims, which match the four themes."),
+    ("1. **Prevention and early help.** People will be helped.", "Prevention and timely help. People will be helped.",
+     "1. **Prevention and timely help.** People will be helped."),
+    ("The programme is called *Living Well in Harrowdale*.", "The programme is called Living Better.",
+     "The programme is called *Living Better*."),
+    ("See [the JSNA](https://example.org/jsna) for the needs.\nIt was agreed in May.",
+     "See the JSNA for the needs of adults. It was agreed in May.",
+     "See [the JSNA](https://example.org/jsna) for the needs of adults.\nIt was agreed in May."),
+    ("Our aims are clear.", "Also our aims are clear.", "Also our aims are clear."),
+    ("Our aims are clear.", "Our aims are clear now.", "Our aims are clear now."),
+    ("Beds -- step-up and step-down -- are **very** useful here.", "Beds – step-up and step-down – are useful here.",
+     "Beds -- step-up and step-down -- are useful here."),
+]
+
+
+@pytest.mark.parametrize("markdown, after, expected", WORD_CASES)
+def test_word_changes_keep_the_markup_around_them_and_apply_once(markdown: str, after: str, expected: str):
+    from planpress.word.apply import apply_to_block
+    from planpress.word.source_text import markdown_blocks, normal
+
+    block = markdown_blocks("content/sections/x.md", markdown + "\n")[0]
+    changed, outcomes = apply_to_block(block, normal(block.plain.text), normal(after))
+    assert changed == expected + "\n"
+    assert {o.state for o in outcomes} == {"applied"}
+    again, outcomes = apply_to_block(markdown_blocks("content/sections/x.md", changed)[0],
+                                     normal(block.plain.text), normal(after))
+    assert again == changed
+    assert {o.state for o in outcomes} == {"already"}

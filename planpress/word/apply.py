@@ -1,8 +1,8 @@
 """A reviewer's word changes to one paragraph, made to the Markdown block the paragraph was built from.
 
 The change is worked out on the words (difflib on the paragraph's words before and after the
-review) and each changed run of words is found again in the block's plain words, with a few
-words either side until it is found once only. Its characters are then replaced in the source,
+review) and each changed run of words is found again in the block's plain words, with the words
+either side of it (_place says how many). Its characters are then replaced in the source,
 so the markup around the words stays: "**early help**" with "early" replaced by "timely" becomes
 "**timely help**". Words that are not found (the block says something else, or a value was put
 in by an expression) are left to the author, with their text; a change the source already holds
@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from planpress.word.source_text import Block, normal
 
 MOST_CONTEXT = 6
-"""Words either side of a change to look for before giving up on finding it once only."""
+"""Words either side of a change it is looked for with first."""
+LEAST_CONTEXT = 2
+"""Words either side (as many as there are, up to this) a change must still be found with."""
 MARKUP_PAIRS = ("**", "__", "*", "_", "`")
 
 
@@ -72,14 +74,11 @@ def apply_to_block(block: Block, before: str, after: str) -> tuple[str, list[Out
     outcomes = []
     line_of = lambda offset: source.count("\n", 0, offset) + 1  # noqa: E731
     for hunk in hunks(before, after):
-        span = _find(plain, hunk.left, hunk.old, hunk.right)
-        if span is None:
-            again = _find(plain, hunk.new_left, hunk.new, hunk.new_right)
-            state = "already" if again is not None and hunk.new else "unplaced"
-            if not hunk.new and _find(plain, hunk.left, (), hunk.right) is not None:
-                state = "already"  # the deleted words are gone from the source already
-            outcomes.append(Outcome(hunk, state, block.line, "" if state == "already" else
-                                    "its words were not found in the source (changed since the build, or made by the template)"))
+        span = _place(plain, hunk)
+        if span in ("already", None):
+            outcomes.append(Outcome(hunk, "already", block.line) if span else Outcome(
+                hunk, "unplaced", block.line,
+                "its words were not found in the source (changed since the build, or made by the template)"))
             continue
         start, end = span
         made = _edits(block, start, end, hunk)
@@ -95,17 +94,28 @@ def apply_to_block(block: Block, before: str, after: str) -> tuple[str, list[Out
     return source, outcomes
 
 
-def _find(plain: str, left: tuple[str, ...], words: tuple[str, ...], right: tuple[str, ...]) -> tuple[int, int] | None:
-    """Where `words` are in `plain` (start, end of their characters; for an insertion, where it goes),
-    with the fewest words of context either side that make the place unique."""
-    for context in range(0 if words else 1, MOST_CONTEXT + 1):
-        before, after = left[max(0, len(left) - context):] if context else (), right[:context]
-        matches = list(re.finditer(_pattern(before, words, after), plain))
-        if len(matches) == 1:
-            return matches[0].span("words")
-        if not matches or (len(before) == len(left) and len(after) == len(right)):
-            return None  # not there, or there more than once with all the context there is
+def _place(plain: str, hunk: Hunk) -> tuple[int, int] | str | None:
+    """Where the change goes in `plain` (the start and end of the old words' characters; for an insertion,
+    where it goes), "already" when the source says the new words, None when it cannot be told.
+
+    First with all the words around it (the new words first, to see whether the source has them already),
+    then with fewer (the source may differ a little around it, such
+    as a value put in by an expression), but never fewer than LEAST_CONTEXT: a word alone ("four") is
+    often in a paragraph twice, and after an earlier absorb the one left would be the wrong one.
+    """
+    if _matches(plain, hunk.new_left, hunk.new, hunk.new_right, MOST_CONTEXT):
+        return "already"  # asked first: the words around an insertion are there before and after it
+    if len(found := _matches(plain, hunk.left, hunk.old, hunk.right, MOST_CONTEXT)) == 1:
+        return found[0].span("words")
+    for context in range(MOST_CONTEXT - 1, LEAST_CONTEXT - 1, -1):
+        if len(found := _matches(plain, hunk.left, hunk.old, hunk.right, context)) == 1:
+            return found[0].span("words")
     return None
+
+
+def _matches(plain: str, left: tuple[str, ...], words: tuple[str, ...], right: tuple[str, ...], context: int) -> list:
+    before, after = left[max(0, len(left) - context):], right[:context]
+    return list(re.finditer(_pattern(before, words, after), plain))
 
 
 def _pattern(before: tuple[str, ...], words: tuple[str, ...], after: tuple[str, ...]) -> str:
@@ -176,9 +186,14 @@ def _deletion(source: str, s: int, e: int) -> tuple[int, int, str]:
 
 
 def _without_empty_markup(source: str, at: int, length: int) -> str:
-    """A pair of emphasis marks left with nothing between them (every word in bold deleted) goes too."""
+    """A pair of emphasis marks left with nothing between them (every word in bold deleted) goes too,
+    with one of the two spaces it leaves side by side."""
+    if length:
+        return source
     for pair in MARKUP_PAIRS:
-        here = at + length
-        if source[max(0, at - len(pair)):at] == pair and source[here:here + len(pair)] == pair and length == 0:
-            return source[:at - len(pair)] + source[here + len(pair):]
+        if source[max(0, at - len(pair)):at] == pair and source[at:at + len(pair)] == pair:
+            start, end = at - len(pair), at + len(pair)
+            if source[start - 1:start] == " " and source[end:end + 1] == " ":
+                end += 1
+            return source[:start] + source[end:]
     return source
