@@ -95,7 +95,9 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
     for paragraph in body.iter(w("p")):
         in_table = any(a.tag == w("tr") for a in paragraph.iterancestors())
         mark = mark_of(paragraph, files)
-        follows, last_mark = last_mark, (mark or last_mark) if not in_table else last_mark
+        follows = last_mark  # the last marked paragraph of prose before this one
+        if mark and not in_table:
+            last_mark = mark
         marks = [e for e in paragraph.iter(*changed) if e.getparent().tag != w("rPr")]  # not the paragraph mark
         if not marks:
             continue
