@@ -456,3 +456,28 @@ def test_word_changes_keep_the_markup_around_them_and_apply_once(markdown: str, 
                                      normal(block.plain.text), normal(after))
     assert again == changed
     assert {o.state for o in outcomes} == {"already"}
+
+
+def test_edits_made_in_content_since_the_document_went_out_do_not_misplace_the_review(reviewed: Path, tmp_path: Path):
+    """Lines added above the reviewed paragraphs after the build: each change still goes to its paragraph,
+    found by the words the build wrote there."""
+    project = copy_project(tmp_path / "plan")
+    added = "A paragraph written after the document went out for review.\n\n"
+    for name in ("content/sections/02-vision.md", "content/sections/03-case-for-change.md"):
+        path = project / name
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n\n", "---\n\n" + added, 1), encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    expected = expected_sources()
+    for name in ("content/sections/02-vision.md", "content/sections/03-case-for-change.md"):
+        expected[name] = expected[name].replace("---\n\n", "---\n\n" + added, 1)
+    assert texts(project) == expected
+    assert [line for line in result.out.splitlines() if line.startswith("  content/sections/0")][:5] == [
+        "  content/sections/02-vision.md:91: deleted the paragraph \"The move will be phased so that no service is "
+        "withdrawn…\" (Priya Shah (ICB finance))",
+        "  content/sections/02-vision.md:37: added the paragraph \"Both boards will review the vision each spring. "
+        "The first…\" (Priya Shah (ICB finance))",
+        "  content/sections/02-vision.md:20: replaced \"early\" with \"timely\" (Priya Shah (ICB finance))",
+        "  content/sections/02-vision.md:18: inserted \"clear\" (Priya Shah (ICB finance))",
+        "  content/sections/03-case-for-change.md:17: deleted \"itself\" (Priya Shah (ICB finance))",
+    ]

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress.word.apply import Outcome, apply_to_block, hunks
-from planpress.word.marks import words_digest
+from planpress.word.marks import Mark, words_digest
 from planpress.word.review import Comment, NotBuiltHere, NotReadable, Revision, Untracked, read_review
-from planpress.word.source_text import DATA_SUFFIXES, block_at, markdown_blocks, normal, plain_markdown
+from planpress.word.source_text import DATA_SUFFIXES, Block, markdown_blocks, normal, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 QUOTED = 60
@@ -86,12 +86,26 @@ def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> No
                                   "text the template writes, or a new paragraph; make this change by hand if it is needed")
 
 
+def _block_for(root: Path, mark: Mark) -> Block | None:
+    """The Markdown block a mark names: the one with the words the build wrote there, wherever it is now
+    (lines may have been added above it since the document went out), else the block at the mark's line
+    (a paragraph quoting a figure, or one changed in content/ since)."""
+    path = root / mark.file
+    if not path.is_file():
+        return None
+    blocks = markdown_blocks(mark.file, path.read_text(encoding="utf-8"))
+    same = [b for b in blocks if words_digest(normal(b.plain.text)) == mark.digest]
+    if same:
+        return min(same, key=lambda b: abs(b.line - mark.line))
+    return next((b for b in blocks if b.line <= mark.line <= b.end_line), None)
+
+
 def _report_untracked(root: Path, untracked: list[Untracked], tally: Tally) -> None:
     """Paragraphs changed with tracked changes off: listed with what changed, not applied, since nothing
     says who changed them or that the change was meant (read before any tracked change is applied)."""
     for changed in untracked:
         mark = changed.mark
-        block = block_at(root, mark.file, mark.line) if not mark.file.endswith(DATA_SUFFIXES) else None
+        block = _block_for(root, mark) if not mark.file.endswith(DATA_SUFFIXES) else None
         if block is not None and words_digest(normal(block.plain.text)) == mark.digest:
             _, outcomes = apply_to_block(block, normal(block.plain.text), changed.words)  # worked out, not written
             for outcome in outcomes:
@@ -112,7 +126,7 @@ def _addable(revision: Revision) -> bool:
 def _add_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
     """A reviewer's new paragraph, written after the block of the paragraph before it, one sentence a line."""
     follows = revision.follows
-    block = block_at(root, follows.file, follows.line)
+    block = _block_for(root, follows)
     new = f'added the paragraph "{_short(revision.after)}"'
     if block is None:
         tally.reported.append(f"{follows.file}:{follows.line}: {_who(revision)}: {new}: the file no longer has the "
@@ -148,7 +162,7 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
     if not revision.after and not revision.in_table:
         _delete_paragraph(root, revision, tally)
         return
-    block = block_at(root, mark.file, mark.line)
+    block = _block_for(root, mark)
     if block is None:
         tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}: the file no longer has this "
                               "paragraph; make the change by hand")
@@ -168,7 +182,7 @@ def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
     mark = revision.mark
     text = (root / mark.file).read_text(encoding="utf-8")
     blocks = markdown_blocks(mark.file, text)
-    block = next((b for b in blocks if b.line <= mark.line <= b.end_line), None)
+    block = _block_for(root, mark)
     deleted = f'deleted the paragraph "{_short(revision.before)}"'
     if block is None or normal(block.plain.text) != revision.before:
         if not any(normal(b.plain.text) == revision.before for b in blocks):
@@ -242,7 +256,9 @@ def comment_line(root: Path, comment: Comment) -> str:
     line = comment.mark.line
     if comment.mark.file.endswith(DATA_SUFFIXES):
         line = _line_holding(root / comment.mark.file, line, comment.quoted)
-    block = block_at(root, comment.mark.file, line) if not comment.mark.file.endswith(DATA_SUFFIXES) else None
+    block = _block_for(root, comment.mark) if not comment.mark.file.endswith(DATA_SUFFIXES) else None
+    if block:
+        line = block.line
     if block and comment.quoted:
         at = block.plain.text.find(" ".join(plain_markdown(comment.quoted).text.split()))
         if at >= 0:

@@ -235,14 +235,3 @@ def content_blocks(root: Path) -> list[Block]:
         text = path.read_text(encoding="utf-8", errors="replace")
         blocks += markdown_blocks(name, text) if path.suffix in MARKDOWN_SUFFIXES else data_blocks(name, text)
     return blocks
-
-
-def block_at(root: Path, file: str, line: int) -> Block | None:
-    """The block of a Markdown file that holds `line`, read afresh (absorb may have changed the file)."""
-    path = root / file
-    if not path.is_file():
-        return None
-    for block in markdown_blocks(file, path.read_text(encoding="utf-8")):
-        if block.line <= line <= block.end_line:
-            return block
-    return None
