@@ -30,7 +30,7 @@ _YAML_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[\w\"'/ .-]+:\s+)?(?P<value>.+?)\s*$"
 
 
 def normal(text: str) -> str:
-    """Text as compared: Word's curly quotes and dashes as typed, runs of spaces as one."""
+    """Text as compared: curly quotes straightened, runs of spaces as one."""
     return " ".join(text.translate(_TYPOGRAPHY).split())
 
 
@@ -91,6 +91,8 @@ def plain_markdown(source: str, base: int = 0, whole: str | None = None) -> Plai
         elif char in "-." and (smart := next((pair for pair in _SMART if source.startswith(pair[0], i)), None)):
             keep(smart[1], i, len(smart[0]))
             i += len(smart[0])
+        elif char == ">" and source[i + 1:i + 2] in (" ", "") and _at_line_start(source, i):
+            i += 1  # a quotation's marker
         elif char in "*`" or (char == "_" and _at_word_edge(source, i)):
             i += 1
         elif char == "!" and source.startswith("![", i):
@@ -115,6 +117,11 @@ def plain_markdown(source: str, base: int = 0, whole: str | None = None) -> Plai
         ends.pop()
     return Plain("".join(chars).translate(_TYPOGRAPHY), tuple(offsets), source if whole is None else whole,
                  tuple(ends))
+
+
+def _at_line_start(source: str, i: int) -> bool:
+    line_start = source.rfind("\n", 0, i) + 1
+    return not source[line_start:i].strip()
 
 
 def _at_word_edge(source: str, i: int) -> bool:
