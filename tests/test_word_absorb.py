@@ -481,3 +481,18 @@ def test_edits_made_in_content_since_the_document_went_out_do_not_misplace_the_r
         "  content/sections/02-vision.md:18: inserted \"clear\" (Priya Shah (ICB finance))",
         "  content/sections/03-case-for-change.md:17: deleted \"itself\" (Priya Shah (ICB finance))",
     ]
+
+
+def test_a_change_in_a_table_typed_in_markdown_is_applied_in_its_row(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.replace("up to one month", "up to two weeks", within="Slips by up to one month")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    plan_of_action = project / "content/sections/04-plan-of-action.md"
+    before = plan_of_action.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    assert plan_of_action.read_text(encoding="utf-8") == before.replace(
+        "| Milestone | Slips by up to one month |", "| Milestone | Slips by up to two weeks |")
+    assert result.out.splitlines()[1] == ('  content/sections/04-plan-of-action.md:53: replaced "one month" with '
+                                          '"two weeks" (Priya Shah (ICB finance))')
