@@ -29,6 +29,8 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "next-round": ("planpress.next_round", "carry this plan into the next round: next-round FOLDER --template ID"),
     "audit": ("planpress.audit", "test the website's accessibility in Chromium (axe-core and the keyboard, every page at "
               "390 and 1280 px) and write the result into the audit record the accessibility statement is made from"),
+    "absorb": ("planpress.word.absorb", "take a reviewed copy of the plan's DOCX back: absorb REVIEWED.docx applies its "
+               "tracked changes to content/ (for `git diff`) and lists its comments by file and line"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 
@@ -107,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--owner", help="status: only the work of this person (any part of their name)")
     parser.add_argument("--check", action="store_true",
                         help="fmt and codeowners: change nothing, list what would change, exit 1 if anything would")
+    parser.add_argument("--comments-only", action="store_true",
+                        help="absorb: list the reviewed document's comments and change nothing")
     return parser
 
 

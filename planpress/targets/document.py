@@ -18,6 +18,7 @@ from planpress.targets.documents.pandoc import run_pandoc
 from planpress.targets.documents.locate import likely_source
 from planpress.targets.documents.pdf import compile_pdf, svg_to_png
 from planpress.targets.documents.pictures import copy_pictures
+from planpress.word.marks import mark_sources
 from planpress.errors import BuildError
 from planpress.load.content import PlanContent
 from planpress.targets import BuildContext, Target
@@ -49,7 +50,7 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
     with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
         work = Path(scratch)
         source = _write_sources(work, document)
-        _build_docx(source, work, style, docx_path, facts)
+        _build_docx(source, work, style, docx_path, facts, content.root)
         try:
             _build_pdf(source, work, style, pdf_path, facts)
         except BuildError as error:
@@ -91,12 +92,14 @@ def _write_sources(work: Path, document: PlanDocument) -> Path:
     return source
 
 
-def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts) -> None:
+def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts,
+                root: Path) -> None:
     written = work / "plan.docx"
     # native_numbering: "Figure 1: ..." captions with SEQ fields, numbered as the PDF's (Typst numbers figures).
     run_pandoc(source, written, "docx+native_numbering", f"--reference-doc={style['reference.docx']}",
                f"--lua-filter={style['filters.lua']}", f"--resource-path={work}", cwd=work)
     finish_docx(written, facts)
+    mark_sources(written, root)  # invisible: where each paragraph came from, for `absorb` (planpress/word/)
     shutil.copyfile(written, output)
 
 
