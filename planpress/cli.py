@@ -29,6 +29,7 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
     "next-round": ("planpress.next_round", "carry this plan into the next round: next-round FOLDER --template ID"),
     "audit": ("planpress.audit", "test the website's accessibility in Chromium (axe-core and the keyboard, every page at "
               "390 and 1280 px) and write the result into the audit record the accessibility statement is made from"),
+    "import": ("planpress.word.importer", "bring an existing Word plan in: import PLAN.docx [--template ID] [--into DIR]"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--explain", metavar="RULE",
                         help="check: what a rule looks for, why, an example and the fix, such as placeholder")
     parser.add_argument("--template", help="new: the template pack the plan follows, such as bcf-2026")
+    parser.add_argument("--into", type=Path, help="import: the folder the imported plan goes in (default: this one)")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     parser.add_argument("--port", type=_port, default=8000,
                         help="the local port serve listens on, from 1 to 65535 (default: 8000)")

@@ -1,0 +1,247 @@
+"""`python build.py import PLAN.docx [--template ID] [--into DIR]`: an existing Word plan into a plan repository.
+
+The stages, in order: read the Word file (pandoc), choose the pack it follows, sort its blocks into
+the pack's sections, parts and schemes (walk.py), read its tables as the pack's data (tables.py),
+write the content (one sentence per line), then say what went where and what `check` says now.
+Everything is written into a staging folder and moved into place in one step at the end, so a
+failed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planpress.errors import PlanError
+from planpress.load.pack import Pack
+from planpress.load.pack_loader import known_packs, read_pack_by_id
+from planpress.word.docx_read import properties, read_docx, table_rows
+from planpress.word.place import pack_score, words
+from planpress.word.walk import Sorted, sort_blocks
+from planpress.word.write import Written, write_plan
+from planpress.word import tables as t
+
+
+@dataclass
+class Data:
+    """What the tables gave: each data file's values (plan.yaml's too), and each scheme's front matter."""
+
+    files: dict[str, dict] = field(default_factory=dict)
+    schemes: dict[str, dict] = field(default_factory=dict)
+    read: list[t.Read] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)
+    """The tables read as data (by id), which leave the text."""
+    leftover_rows: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    try:
+        return import_plan(root, args)
+    except PlanError as error:
+        print(f"Error: {error} Nothing was written.", file=sys.stderr)
+        return 1
+
+
+def import_plan(root: Path, args: argparse.Namespace) -> int:
+    if len(args.arguments) != 1:
+        raise PlanError("say which Word file to import, such as `python build.py import plan.docx --into ../our-plan`.")
+    source = Path(args.arguments[0]).expanduser()
+    into = getattr(args, "into", None)
+    target = (Path(into).expanduser() if into else root).resolve()
+    if (target / "content").exists():
+        hint = "another folder" if into else "a new folder with --into, such as --into ../our-plan"
+        raise PlanError(f"{target / 'content'} already exists: a plan is there. Import into {hint}.")
+    with tempfile.TemporaryDirectory(prefix="planpress-import-") as scratch:
+        media = Path(scratch) / "media"
+        blocks = read_docx(source, media)
+        pack, why = choose_pack(root, args.template, blocks)
+        sorted_ = sort_blocks(pack, blocks)
+        data = read_tables(pack, sorted_)
+        _from_properties(pack, properties(source), data)
+        written = write_plan(target, Path(scratch), pack, sorted_, data, media, source)
+    report(source, target, pack, why, sorted_, data, written)
+    return 0
+
+
+def choose_pack(root: Path, template: str | None, blocks: list) -> tuple[Pack, str]:
+    """The pack named, or the one whose section and part titles the document's headings use most."""
+    if template:
+        pack, _problems = read_pack_by_id(root, template)
+        if pack is None:
+            raise PlanError(f"there is no usable template pack '{template}'. Known: {', '.join(known_packs(root))}.")
+        return pack, "as asked (--template)"
+    headings = [" ".join(_text(b)) for b in blocks if b["t"] == "Header"]
+    scored = []
+    for pack_id in known_packs(root):
+        pack, _problems = read_pack_by_id(root, pack_id)
+        if pack is not None and pack.data is not None:
+            scored.append((pack_score(pack, headings), pack_id, pack))
+    if not scored:
+        raise PlanError("no template pack could be read. Run `python build.py templates` to see why.")
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    best = scored[0]
+    others = ", ".join(f"{pid} {score}" for score, pid, _ in scored[1:])
+    return best[2], (f"{best[0]} of its {len(headings)} headings name a section or part of {best[1]}"
+                     f" (the others: {others}); choose another with --template")
+
+
+def _text(block) -> list[str]:
+    from planpress.word.docx_read import plain
+    return [plain(block)]
+
+
+def read_tables(pack: Pack, sorted_: Sorted) -> Data:
+    """Each table that holds one of the pack's lists (or the plan's or a scheme's details) as data."""
+    data = Data()
+    targets = t.list_targets(pack)
+    ids_of = _id_patterns(pack)
+    for bucket, table in sorted_.tables:
+        headers, rows = table_rows(table)
+        scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
+        if headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
+            data.taken.add(id(table))
+        elif headers and _as_details(pack, headers, rows, scheme, data):
+            data.taken.add(id(table))
+    _dedupe(data)
+    return data
+
+
+def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, data: Data) -> bool:
+    best = None
+    for target in targets:
+        fields = dict(target.item.fields)
+        implied = _implied_scheme_field(pack, fields, scheme)
+        if implied:
+            fields = {n: s for n, s in fields.items() if n != implied}
+        columns = t.match_header(headers, fields, target.item.key, target.item.kind)
+        if columns is not None and (best is None or len(columns) > len(best[1])):
+            best = (target, columns, implied)
+    if best is None:
+        return False
+    target, columns, implied = best
+    read = t.read_table(target, headers, rows, columns, ids_of)
+    if implied:
+        for item in read.items:
+            item[implied] = scheme
+    data.read.append(read)
+    values = data.files.setdefault(target.data, {})
+    values.setdefault(target.key, []).extend(read.items)
+    if read.total and target.totals:
+        values.setdefault(target.totals, {})[target.key] = read.total
+    data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: {target.key} "
+                       f"({len(read.items)} {'row' if len(read.items) == 1 else 'rows'})")
+    return True
+
+
+def _implied_scheme_field(pack: Pack, fields: dict, scheme: str | None) -> str | None:
+    """Inside a scheme's description a table needs no column naming the scheme: it is that scheme's."""
+    kind = pack.data.schemes.kind if pack.data.schemes else ""
+    if scheme is None or not kind:
+        return None
+    return next((n for n, s in fields.items() if s.type == "reference" and s.to == kind and s.required), None)
+
+
+def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data) -> bool:
+    """A table of label and value rows: the plan's details, or (in a scheme's description) the scheme's."""
+    spec = pack.data.schemes if scheme else pack.data.plan
+    if spec is None:
+        return False
+    candidates = [headers] + rows
+    chosen = t.row_header_fields(candidates, spec.fields)
+    if chosen is None:
+        return False
+    values = data.schemes.setdefault(scheme, {}) if scheme else data.files.setdefault("plan", {})
+    for index, row in enumerate(candidates):
+        if index not in chosen:
+            if index:  # the first row of such a table is its column titles ("Summary | Details")
+                data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
+            continue
+        name = chosen[index]
+        field_spec = spec.fields[name]
+        value, problem = t.cell_value(row[1].strip(), field_spec.type if field_spec.type != "reference" else "text",
+                                      field_spec)
+        if row[1].strip().lower() not in ("", "-", "–"):
+            values[name] = value
+        if problem:
+            data.read.append(t.Read(t.ListTarget("scheme" if scheme else "plan", "", "", field_spec),
+                                    [], unread=[(name, row[1].strip(), problem)]))
+    data.report.append(f"a table of {' | '.join(headers)} -> " + (f"the details of scheme {scheme}" if scheme
+                                                                   else f"{spec.file}"))
+    return True
+
+
+def _from_properties(pack: Pack, found: dict[str, str], data: Data) -> None:
+    """The plan's title, and the field the pack's document names as its author ("{hwb}"), from the Word
+    file's properties, where no table gave them."""
+    plan = data.files.setdefault("plan", {})
+    author = re.fullmatch(r"\{(\w+)\}", pack.document.author.strip())
+    for name, value in (("title", found["title"]), (author.group(1) if author else "", found["author"])):
+        if name and value and name not in plan and (name == "title" or name in pack.data.plan.fields):
+            plan[name] = value
+            data.report.append(f"the Word file's {'title' if name == 'title' else 'author'} -> content/plan.yaml: {name}")
+
+
+def _dedupe(data: Data) -> None:
+    """A line printed twice (in a scheme's description and in the whole plan's table) is one line."""
+    for values in data.files.values():
+        for key, items in values.items():
+            if isinstance(items, list) and items and isinstance(items[0], dict):
+                seen, kept = [], []
+                for item in items:
+                    if item not in seen:
+                        seen.append(item)
+                        kept.append(item)
+                values[key] = kept
+
+
+def _id_patterns(pack: Pack) -> dict[str, re.Pattern]:
+    """Each kind's id pattern (scheme: PE1, theme: PE), so a reference cell goes to the right field."""
+    found = {}
+    if pack.data.schemes and pack.data.schemes.key in pack.data.schemes.fields:
+        pattern = pack.data.schemes.fields[pack.data.schemes.key].pattern
+        if pattern:
+            found[pack.data.schemes.kind] = re.compile(pattern)
+    for spec in pack.data.files.values():
+        for item in spec.fields.values():
+            if item.kind and item.fields.get(item.key) is not None and item.fields[item.key].pattern:
+                found[item.kind] = re.compile(item.fields[item.key].pattern)
+    return found
+
+
+def report(source: Path, target: Path, pack: Pack, why: str, sorted_: Sorted, data: Data, written: Written) -> None:
+    from planpress.build import check_plan
+
+    print(f"Imported {source.name} into {target / 'content'}, following {pack.id} ({pack.name}): {why}.")
+    print()
+    print("What went where:")
+    for line in written.placed:
+        print(f"  {line}")
+    for line, count in dict.fromkeys(data.report, 0).items():
+        times = data.report.count(line)
+        print(f"  {line}" + (f" (x{times})" if times > 1 else ""))
+    if sorted_.questions_left_out:
+        print(f"  {sorted_.questions_left_out} paragraphs that repeat the template's questions: left out "
+              "(the outputs print each question beside its answer)")
+    if sorted_.toc_left_out:
+        print(f"  the table of contents ({sorted_.toc_left_out} lines): left out (every output makes its own)")
+    print()
+    if written.findings:
+        print(f"To look at ({len(written.findings)}):")
+        for finding in written.findings:
+            print(f"  {finding}")
+        print()
+    checked = check_plan(target)
+    rules: dict[str, int] = {}
+    for finding in checked.findings:
+        rules[finding.rule or "other"] = rules.get(finding.rule or "other", 0) + 1
+    counts = ", ".join(f"{rule} ({count})" for rule, count in sorted(rules.items()))
+    print(f"`check` now finds {len(checked.errors)} errors and {len(checked.warnings)} warnings"
+          + (f": {counts}." if counts else "."))
+    here = "" if target == Path.cwd().resolve() else f" --project {target}"
+    print(f"Next: python build.py check{here}  (every problem, with its file and line)")
