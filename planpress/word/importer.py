@@ -148,32 +148,49 @@ def _implied_scheme_field(pack: Pack, fields: dict, scheme: str | None) -> str |
 
 
 def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data) -> bool:
-    """A table of label and value rows: the plan's details, or (in a scheme's description) the scheme's."""
-    spec = pack.data.schemes if scheme else pack.data.plan
-    if spec is None:
-        return False
+    """A table of label and value rows: in a scheme's description, the scheme's details; elsewhere the plan's,
+    or a record of a data file (such as the figures of a performance element), whichever names most rows."""
     candidates = [headers] + rows
-    chosen = t.row_header_fields(candidates, spec.fields)
-    if chosen is None:
+    if scheme:
+        homes = [(pack.data.schemes.fields, data.schemes.setdefault(scheme, {}), f"the details of scheme {scheme}",
+                  "scheme")] if pack.data.schemes else []
+    else:
+        homes = [(pack.data.plan.fields, data.files.setdefault("plan", {}), pack.data.plan.file, "plan")]
+        for name, spec in pack.data.files.items():
+            for key, record in spec.fields.items():
+                if record.type == "record" and record.fields:
+                    values = data.files.setdefault(name, {}).setdefault(key, {})
+                    homes.append((record.fields, values, f"{spec.file}: {key}", spec.file))
+    scored = [(t.row_header_fields(candidates, fields), fields, values, label, file)
+              for fields, values, label, file in homes]
+    scored = [s for s in scored if s[0] is not None]
+    if not scored:
+        _drop_empty(data)
         return False
-    values = data.schemes.setdefault(scheme, {}) if scheme else data.files.setdefault("plan", {})
+    chosen, fields, values, label, file = max(scored, key=lambda s: len(s[0]))
     for index, row in enumerate(candidates):
         if index not in chosen:
             if index:  # the first row of such a table is its column titles ("Summary | Details")
                 data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
             continue
-        name = chosen[index]
-        field_spec = spec.fields[name]
-        value, problem = t.cell_value(row[1].strip(), field_spec.type if field_spec.type != "reference" else "text",
-                                      field_spec)
-        if row[1].strip().lower() not in ("", "-", "–"):
+        name, cell = chosen[index], row[1].strip()
+        kind = fields[name].type if fields[name].type != "reference" else "text"
+        value, problem = t.cell_value(cell, kind, fields[name])
+        if cell.lower() not in ("", "-", "–"):
             values[name] = value
         if problem:
-            data.read.append(t.Read(t.ListTarget("scheme" if scheme else "plan", "", "", field_spec),
-                                    [], unread=[(name, row[1].strip(), problem)]))
-    data.report.append(f"a table of {' | '.join(headers)} -> " + (f"the details of scheme {scheme}" if scheme
-                                                                   else f"{spec.file}"))
+            target = t.ListTarget("", file if file not in ("plan", "scheme") else "", "", fields[name])
+            data.read.append(t.Read(target, [], unread=[(name, cell, problem)]))
+    _drop_empty(data)
+    data.report.append(f"a table of {' | '.join(headers)} -> {label}")
     return True
+
+
+def _drop_empty(data: Data) -> None:
+    """Records no table filled are not written."""
+    for values in data.files.values():
+        for key in [k for k, v in values.items() if v == {}]:
+            del values[key]
 
 
 def _from_properties(pack: Pack, found: dict[str, str], data: Data) -> None:

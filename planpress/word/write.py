@@ -18,7 +18,7 @@ from planpress.collaborate.fmt import format_content, reflow
 from planpress.errors import Finding, Location
 from planpress.load.content import PLAN_FILE, SECTIONS_DIR
 from planpress.load.pack import Pack
-from planpress.start import MKDOCS, OWNER, _scalar, data_file, question_comment
+from planpress.start import MKDOCS, OWNER, _scalar, question_comment
 from planpress.word.docx_read import Block, images, plain, to_markdown
 from planpress.word.walk import Sorted
 
@@ -199,14 +199,13 @@ def _data_files(pack: Pack, data, files: dict[str, str], written: Written, sourc
               "status": "draft", "version": f"Imported from {source.name}", "template": pack.id}
     files[PLAN_FILE] = yaml.safe_dump({k: v for k, v in basics.items() if v is not None} | plan,
                                       sort_keys=False, allow_unicode=True, width=10_000)
-    years = pack.period.financial_years() if pack.period else []
     for name, spec in pack.data.files.items():
         values = data.files.get(name)
         if values:
             files[spec.file] = yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=10_000)
         elif spec.required:
-            files[spec.file] = data_file(name, spec, years)
-            written.placed.append(f"nothing in the document for {spec.file}: started empty, for you to fill in")
+            written.placed.append(f"nothing in the Word file for {spec.file}: write it (`python build.py fields` "
+                                  "lists what goes in it)")
 
 
 def _area(plan: dict) -> str:
