@@ -102,13 +102,30 @@ def to_markdown(pieces: list[list[Block]]) -> list[str]:
         if index:
             blocks.append({"t": "Para", "c": [{"t": "Str", "c": f"{_SPLIT}{index}"}]})
         blocks.extend(piece)
-    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [_tight(b) for b in blocks]}
     text = pypandoc.convert_text(json.dumps(document), MARKDOWN, format="json", extra_args=["--wrap=none"])
     parts = re.split(rf"^{_SPLIT}\d+\n", text, flags=re.MULTILINE)
     if len(parts) != len(pieces):
         raise PlanError("pandoc's Markdown of the Word file could not be split back into its parts "
                         f"({len(parts)} for {len(pieces)}); please report this with the file.")
     return [part.strip() for part in parts]
+
+
+def _tight(block: Block) -> Block:
+    """A list whose items are one paragraph each, as a tight list (Word writes every item as a paragraph, which
+    pandoc would space out with blank lines)."""
+    if block.get("t") == "BulletList":
+        items = block["c"]
+    elif block.get("t") == "OrderedList":
+        items = block["c"][1]
+    else:
+        return block
+    for index, item in enumerate(items):
+        if len(item) == 1 and item[0].get("t") == "Para":
+            items[index] = [{"t": "Plain", "c": item[0]["c"]}]
+        else:
+            items[index] = [_tight(b) for b in item]
+    return block
 
 
 def table_rows(table: Block) -> tuple[list[str], list[list[str]]]:

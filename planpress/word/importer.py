@@ -20,7 +20,7 @@ from pathlib import Path
 from planpress.errors import PlanError
 from planpress.load.pack import Pack
 from planpress.load.pack_loader import known_packs, read_pack_by_id
-from planpress.word.docx_read import properties, read_docx, table_rows
+from planpress.word.docx_read import plain, properties, read_docx, table_rows
 from planpress.word.place import pack_score, words
 from planpress.word.walk import Sorted, sort_blocks
 from planpress.word.write import Written, write_plan
@@ -104,8 +104,11 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
     for bucket, table in sorted_.tables:
         headers, rows = table_rows(table)
         scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
+        caption = _before(sorted_, bucket, table)
         if headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
             data.taken.add(id(table))
+        elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
+            data.taken.update({id(table), id(caption)})
         elif headers and _as_details(pack, headers, rows, scheme, data):
             data.taken.add(id(table))
     _dedupe(data)
@@ -137,6 +140,39 @@ def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, dat
     data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: {target.key} "
                        f"({len(read.items)} {'row' if len(read.items) == 1 else 'rows'})")
     return True
+
+
+def _before(sorted_: Sorted, bucket, table) -> dict | None:
+    """The paragraph just before a table, which may say whose rows it holds ("Members of the ... Board:")."""
+    blocks = sorted_.buckets.get(bucket, []) if bucket else []
+    index = next((i for i, b in enumerate(blocks) if b is table), 0)
+    previous = blocks[index - 1] if index else None
+    return previous if previous is not None and previous["t"] in ("Para", "Plain") else None
+
+
+def _as_nested(targets, headers, rows, caption: dict, ids_of, data: Data) -> bool:
+    """A table of one item's own list (a board's members), named in the line before it: it goes in that item."""
+    said = plain(caption)
+    if not said.endswith(":"):
+        return False
+    for target in targets:
+        for name, spec in target.item.fields.items():
+            if spec.type != "list" or not spec.fields:
+                continue
+            first = next((n for n, s in spec.fields.items() if s.required), "")
+            columns = t.match_header(headers, spec.fields, first, name.rstrip("s"))
+            parents = data.files.get(target.data, {}).get(target.key, [])
+            key = target.item.key if target.item.key in target.item.fields else "name"
+            parent = next((p for p in parents if str(p.get(key, "")) and str(p.get(key)) in said), None)
+            if columns is None or parent is None:
+                continue
+            read = t.read_table(t.ListTarget(target.data, target.file, name, spec), headers, rows, columns, ids_of)
+            parent[name] = read.items
+            data.read.append(read)
+            data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: the {name} of "
+                               f"{parent.get(key)}")
+            return True
+    return False
 
 
 def _implied_scheme_field(pack: Pack, fields: dict, scheme: str | None) -> str | None:

@@ -93,12 +93,16 @@ def _heading(pack: Pack, block: Block, out: Sorted, at: _Where, key_pattern: re.
             _keep(out, at, {"t": "Header", "c": [min(sub, 6), ["", [], []], block["c"][2]]})
             out.headings.append((text, "kept as a heading inside the part above it"))
             return
+        # What follows has no place: kept as unplaced under this heading's name (a heading alone is a title
+        # of what follows, such as an annex the pack does not hold).
         at.bucket, at.part, at.section, at.label = None, None, None, f"the heading '{text}'"
-        _keep(out, at, block)
-        out.headings.append((text, "unplaced: names no section or part of the template"))
+        out.headings.append((text, "no section or part of the template: what follows it is unplaced"))
         return
     if where == "sub":
-        _keep(out, at, {"t": "Header", "c": [3, ["", [], []], block["c"][2]]})
+        found = numbering(text)
+        # "7 a) i) Our local definition": the outputs number the part; the heading inside keeps its words.
+        inlines = [{"t": "Str", "c": found.title}] if found and found.deeper and found.title else block["c"][2]
+        _keep(out, at, {"t": "Header", "c": [3, ["", [], []], inlines]})
         out.headings.append((text, "kept as a heading inside the part above it"))
         return
     out.headings.append((text, where))
