@@ -323,7 +323,8 @@ def test_round_trip_keeps_the_figures_of_the_tables_it_reads(round_trip) -> None
     source, back = round_trip
 
     def risks(content):
-        return [(r.id, r.likelihood, r.impact, r.financial_impact.amount, r.lead) for r in content.risks.risks]
+        return [(r.id, r.likelihood, r.impact, r.financial_impact and r.financial_impact.amount, r.lead)
+                for r in content.risks.risks]
 
     def milestones(content):
         return [(t.id, t.task, t.scheme, t.theme, t.owner, str(t.start), str(t.due), list(t.depends_on))

@@ -53,7 +53,15 @@ def plain(node: object) -> str:
     """The text of inlines or blocks, with spaces where pandoc has them, as one line."""
     out: list[str] = []
     _plain(node, out)
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return straight(re.sub(r"\s+", " ", "".join(out)).strip())
+
+
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def straight(text: str) -> str:
+    """Word's curly quotes as the plain ones an author types in content/ (every output curls them again)."""
+    return text.translate(_TYPOGRAPHIC)
 
 
 def _plain(node: object, out: list[str]) -> None:
@@ -108,7 +116,7 @@ def to_markdown(pieces: list[list[Block]]) -> list[str]:
     if len(parts) != len(pieces):
         raise PlanError("pandoc's Markdown of the Word file could not be split back into its parts "
                         f"({len(parts)} for {len(pieces)}); please report this with the file.")
-    return [part.strip() for part in parts]
+    return [straight(part.strip()) for part in parts]
 
 
 def _tight(block: Block) -> Block:

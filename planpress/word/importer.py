@@ -37,6 +37,8 @@ class Data:
     report: list[str] = field(default_factory=list)
     taken: set[int] = field(default_factory=set)
     """The tables read as data (by id), which leave the text."""
+    moved: set[int] = field(default_factory=set)
+    """Lines that leave the text for the unplaced pieces (the line introducing a table read as data)."""
     leftover_rows: list[tuple[str, list[list[str]]]] = field(default_factory=list)
 
 
@@ -107,10 +109,12 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
         caption = _before(sorted_, bucket, table)
         if headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
             data.taken.add(id(table))
+            _caption_out(sorted_, caption, headers, data)
         elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
             data.taken.update({id(table), id(caption)})
         elif headers and _as_details(pack, headers, rows, scheme, data):
             data.taken.add(id(table))
+            _caption_out(sorted_, caption, headers, data)
     _dedupe(data)
     return data
 
@@ -148,6 +152,14 @@ def _before(sorted_: Sorted, bucket, table) -> dict | None:
     index = next((i for i, b in enumerate(blocks) if b is table), 0)
     previous = blocks[index - 1] if index else None
     return previous if previous is not None and previous["t"] in ("Para", "Plain") else None
+
+
+def _caption_out(sorted_: Sorted, caption: dict | None, headers: list[str], data: Data) -> None:
+    """A line ending in a colon just before a table read as data introduces that table: without the table it
+    would dangle in the text, so it goes with the unplaced pieces, for the author to keep or delete."""
+    if caption is not None and plain(caption).endswith(":"):
+        data.moved.add(id(caption))
+        sorted_.unplaced.append((f"the line before the table '{' | '.join(headers)}', read as data", [caption]))
 
 
 def _as_nested(targets, headers, rows, caption: dict, ids_of, data: Data) -> bool:

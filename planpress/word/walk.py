@@ -45,7 +45,7 @@ class _Where:
     """The level of the heading that opened the current part (headings deeper than it stay inside)."""
     scheme_level: int = 0
     in_toc: bool = False
-    label: str = "the start of the document"
+    label: str = "before the first heading (the cover)"
 
 
 def sort_blocks(pack: Pack, blocks: list[Block]) -> Sorted:
@@ -95,7 +95,7 @@ def _heading(pack: Pack, block: Block, out: Sorted, at: _Where, key_pattern: re.
             return
         # What follows has no place: kept as unplaced under this heading's name (a heading alone is a title
         # of what follows, such as an annex the pack does not hold).
-        at.bucket, at.part, at.section, at.label = None, None, None, f"the heading '{text}'"
+        at.bucket, at.part, at.section, at.label = None, None, None, f"after the heading '{text}'"
         out.headings.append((text, "no section or part of the template: what follows it is unplaced"))
         return
     if where == "sub":
@@ -142,7 +142,7 @@ def _pack_heading(pack: Pack, text: str, level: int, at: _Where) -> str | None:
         return "sub"
     at.section, at.part, at.level = placed.section, placed.part, level
     at.bucket = ("section", placed.section.id, placed.part.id if placed.part else "")
-    at.label = f"the heading '{text}'"
+    at.label = f"after the heading '{text}'"
     where = f"section {placed.section.number}" + (f"{placed.part.label} ({placed.part.title})" if placed.part else
                                                   f" ({placed.section.title})")
     return f"{where}: {placed.why}"

@@ -96,7 +96,7 @@ def _pieces(sorted_: Sorted, data) -> dict[object, list[Block]]:
     """Every run of blocks to turn into Markdown, without the tables read as data."""
     pieces: dict[object, list[Block]] = {}
     for key, blocks in sorted_.buckets.items():
-        pieces[key] = [b for b in blocks if id(b) not in data.taken]
+        pieces[key] = [b for b in blocks if id(b) not in data.taken and id(b) not in data.moved]
     for index, (_label, blocks) in enumerate(sorted_.unplaced):
         kept = [b for b in blocks if id(b) not in data.taken]
         if kept:
@@ -228,7 +228,7 @@ def _unplaced(sorted_: Sorted, data, texts: dict, files: dict[str, str], written
         text = texts.get(("unplaced", index))
         if text:
             count += 1
-            lines += [f"## Piece {count}: after {label}", "", text, ""]
+            lines += [f"## Piece {count}: {label}", "", text, ""]
     for label, rows in data.leftover_rows:
         count += 1
         lines += [f"## Piece {count}: {label}", "", *(" | ".join(row) for row in rows), ""]
