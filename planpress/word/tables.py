@@ -205,7 +205,7 @@ def cell_value(cell: str, kind: str, spec: FieldSpec) -> tuple[object, str]:
 
 
 def _choice_by_words(cell: str, choices: list[str]) -> str | None:
-    """A choice printed as words ("Care Act 2014 duties" for care_act): the one choice whose words it holds."""
+    """A choice printed as words ("Home adaptation works" for home_adaptation): the one choice whose words it holds."""
     said = set(words(cell))
     found = [c for c in choices if set(words(c.replace("_", " "))) <= said and words(c.replace("_", " "))]
     return found[0] if len(found) == 1 else None
@@ -224,7 +224,7 @@ def _date(cell: str, kind: str) -> object:
 
 
 def _record(cell: str, spec: FieldSpec) -> tuple[object, str]:
-    """A record printed in one cell as "£450,000 (NHS Harrowdale CCG)": its money field, then its text field."""
+    """A record printed in one cell as "£450,000 (the council)": its money field, then its text field."""
     money = next((n for n, s in spec.fields.items() if s.type == "money"), None)
     text = next((n for n, s in spec.fields.items() if s.type == "text"), None)
     match = re.match(r"^(\S+)\s*\((.+)\)$", cell)
@@ -249,7 +249,7 @@ def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> di
 
 
 def _row_score(label: str, name: str, spec: FieldSpec) -> float:
-    """A row's label names a field by its words, or (for "Clinical Commissioning Groups", `ccgs`) by its help."""
+    """A row's label names a field by its words, or (for "Integrated Care Boards", a field whose help names them) by its help."""
     score = header_score(label, name, spec, "")
     said = set(words(label))
     helped = set(words(spec.help.split(".")[0]))

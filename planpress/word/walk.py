@@ -4,7 +4,7 @@ Each heading moves the walk: to a section or part of the pack (place.py), to a s
 (a heading that opens with a scheme's reference, "PE1: Falls prevention"), or, deeper than the part
 it is in, to a heading inside that part. The template's own questions, printed under each part,
 are left out (the outputs print them); the table of contents too (every output makes its own).
-Whatever has no place (the cover, an annex the pack does not hold) is kept as unplaced.
+Whatever has no place (the cover, an appendix the pack does not hold) is kept as unplaced.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _heading(pack: Pack, block: Block, out: Sorted, at: _Where, key_pattern: re.
             out.headings.append((text, "kept as a heading inside the part above it"))
             return
         # What follows has no place: kept as unplaced under this heading's name (a heading alone is a title
-        # of what follows, such as an annex the pack does not hold).
+        # of what follows, such as an appendix the pack does not hold).
         at.bucket, at.part, at.section, at.label = None, None, None, f"after the heading '{text}'"
         out.headings.append((text, "no section or part of the template: what follows it is unplaced"))
         return
