@@ -226,9 +226,9 @@ def test_hand_written_plan_goes_where_the_template_says(imported) -> None:
     assert result.code == 0, result.out + result.err
     out = result.out
     assert "following bcf-2014" in out
-    for expected in ["section 2 (Vision for health and care services): 3 of 3 parts answered",
-                     "section 7 (National conditions): 4 of 4 parts answered",
-                     "section 8 (Engagement): 2 of 3 parts answered",
+    for expected in ["section 2 (Vision for health and care services): text for 3 of its 3 parts",
+                     "section 7 (National conditions): text for 4 of its 4 parts",
+                     "section 8 (Engagement): text for 2 of its 3 parts",
                      "2 scheme descriptions (PR1, IC1) -> content/schemes/",
                      "-> content/data/risks.yaml: risks (1 row)",
                      "-> content/data/milestones.yaml: milestones (2 rows)",
@@ -260,7 +260,7 @@ def test_hand_written_plan_reports_each_planted_mistake_at_its_line(imported) ->
     target, result = imported
     finance = (target / "content/data/finance.yaml").read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(finance, start=1) if "£214,00" in text)
-    assert (f"content/data/finance.yaml:{line}: The cell '£214,00' (the amounts) does not read as a sum of money "
+    assert (f"content/data/finance.yaml:{line}: The cell '£214,00' (the amounts for 2014/15) does not read as a sum of money "
             "such as £214,000: it is kept as written. Correct it in the file.") in result.out
     assert re.search(r"content/sections/02-vision\.md:\d+: The picture images/[\w.-]+ had no alternative text in "
                      r"the Word file\. Replace 'TBC: describe this picture' with a sentence", result.out)

@@ -306,7 +306,9 @@ def report(source: Path, target: Path, pack: Pack, why: str, sorted_: Sorted, da
     for finding in checked.findings:
         rules[finding.rule or "other"] = rules.get(finding.rule or "other", 0) + 1
     counts = ", ".join(f"{rule} ({count})" for rule, count in sorted(rules.items()))
-    print(f"`check` now finds {len(checked.errors)} errors and {len(checked.warnings)} warnings"
+    errors, warnings = len(checked.errors), len(checked.warnings)
+    print(f"`check` now finds {errors} error{'' if errors == 1 else 's'} and {warnings} "
+          f"warning{'' if warnings == 1 else 's'}"
           + (f": {counts}." if counts else "."))
     here = "" if target == Path.cwd().resolve() else f" --project {target}"
     print(f"Next: python build.py check{here}  (every problem, with its file and line)")

@@ -160,7 +160,7 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
     if spec.type not in _BY_YEAR:
         item[name] = value
     if problem:
-        read.unread.append((name, cell, problem))
+        read.unread.append((f"{name} for {header}" if spec.type in _BY_YEAR else name, cell, problem))
 
 
 def _other_reference(token: str, name: str, fields: dict[str, FieldSpec], ids_of: dict[str, re.Pattern]) -> str | None:

@@ -122,8 +122,8 @@ def _sections(pack: Pack, texts: dict, files: dict[str, str], written: Written) 
             lines = [text] if text else question_comment(pack, part)
             body.append(f"## {part.title}\n\n" + "\n".join(lines) + "\n")
         files[relative] = "\n".join(body)
-        written.placed.append(f"section {section.number} ({section.title}): {answered} of {len(section.parts)} "
-                              f"parts answered -> {relative}")
+        written.placed.append(f"section {section.number} ({section.title}): text for {answered} of its "
+                              f"{len(section.parts)} parts -> {relative}")
 
 
 def _schemes(pack: Pack, sorted_: Sorted, data, texts: dict, files: dict[str, str], written: Written) -> None:
