@@ -107,7 +107,9 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
         headers, rows = table_rows(table)
         scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
         caption = _before(sorted_, bucket, table)
-        if headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
+        if headers and _as_item_list(pack, headers, rows, data):
+            data.taken.add(id(table))
+        elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
             data.taken.add(id(table))
             _caption_out(sorted_, caption, headers, data)
         elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
@@ -143,6 +145,49 @@ def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, dat
         values.setdefault(target.totals, {})[target.key] = read.total
     data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: {target.key} "
                        f"({len(read.items)} {'row' if len(read.items) == 1 else 'rows'})")
+    return True
+
+
+def _as_item_list(pack: Pack, headers: list[str], rows: list[list[str]], data: Data) -> bool:
+    """The list of the plan's items (schemes) by group: a column naming the group ("Theme"), one the item's
+    reference ("Ref"), others its details ("Scheme" for its name, "Lead") or its spend by year, which the
+    expenditure plan gives. Each row gives that item's group and details."""
+    spec = pack.data.schemes
+    if spec is None or not spec.kind:
+        return False
+    group = next((n for n, s in spec.fields.items() if s.type == "reference" and s.required), None)
+    if group is None:
+        return False
+    columns: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        said = words(header)
+        if said == words(spec.fields[group].to):
+            columns[index] = group
+        elif said and said[0] in ("ref", "reference"):
+            columns[index] = spec.key
+        elif said == words(spec.kind) and "name" in spec.fields:
+            columns[index] = "name"
+        elif t.YEAR.match(header.strip()) or words(header) == ["total"]:
+            continue
+        else:
+            best = max(spec.fields, key=lambda n: t.header_score(header, n, spec.fields[n], spec.key))
+            if t.header_score(header, best, spec.fields[best], spec.key) < 0.3:
+                return False
+            columns[index] = best
+    if sorted(set(columns.values())) != sorted(columns.values()) or {group, spec.key} - set(columns.values()):
+        return False
+    count = 0
+    for row in rows:
+        values = {name: row[i].strip() for i, name in columns.items() if i < len(row) and row[i].strip()}
+        ref = values.pop(spec.key, "")
+        if not ref or words(row[0])[:1] == ["total"]:
+            continue
+        details = data.schemes.setdefault(ref, {})
+        for name, value in values.items():
+            details.setdefault(name, value)
+        count += 1
+    data.report.append(f"a table headed {' | '.join(headers)} -> the list of {spec.kind}s by "
+                       f"{spec.fields[group].to} ({count} rows; the spend by year comes from the expenditure plan)")
     return True
 
 

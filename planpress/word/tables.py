@@ -17,7 +17,7 @@ from planpress.load.models import parse_money
 from planpress.load.pack import Pack
 from planpress.word.place import words
 
-_YEAR = re.compile(r"^\d{4}/\d{2}$")
+YEAR = _YEAR = re.compile(r"^\d{4}/\d{2}$")
 _BY_YEAR = ("money by year", "whole numbers by year")
 _EMPTY_CELL = {"", "-", "–", "—", "n/a", "not stated", "none"}
 _URL = re.compile(r"<?(https?://\S+?|www\.\S+?)>?$")

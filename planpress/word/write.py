@@ -41,7 +41,8 @@ def write_plan(target: Path, scratch: Path, pack: Pack, sorted_: Sorted, data, m
     no_alt = _pictures(staging, sorted_, media)
     pieces = _pieces(sorted_, data)
     texts = dict(zip(pieces, to_markdown([blocks for blocks in pieces.values()])))
-    texts = {key: reflow(text + "\n").strip() for key, text in texts.items()}
+    targets = _link_targets(pack, sorted_, data)
+    texts = {key: reflow(_short_links(text, targets) + "\n").strip() for key, text in texts.items()}
     _sections(pack, texts, files, written)
     _schemes(pack, sorted_, data, texts, files, written)
     _data_files(pack, data, files, written, source)
@@ -102,6 +103,36 @@ def _pieces(sorted_: Sorted, data) -> dict[object, list[Block]]:
         if kept:
             pieces[("unplaced", index)] = kept
     return pieces
+
+
+def _link_targets(pack: Pack, sorted_: Sorted, data) -> dict[str, str]:
+    """Each place a Word file's internal link can point to, by its anchor (as pandoc names it), and the short
+    link the plan writes for it: #risk-r1 is risk:R1, #pe2-falls-prevention-service scheme:PE2, a section's
+    title section:its-id."""
+    found = {}
+    for kind, (name, path, key) in pack.data.kinds().items():
+        items = data.files.get(name, {}).get(path[0], []) if len(path) == 1 else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get(key):
+                found[f"{kind}-{_slug(str(item[key]))}"] = f"{kind}:{item[key]}"
+    kind = pack.data.schemes.kind if pack.data.schemes else ""
+    for _bucket, ref, _part in (k for k in sorted_.buckets if k[0] == "scheme"):
+        name = sorted_.scheme_names.get(ref, "")
+        found[_slug(f"{ref} {name}")] = f"{kind}:{ref}"
+        found[_slug(ref)] = f"{kind}:{ref}"
+    for section in pack.sections:
+        found[_slug(section.title)] = f"section:{section.id}"
+    return found
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _short_links(text: str, targets: dict[str, str]) -> str:
+    """A link inside the Word file, to a risk, a task, a scheme or a section, as the short link every output
+    turns into the right address again; any other link is kept as written."""
+    return re.sub(r"\]\(#([^)\s]+)\)", lambda m: f"]({targets.get(m.group(1), '#' + m.group(1))})", text)
 
 
 def _front(values: dict) -> str:
