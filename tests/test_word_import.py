@@ -170,6 +170,8 @@ HAND_WRITTEN = [
           ["Moorcastle Health and Wellbeing Board", "Agrees the plan.", "Cllr Joan Ede", "quarterly", "–"]),
     h(2, "4c) Management and oversight"), p("A programme board meets monthly."),
     h(2, "4d) List of planned BCF schemes"), p("There are two schemes, described in Annex 1."),
+    table(["Theme", "Ref", "Scheme", "Lead"], ["Prevention", "PR1", "Falls prevention", "Ann Hale"],
+          ["Integrated care", "IC1", "Discharge hub", "Raj Patel"]),
     h(1, "5) Risks and contingency"),
     h(2, "5a) Risk log"),
     table(["Ref", "Risk", "Likelihood", "Impact", "Risk factor", "Financial impact", "Lead", "Mitigating actions"],
@@ -197,6 +199,9 @@ HAND_WRITTEN = [
     # The malformed amount a real progress report printed, planted here.
     *_scheme("IC1", "Discharge hub", "Integrated care", "Raj Patel",
              ["NHS Moorcastle CCG", "Moorcastle Hospitals NHS Trust", "Acute", "£214,00", "£600,000"]),
+    # What the template has no place for: kept, never dropped.
+    h(1, "Appendix B: Glossary"),
+    p("BCF means the Better Care Fund."),
 ]
 
 
@@ -230,6 +235,8 @@ def test_hand_written_plan_goes_where_the_template_says(imported) -> None:
                      "section 7 (National conditions): text for 4 of its 4 parts",
                      "section 8 (Engagement): text for 2 of its 3 parts",
                      "2 scheme descriptions (PR1, IC1) -> content/schemes/",
+                     "a table headed Theme | Ref | Scheme | Lead -> the list of schemes by theme (2 rows",
+                     "1 piece with no place in the template -> content/unplaced.md",
                      "-> content/data/risks.yaml: risks (1 row)",
                      "-> content/data/milestones.yaml: milestones (2 rows)",
                      "-> content/plan.yaml: signatories (2 rows)",
@@ -264,7 +271,12 @@ def test_hand_written_plan_reports_each_planted_mistake_at_its_line(imported) ->
             "such as £214,000: it is kept as written. Correct it in the file.") in result.out
     assert re.search(r"content/sections/02-vision\.md:\d+: The picture images/[\w.-]+ had no alternative text in "
                      r"the Word file\. Replace 'TBC: describe this picture' with a sentence", result.out)
-    assert "Piece" not in result.out and not (target / "content/unplaced.md").exists()
+    unplaced = (target / "content/unplaced.md").read_text(encoding="utf-8").splitlines()
+    line = unplaced.index("## Piece 1: after the heading 'Appendix B: Glossary'") + 1
+    assert unplaced[line + 1] == "BCF means the Better Care Fund."
+    assert (f"content/unplaced.md:{line}: Piece 1: after the heading 'Appendix B: Glossary': kept here, not placed "
+            "in the plan. Move it where it belongs in content/, or delete it.") in result.out
+    assert "Piece 2" not in result.out
 
 
 def test_check_on_the_hand_written_plan_finds_only_the_planted_mistakes(imported) -> None:

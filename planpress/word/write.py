@@ -265,7 +265,7 @@ def _unplaced(sorted_: Sorted, data, texts: dict, files: dict[str, str], written
         lines += [f"## Piece {count}: {label}", "", *(" | ".join(row) for row in rows), ""]
     if count:
         files[UNPLACED] = "\n".join(lines)
-        written.placed.append(f"{count} pieces with no place in the template -> {UNPLACED}")
+        written.placed.append(f"{count} piece{'' if count == 1 else 's'} with no place in the template -> {UNPLACED}")
 
 
 # --- after writing ---------------------------------------------------------------------------
