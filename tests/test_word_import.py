@@ -371,7 +371,11 @@ def test_round_trip_keeps_the_figures_of_the_tables_it_reads(round_trip) -> None
                 [(s.organisation, s.name, s.position, s.date) for s in p.signatories],
                 p.local_authority, list(p.ccgs), p.date_agreed, p.date_submitted, p.hwb)
 
-    for read in (risks, milestones, money, plan):
+    def metrics(content):
+        return [(m.name, m.unit, m.better, m.baseline.period, m.baseline.value,
+                 [(p.period, p.value, p.stated_change) for p in m.plans]) for m in content.metrics.metrics]
+
+    for read in (risks, milestones, money, plan, metrics):
         assert read(back) == read(source), read.__name__
     assert [(d.ref, d.title, d.synopsis, d.link) for d in back.documents.documents] == \
            [(d.ref, d.title, d.synopsis, d.link) for d in source.documents.documents]

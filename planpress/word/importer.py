@@ -180,7 +180,7 @@ def _as_item_list(pack: Pack, headers: list[str], rows: list[list[str]], data: D
     for row in rows:
         values = {name: row[i].strip() for i, name in columns.items() if i < len(row) and row[i].strip()}
         ref = values.pop(spec.key, "")
-        if not ref or words(row[0])[:1] == ["total"]:
+        if not ref or t.is_total(row[0]):
             continue
         details = data.schemes.setdefault(ref, {})
         for name, value in values.items():

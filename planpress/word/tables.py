@@ -76,8 +76,8 @@ def match_header(headers: list[str], fields: dict[str, FieldSpec], key: str,
     taken: set[str] = set()
     for score, column, name in sorted(scores, key=lambda s: (-s[0], s[1])):
         spec = fields[name]
-        if spec.type in _BY_YEAR:
-            if _YEAR.match(headers[column].strip()) and column not in chosen:
+        if spec.type in _BY_YEAR or _numbered(headers[column], name, spec):
+            if column not in chosen and (spec.type not in _BY_YEAR or _YEAR.match(headers[column].strip())):
                 chosen[column] = [name]
             continue
         if name in taken:
@@ -93,6 +93,10 @@ def match_header(headers: list[str], fields: dict[str, FieldSpec], key: str,
     if len(chosen) != len(headers):
         return None
     named = {n for names in chosen.values() for n in names}
+    if kind and key in named and any(words(headers[c]) == words(kind) for c, n in chosen.items() if n == [key]):
+        # The column that names the items ("Metric") may give each one's name and, in brackets, its unit.
+        named |= {"name"} | {next((n for n, s in fields.items() if s.type == "text" and s.required
+                                   and n not in (key, "name")), "name")}
     if any(spec.required and name not in named for name, spec in fields.items()):
         return None
     return chosen
@@ -102,6 +106,8 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
     """How well a column header names a field: by the field's name, or the key for "Ref" and "No."."""
     if spec.type in _BY_YEAR:
         return 1.0 if _YEAR.match(header.strip()) else 0.0
+    if _numbered(header, name, spec):
+        return 1.0
     said = words(header)
     if not said:
         return 0.0
@@ -114,6 +120,18 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
     return shared / len(set(said) | set(named)) if shared else 0.0
 
 
+def is_total(cell: str) -> bool:
+    """The total row under a table's lines: "Total", or "Total: protecting ..." (not "Total admissions ...")."""
+    return re.match(r"^\s*total\s*(:|$)", cell, re.IGNORECASE) is not None
+
+
+def _numbered(header: str, name: str, spec: FieldSpec) -> bool:
+    """"Plan 1", "Plan 2": numbered columns, each one entry of a list of records (`plans`)."""
+    singular = name.lower().rstrip("s")
+    return spec.type == "list" and bool(spec.fields) and re.fullmatch(rf"{singular}s?\s*\d+", header.strip().lower()) \
+        is not None
+
+
 def _alike(one: str, other: str) -> bool:
     short, long = sorted((one, other), key=len)
     return short == long or (len(short) >= 3 and long.startswith(short)) or (len(short) >= 5 and long[:5] == short[:5])
@@ -123,15 +141,33 @@ def read_table(target: ListTarget, headers: list[str], rows: list[list[str]], co
                ids_of: dict[str, re.Pattern]) -> Read:
     read = Read(target, [])
     for row in rows:
-        if row and words(row[0])[:1] == ["total"]:
+        if row and is_total(row[0]):
             read.total = {headers[c].strip(): row[c] for c in columns if c < len(row) and _YEAR.match(headers[c].strip())}
             continue
         item: dict = {}
         for column, names in columns.items():
             cell = row[column].strip() if column < len(row) else ""
             _put(item, names, headers[column].strip(), cell, target.item.fields, ids_of, read)
+        _named_not_keyed(item, target.item)
         read.items.append(item)
     return read
+
+
+def _named_not_keyed(item: dict, spec: FieldSpec) -> None:
+    """A column naming the items ("Metric") may hold each one's name, not its id: "Emergency admissions
+    (per 100,000)" is the name, the unit in brackets, and an id made from the name."""
+    key = spec.fields.get(spec.key)
+    value = str(item.get(spec.key, ""))
+    if key is None or not key.pattern or not value or re.match(key.pattern, value) or "name" not in spec.fields \
+            or "name" in item:
+        return
+    unit = next((n for n, s in spec.fields.items() if s.type == "text" and s.required
+                 and n not in (spec.key, "name") and n not in item), None)
+    bracket = re.match(r"^(.*\S)\s*\(([^()]*)\)$", value)
+    if unit and bracket:
+        value, item[unit] = bracket.group(1), bracket.group(2)
+    item["name"] = value
+    item[spec.key] = "-".join(words(value)[:4])
 
 
 def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str, FieldSpec],
@@ -149,6 +185,12 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
     if spec.type in _BY_YEAR:
         value, problem = cell_value(cell, "money" if spec.type == "money by year" else "whole number", spec)
         item.setdefault(name, {})[header] = value
+    elif spec.type == "list" and spec.fields:
+        value, problem = _record(cell, spec)
+        item.setdefault(name, []).append(value)
+        if problem:
+            read.unread.append((f"{name} ({header})", cell, problem))
+        return
     elif spec.type == "reference":
         # An id such as PE1 may have the item's name after it ("PE1 Falls prevention"); a name is taken whole.
         token = cell.split()[0].rstrip(",;:")
@@ -224,14 +266,22 @@ def _date(cell: str, kind: str) -> object:
 
 
 def _record(cell: str, spec: FieldSpec) -> tuple[object, str]:
-    """A record printed in one cell as "£450,000 (the council)": its money field, then its text field."""
-    money = next((n for n, s in spec.fields.items() if s.type == "money"), None)
-    text = next((n for n, s in spec.fields.items() if s.type == "text"), None)
-    match = re.match(r"^(\S+)\s*\((.+)\)$", cell)
-    if money and text and match:
-        amount, problem = cell_value(match.group(1), "money", spec.fields[money])
-        return {money: amount, text: match.group(2)}, problem
-    return cell, "an amount followed by who bears it in brackets"
+    """A record printed in one cell as "£450,000 (the council)" or "24,500 (2025/26), 1.4% lower than the
+    baseline": its figure, then the text in brackets, then a percentage for a field counted in per cent."""
+    fields = spec.fields
+    figure = next((n for n, s in fields.items() if s.type in ("money", "number", "whole number")), None)
+    text = next((n for n, s in fields.items() if s.type == "text" and s.required), None)
+    percent = next((n for n, s in fields.items() if s.units == "%"), None)
+    match = re.match(r"^(?P<figure>[^()]+?)\s*\((?P<text>.*)\)(?:,\s*(?P<tail>[^()]*))?$", cell)
+    if not (figure and text and match):
+        return cell, "a figure followed by words in brackets"
+    value, problem = cell_value(match.group("figure").strip(), fields[figure].type, fields[figure])
+    record = {figure: value, text: match.group("text").strip()}
+    tail = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*%", match.group("tail") or "")
+    if percent and tail:
+        number = float(tail.group(1).replace(",", ""))
+        record[percent] = int(number) if number.is_integer() else number
+    return record, problem
 
 
 def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> dict[int, str] | None:
