@@ -67,7 +67,7 @@ def import_plan(root: Path, args: argparse.Namespace) -> int:
         data = read_tables(pack, sorted_)
         _from_properties(pack, properties(source), data)
         written = write_plan(target, Path(scratch), pack, sorted_, data, media, source)
-    report(source, target, pack, why, sorted_, data, written)
+    report(root, source, target, pack, why, sorted_, data, written)
     return 0
 
 
@@ -78,7 +78,7 @@ def choose_pack(root: Path, template: str | None, blocks: list) -> tuple[Pack, s
         if pack is None:
             raise PlanError(f"there is no usable template pack '{template}'. Known: {', '.join(known_packs(root))}.")
         return pack, "as asked (--template)"
-    headings = [" ".join(_text(b)) for b in blocks if b["t"] == "Header"]
+    headings = [plain(b) for b in blocks if b["t"] == "Header"]
     scored = []
     for pack_id in known_packs(root):
         pack, _problems = read_pack_by_id(root, pack_id)
@@ -91,11 +91,6 @@ def choose_pack(root: Path, template: str | None, blocks: list) -> tuple[Pack, s
     others = ", ".join(f"{pid} {score}" for score, pid, _ in scored[1:])
     return best[2], (f"{best[0]} of its {len(headings)} headings name a section or part of {best[1]}"
                      f" (the others: {others}); choose another with --template")
-
-
-def _text(block) -> list[str]:
-    from planpress.word.docx_read import plain
-    return [plain(block)]
 
 
 def read_tables(pack: Pack, sorted_: Sorted) -> Data:
@@ -324,7 +319,7 @@ def _id_patterns(pack: Pack) -> dict[str, re.Pattern]:
     return found
 
 
-def report(source: Path, target: Path, pack: Pack, why: str, sorted_: Sorted, data: Data, written: Written) -> None:
+def report(root: Path, source: Path, target: Path, pack: Pack, why: str, sorted_: Sorted, data: Data, written: Written) -> None:
     from planpress.build import check_plan
 
     print(f"Imported {source.name} into {target / 'content'}, following {pack.id} ({pack.name}): {why}.")
@@ -355,5 +350,5 @@ def report(source: Path, target: Path, pack: Pack, why: str, sorted_: Sorted, da
     print(f"`check` now finds {errors} error{'' if errors == 1 else 's'} and {warnings} "
           f"warning{'' if warnings == 1 else 's'}"
           + (f": {counts}." if counts else "."))
-    here = "" if target == Path.cwd().resolve() else f" --project {target}"
+    here = "" if target == root.resolve() else f" --project {target}"
     print(f"Next: python build.py check{here}  (every problem, with its file and line)")
