@@ -20,7 +20,7 @@ from pathlib import Path
 from planpress.errors import PlanError
 from planpress.load.pack import Pack
 from planpress.load.pack_loader import known_packs, read_pack_by_id
-from planpress.word.docx_read import plain, properties, read_docx, table_rows
+from planpress.word.docx_read import images, plain, properties, read_docx, table_rows
 from planpress.word.place import pack_score, words
 from planpress.word.walk import Sorted, sort_blocks
 from planpress.word.write import Written, write_plan
@@ -104,9 +104,12 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
         caption = _before(sorted_, bucket, table)
         if headers and _as_item_list(pack, headers, rows, data):
             data.taken.add(id(table))
+            _caption_out(sorted_, caption, headers, data)
+            _charts_out(pack, sorted_, bucket, table, headers, data)
         elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
             data.taken.add(id(table))
             _caption_out(sorted_, caption, headers, data)
+            _charts_out(pack, sorted_, bucket, table, headers, data)
         elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
             data.taken.update({id(table), id(caption)})
         elif headers and _as_details(pack, headers, rows, scheme, data):
@@ -200,6 +203,36 @@ def _caption_out(sorted_: Sorted, caption: dict | None, headers: list[str], data
     if caption is not None and plain(caption).endswith(":"):
         data.moved.add(id(caption))
         sorted_.unplaced.append((f"the line before the table '{' | '.join(headers)}', read as data", [caption]))
+
+
+def _charts_out(pack: Pack, sorted_: Sorted, bucket, table, headers: list[str], data: Data) -> None:
+    """Pictures just before a table read as data, in a part the data answers, are most likely its chart (a
+    Gantt chart above the milestones), which the outputs draw from the data: they move to the unplaced
+    pieces, so the plan does not show them twice, and the author keeps or deletes them."""
+    section = pack.section(bucket[1]) if bucket and bucket[0] == "section" else None
+    part = next((p for p in section.parts if p.id == bucket[2]), None) if section else None
+    if part is None or not part.data:
+        return
+    blocks = sorted_.buckets[bucket]
+    index = next(i for i, b in enumerate(blocks) if b is table) - 1
+    if index >= 0 and id(blocks[index]) in data.moved:
+        index -= 1  # the line introducing the table, already moved
+    charts = []
+    while index >= 0 and _only_pictures(blocks[index]):
+        charts.insert(0, blocks[index])
+        index -= 1
+    if charts:
+        data.moved.update(id(b) for b in charts)
+        sorted_.unplaced.append((f"the pictures just before the table '{' | '.join(headers)}', read as data "
+                                 "(the outputs draw its charts)", charts))
+
+
+def _only_pictures(block: dict) -> bool:
+    """A figure, or a paragraph that holds pictures and nothing else."""
+    if block["t"] == "Figure":
+        return True
+    return block["t"] in ("Para", "Plain") and bool(images(block)) and not plain(
+        [inline for inline in block["c"] if inline.get("t") != "Image"])
 
 
 def _as_nested(targets, headers, rows, caption: dict, ids_of, data: Data) -> bool:

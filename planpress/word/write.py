@@ -24,6 +24,7 @@ from planpress.word.walk import Sorted
 
 UNPLACED = "content/unplaced.md"
 PICTURES = "content/images"
+_PICTURE_MARK = "planpress-picture:"
 NO_ALT = "TBC: describe this picture"
 """The alternative text of a picture that had none: unfinished text, so `check` keeps asking for it."""
 
@@ -43,6 +44,9 @@ def write_plan(target: Path, scratch: Path, pack: Pack, sorted_: Sorted, data, m
     texts = dict(zip(pieces, to_markdown([blocks for blocks in pieces.values()])))
     targets = _link_targets(pack, sorted_, data)
     texts = {key: reflow(_short_links(text, targets) + "\n").strip() for key, text in texts.items()}
+    # A picture's path is written from the file that shows it: content/images/ is ../images/ from a section.
+    texts = {key: text.replace(_PICTURE_MARK, "images/" if key[0] == "unplaced" else "../images/")
+             for key, text in texts.items()}
     _sections(pack, texts, files, written)
     _schemes(pack, sorted_, data, texts, files, written)
     _data_files(pack, data, files, written, source)
@@ -64,9 +68,8 @@ def _pictures(staging: Path, sorted_: Sorted, media: Path) -> list[str]:
     """Copy each picture into content/images, point the text at it, and give one with no alternative text a
     marker to replace. Returns the pictures that had none."""
     no_alt = []
-    groups = [(key, blocks) for key, blocks in sorted_.buckets.items()] + [
-        (None, blocks) for _label, blocks in sorted_.unplaced]
-    for key, blocks in groups:
+    groups = list(sorted_.buckets.values()) + [blocks for _label, blocks in sorted_.unplaced]
+    for blocks in groups:
         for image in images(blocks):
             _attr, alt, (src, _title) = image
             found = Path(src)
@@ -75,7 +78,7 @@ def _pictures(staging: Path, sorted_: Sorted, media: Path) -> list[str]:
             name = _free_name(staging / PICTURES, found.name)
             (staging / PICTURES).mkdir(parents=True, exist_ok=True)
             shutil.copyfile(found, staging / PICTURES / name)
-            image[2][0] = f"../images/{name}" if key is not None else f"images/{name}"
+            image[2][0] = f"{_PICTURE_MARK}{name}"
             if not plain(alt):
                 image[1] = [{"t": "Str", "c": NO_ALT}]
                 no_alt.append(name)
