@@ -58,7 +58,8 @@ def bullets(*items: str) -> str:
 def table(header: list[str], *rows: list[str]) -> str:
     def row(cells: list[str]) -> str:
         return "<table:table-row>" + "".join(
-            f'<table:table-cell office:value-type="string">{p(c)}</table:table-cell>' for c in cells) + "</table:table-row>"
+            f'<table:table-cell office:value-type="string">{p(c)}</table:table-cell>' for c in cells) \
+            + "</table:table-row>"
 
     return (f'<table:table><table:table-column table:number-columns-repeated="{len(header)}"/>'
             f"<table:table-header-rows>{row(header)}</table:table-header-rows>"
@@ -267,8 +268,8 @@ def test_hand_written_plan_reports_each_planted_mistake_at_its_line(imported) ->
     target, result = imported
     finance = (target / "content/data/finance.yaml").read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(finance, start=1) if "£214,00" in text)
-    assert (f"content/data/finance.yaml:{line}: The cell '£214,00' (the amounts for 2014/15) does not read as a sum of money "
-            "such as £214,000: it is kept as written. Correct it in the file.") in result.out
+    assert (f"content/data/finance.yaml:{line}: The cell '£214,00' (the amounts for 2014/15) does not read as a "
+            "sum of money such as £214,000: it is kept as written. Correct it in the file.") in result.out
     assert re.search(r"content/sections/02-vision\.md:\d+: The picture images/[\w.-]+ had no alternative text in "
                      r"the Word file\. Replace 'TBC: describe this picture' with a sentence", result.out)
     unplaced = (target / "content/unplaced.md").read_text(encoding="utf-8").splitlines()

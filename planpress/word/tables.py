@@ -142,7 +142,8 @@ def read_table(target: ListTarget, headers: list[str], rows: list[list[str]], co
     read = Read(target, [])
     for row in rows:
         if row and is_total(row[0]):
-            read.total = {headers[c].strip(): row[c] for c in columns if c < len(row) and _YEAR.match(headers[c].strip())}
+            read.total = {headers[c].strip(): row[c] for c in columns
+                          if c < len(row) and _YEAR.match(headers[c].strip())}
             continue
         item: dict = {}
         for column, names in columns.items():
@@ -299,7 +300,8 @@ def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> di
 
 
 def _row_score(label: str, name: str, spec: FieldSpec) -> float:
-    """A row's label names a field by its words, or (for "Integrated Care Boards", a field whose help names them) by its help."""
+    """A row's label names a field by its words, or by the first sentence of its help ("Integrated Care
+    Boards", a field whose help names them)."""
     score = header_score(label, name, spec, "")
     said = set(words(label))
     helped = set(words(spec.help.split(".")[0]))
