@@ -32,8 +32,6 @@ class Sorted:
     """(the heading as written, where it went) for the report"""
     questions_left_out: int = 0
     toc_left_out: int = 0
-    front: list[Block] = field(default_factory=list)
-    """The blocks before the first heading (the cover)"""
 
 
 @dataclass
@@ -68,8 +66,6 @@ def sort_blocks(pack: Pack, blocks: list[Block]) -> Sorted:
 
 def _keep(out: Sorted, at: _Where, block: Block) -> None:
     if at.bucket is None:
-        if not out.headings:
-            out.front.append(block)
         if out.unplaced and out.unplaced[-1][0] == at.label:
             out.unplaced[-1][1].append(block)
         else:
@@ -89,8 +85,7 @@ def _heading(pack: Pack, block: Block, out: Sorted, at: _Where, key_pattern: re.
     if where is None:
         # Deeper than the part it is in: a heading inside the part. Otherwise nothing to put it in.
         if at.bucket is not None and level > at.level:
-            sub = 2 + max(1, level - at.level)
-            _keep(out, at, {"t": "Header", "c": [min(sub, 6), ["", [], []], block["c"][2]]})
+            _keep(out, at, {"t": "Header", "c": [_inside(level, at), ["", [], []], block["c"][2]]})
             out.headings.append((text, "kept as a heading inside the part above it"))
             return
         # What follows has no place: kept as unplaced under this heading's name (a heading alone is a title
@@ -102,12 +97,18 @@ def _heading(pack: Pack, block: Block, out: Sorted, at: _Where, key_pattern: re.
         found = numbering(text)
         # "7 a) i) Our local definition": the outputs number the part; the heading inside keeps its words.
         inlines = [{"t": "Str", "c": found.title}] if found and found.deeper and found.title else block["c"][2]
-        _keep(out, at, {"t": "Header", "c": [3, ["", [], []], inlines]})
+        _keep(out, at, {"t": "Header", "c": [_inside(level, at), ["", [], []], inlines]})
         out.headings.append((text, "kept as a heading inside the part above it"))
         return
     out.headings.append((text, where))
     if at.bucket and at.bucket[0] == "scheme" and at.bucket[2] == "":
         out.scheme_names.setdefault(at.bucket[1], _name_after_ref(text))
+
+
+def _inside(level: int, at: _Where) -> int:
+    """The Markdown level of a heading inside a part (### and deeper): as many levels below the part's `##`
+    as it was below the part's heading in the Word file."""
+    return min(6, 2 + max(1, level - at.level))
 
 
 def _scheme_heading(pack: Pack, text: str, level: int, at: _Where, key_pattern: re.Pattern | None) -> str | None:
