@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from planpress.load.pack import Pack
 from planpress.word import tables as t
-from planpress.word.docx_read import images, plain, table_rows
+from planpress.word.docx_read import header_marked, images, plain, table_rows
 from planpress.word.place import words
 from planpress.word.walk import Sorted
 
@@ -54,7 +54,7 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
             _charts_out(pack, sorted_, bucket, table, headers, data)
         elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
             data.taken.update({id(table), id(caption)})
-        elif headers and _as_details(pack, headers, rows, scheme, data):
+        elif headers and _as_details(pack, headers, rows, scheme, data, header_marked(table)):
             data.taken.add(id(table))
             _caption_out(sorted_, caption, headers, data)
     _dedupe(data)
@@ -210,15 +210,16 @@ def _implied_scheme_field(pack: Pack, fields: dict, scheme: str | None) -> str |
     return next((n for n, s in fields.items() if s.type == "reference" and s.to == kind and s.required), None)
 
 
-def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data) -> bool:
+def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data, marked: bool) -> bool:
     """A table of label and value rows: in a scheme's description, the scheme's details; elsewhere the plan's,
     or a record of a data file (such as the figures of a performance element), whichever names most rows."""
-    candidates = [headers] + rows
+    # A first row marked as the header names the columns ("Scheme | Details"); unmarked, it may be a detail.
+    candidates = ([] if marked else [headers]) + rows
     if scheme:
         homes = [(pack.data.schemes.fields, data.schemes.setdefault(scheme, {}), f"the details of scheme {scheme}",
-                  "scheme")] if pack.data.schemes else []
+                  f"{pack.data.schemes.folder}/{scheme}.md")] if pack.data.schemes else []
     else:
-        homes = [(pack.data.plan.fields, data.files.setdefault("plan", {}), pack.data.plan.file, "plan")]
+        homes = [(pack.data.plan.fields, data.files.setdefault("plan", {}), pack.data.plan.file, pack.data.plan.file)]
         for name, spec in pack.data.files.items():
             for key, record in spec.fields.items():
                 if record.type == "record" and record.fields:
@@ -233,7 +234,7 @@ def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data) -> bo
     chosen, fields, values, label, file = max(scored, key=lambda s: len(s[0]))
     for index, row in enumerate(candidates):
         if index not in chosen:
-            if index:  # the first row of such a table is its column titles ("Summary | Details")
+            if index or marked:  # an unmarked first row may be column titles ("Summary | Details")
                 data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
             continue
         name, cell = chosen[index], row[1].strip()
@@ -242,7 +243,7 @@ def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data) -> bo
         if cell.lower() not in ("", "-", "–"):
             values[name] = value
         if problem:
-            target = t.ListTarget("", file if file not in ("plan", "scheme") else "", "", fields[name])
+            target = t.ListTarget("", file, "", fields[name])
             data.read.append(t.Read(target, [], unread=[(name, cell, problem)]))
     _drop_empty(data)
     data.report.append(f"a table of {' | '.join(headers)} -> {label}")

@@ -136,6 +136,11 @@ def _tight(block: Block) -> Block:
     return block
 
 
+def header_marked(table: Block) -> bool:
+    """Whether the table's first row is marked as its header (Word's "Repeat as header row")."""
+    return bool(table["c"][3][1])
+
+
 def table_rows(table: Block) -> tuple[list[str], list[list[str]]]:
     """A table's header cells and its body rows, each cell as plain text. With no header row marked (common in
     plans typed by hand), the first row is the header."""

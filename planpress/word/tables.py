@@ -116,6 +116,8 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
     if name == key and kind and said == words(kind):
         return 0.9  # "Board" over the boards' names: the column that names each item
     named = words(name.replace("_", " "))
+    if len(named) > 1 and not any(_alike(w, named[0]) for w in said):
+        return 0.0  # "Scheme type" is not provider_type: a field of several words is named by its first
     shared = sum(1 for w in said if any(_alike(w, n) for n in named))
     return shared / len(set(said) | set(named)) if shared else 0.0
 
