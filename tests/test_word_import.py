@@ -426,3 +426,37 @@ def test_an_existing_plan_is_never_written_over(project: Path, hand_written_docx
     result = run_cli(project, "import", str(hand_written_docx), "--into", str(project))
     assert result.code == 1 and "already exists: a plan is there. Import into another folder." in result.err
     assert sorted(str(p.relative_to(project)) for p in (project / "content").rglob("*")) == before
+
+
+# --- reading one table as data ------------------------------------------------------------------
+
+
+def _target(pack_id: str, key: str):
+    from planpress.load.pack_loader import read_pack_by_id
+    from planpress.word import tables
+
+    pack, _problems = read_pack_by_id(REPO, pack_id)
+    return next(t for t in tables.list_targets(pack) if t.key == key)
+
+
+def test_a_figure_printed_with_its_band_fills_the_band_too() -> None:
+    from planpress.word import tables
+
+    target = _target("bcf-2014", "risks")
+    headers = ["Ref", "Risk", "Likelihood", "Impact", "Risk factor", "Lead", "Mitigating actions"]
+    columns = tables.match_header(headers, target.item.fields, target.item.key, target.item.kind)
+    read = tables.read_table(target, headers, [["R1", "There is a risk that ...", "4", "4", "16 (Very high)",
+                                                "Ann Hale", "Review monthly."]], columns, {})
+    assert read.items == [{"id": "R1", "risk": "There is a risk that ...", "likelihood": 4, "impact": 4,
+                           "factor": 16, "rating": "Very high", "lead": "Ann Hale", "mitigation": "Review monthly."}]
+    assert read.unread == []
+
+
+def test_a_column_is_not_taken_for_a_field_that_shares_only_its_last_word() -> None:
+    from planpress.word import tables
+
+    target = _target("bcf-2026", "expenditure")
+    fields = target.item.fields
+    assert "provider_type" in fields and "scheme_type" not in fields
+    assert tables.header_score("Scheme type", "provider_type", fields["provider_type"], target.item.key) == 0
+    assert tables.header_score("Provider type", "provider_type", fields["provider_type"], target.item.key) == 1

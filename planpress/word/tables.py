@@ -202,10 +202,28 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
         value, problem, name = (token if named else cell), "", other or name
     else:
         value, problem = cell_value(cell, spec.type, spec)
+        if problem:
+            value, problem = _figure_and_band(item, cell, spec, fields, value, problem)
     if spec.type not in _BY_YEAR:
         item[name] = value
     if problem:
         read.unread.append((f"{name} for {header}" if spec.type in _BY_YEAR else name, cell, problem))
+
+
+def _figure_and_band(item: dict, cell: str, spec: FieldSpec, fields: dict[str, FieldSpec], value: object,
+                     problem: str) -> tuple[object, str]:
+    """A figure printed with its band, "16 (Very high)": the figure, and the band in the item's field whose
+    choices hold it (a stated rating), where the item has one not yet filled."""
+    match = re.match(r"^(\d[\d,.]*)\s*\(([^()]+)\)$", cell)
+    if spec.type not in ("whole number", "number") or match is None:
+        return value, problem
+    band = match.group(2).strip().lower()
+    for name, other in fields.items():
+        chosen = next((c for c in other.choices if c.lower() == band), None)
+        if chosen and name not in item:
+            item[name] = chosen
+            return cell_value(match.group(1), spec.type, spec)
+    return value, problem
 
 
 def _other_reference(token: str, name: str, fields: dict[str, FieldSpec], ids_of: dict[str, re.Pattern]) -> str | None:
