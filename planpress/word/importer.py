@@ -38,6 +38,8 @@ def import_plan(root: Path, args: argparse.Namespace) -> int:
     source = Path(args.arguments[0]).expanduser()
     into = getattr(args, "into", None)
     target = (Path(into).expanduser() if into else root).resolve()
+    if target.exists() and not target.is_dir():
+        raise PlanError(f"{target} is a file, not a folder. Give --into a folder for the plan, such as ../our-plan.")
     if (target / "content").exists():
         hint = "another folder" if into else "a new folder with --into, such as --into ../our-plan"
         raise PlanError(f"{target / 'content'} already exists: a plan is there. Import into {hint}.")
