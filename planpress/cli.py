@@ -31,6 +31,7 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
               "390 and 1280 px) and write the result into the audit record the accessibility statement is made from"),
     "absorb": ("planpress.word.absorb", "take a reviewed copy of the plan's DOCX back: absorb REVIEWED.docx applies its "
                "tracked changes to content/ (for `git diff`) and lists its comments by file and line"),
+    "import": ("planpress.word.importer", "bring an existing Word plan in: import PLAN.docx [--template ID] [--into DIR]"),
     "fmt": ("planpress.collaborate.fmt", "lay out content/ the merge-friendly way (one sentence per line; YAML comments kept)"),
 }
 
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--explain", metavar="RULE",
                         help="check: what a rule looks for, why, an example and the fix, such as placeholder")
     parser.add_argument("--template", help="new: the template pack the plan follows, such as bcf-2026")
+    parser.add_argument("--into", type=Path, help="import: the folder the imported plan goes in (default: this one)")
     parser.add_argument("--project", type=Path, help="the plan's folder (default: this one)")
     parser.add_argument("--port", type=_port, default=8000,
                         help="the local port serve listens on, from 1 to 65535 (default: 8000)")
