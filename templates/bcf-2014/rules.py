@@ -169,8 +169,8 @@ def _changes(provider, years: list[str]) -> list[ProviderChange]:
     before, before_name = figures.outturn, f"the {figures.outturn_period} outturn"
     changes = []
     for year in years:
-        if year not in figures.plans:
-            continue
+        if figures.plans.get(year) is None or before is None:
+            continue  # a figure not yet filled in: nothing to work out (check names the empty field)
         changes.append(ProviderChange(year, before_name, before, figures.plans[year], stated.get(year)))
         before, before_name = figures.plans[year], f"the planned {year} outturn"
     return changes
@@ -206,5 +206,7 @@ def check_provider_changes(content, params: ProviderChangesParams) -> Iterator[F
 @family_figures("provider-changes", "provider_changes")
 def provider_changes(content, params: ProviderChangesParams) -> dict[str, list[ProviderChange]]:
     """Each provider's "change compared to" rows, by provider name, in the plan's years."""
+    if content.plan is None:
+        return {}  # plan.yaml has its own errors, reported where they are; no years to work in
     years = content.plan.period.financial_years()
     return {provider.provider: _changes(provider, years) for provider in _providers(content, params)}
