@@ -329,6 +329,7 @@ def clean_leftovers(root: Path) -> list[Path]:
     for path, _, pid in _leftovers(root):
         if pid is not None and running(pid):
             continue
+        _stop_tools_working_in(path.name)
         trash = root / _name(TRASH)
         try:
             os.rename(path, trash)  # a removal killed half way must not leave a half `.output-old-`
@@ -339,6 +340,30 @@ def clean_leftovers(root: Path) -> list[Path]:
             _remove(trash)
         removed.append(path)
     return removed
+
+
+def _stop_tools_working_in(folder_name: str) -> None:
+    """Kill what a killed build's tools still do in its leftover folder. A tool the build started
+    (LibreOffice laying out the Word file) outlives a build killed outright, and would make its
+    files there again after the folder is removed. Each process whose command line names the
+    folder (its name carries the dead build's pid and a random part) is one of them. Linux's /proc
+    lists them; elsewhere there is nothing to read, and the folder is removed as before."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    wanted = folder_name.encode()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            named = wanted in (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        if named:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _remove(path: Path) -> None:

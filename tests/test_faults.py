@@ -331,6 +331,28 @@ def test_leftovers_of_killed_builds_go_and_those_of_running_builds_stay(tmp_path
         assert leftovers(tmp_path) == sorted(names[:2])
 
 
+def test_a_tool_a_killed_build_started_is_stopped_before_its_folder_goes(tmp_path: Path) -> None:
+    """LibreOffice, started by a build killed outright, went on making its profile in the build's scratch
+    folder after the next build removed it: the folder came back (seen once in the random kills above)."""
+    with a_running_and_a_dead_process() as (_, dead, _):
+        folder = tmp_path / f".output-scratch-{dead}-0a1b2c3d"
+        profile = folder / "tmp1" / "profile"
+        tool = subprocess.Popen([sys.executable, "-c", "import os, sys, time\n"
+                                 "while True:\n    os.makedirs(sys.argv[1], exist_ok=True); time.sleep(0.005)",
+                                 str(profile)])  # the folder in its command line, as LibreOffice's profile is
+        try:
+            while not profile.exists():
+                time.sleep(0.01)
+            (tmp_path / OUTPUT_DIR).mkdir()
+            clean_leftovers(tmp_path)
+            assert tool.wait(timeout=10) == -signal.SIGKILL
+            time.sleep(0.1)
+            assert leftovers(tmp_path) == []
+        finally:
+            tool.kill()
+            tool.wait()
+
+
 def test_the_previous_output_comes_back_only_from_a_dead_build(tmp_path: Path) -> None:
     with a_running_and_a_dead_process() as (alive, dead, _):
         running_build = tmp_path / f".output-old-{alive}-0a1b2c3d"

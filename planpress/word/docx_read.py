@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -33,12 +34,40 @@ def read_docx(path: Path, media: Path) -> list[Block]:
     if not zipfile.is_zipfile(path):
         raise PlanError(f"{path} is not a Word file (.docx). Save it from Word or LibreOffice as "
                         "'Word Document (.docx)' and import that.")
-    try:
-        text = pypandoc.convert_file(str(path), "json", format="docx", extra_args=[f"--extract-media={media}"])
-    except RuntimeError as error:
-        raise PlanError(f"pandoc could not read {path} as a Word file: {str(error).strip()}. Open it in Word or "
-                        "LibreOffice, save it again as .docx and import that.") from None
+    with tempfile.TemporaryDirectory(prefix="planpress-import-") as scratch:
+        unmarked = _without_source_marks(path, Path(scratch) / path.name)
+        try:
+            text = pypandoc.convert_file(str(unmarked), "json", format="docx",
+                                         extra_args=[f"--extract-media={media}"])
+        except RuntimeError as error:
+            raise PlanError(f"pandoc could not read {path} as a Word file: {str(error).strip()}. Open it in Word or "
+                            "LibreOffice, save it again as .docx and import that.") from None
     return json.loads(text)["blocks"]
+
+
+def _without_source_marks(path: Path, copy: Path) -> Path:
+    """The file without the bookmarks a planpress build puts on each paragraph (for `absorb`): where one
+    shares a place with an author's anchor, pandoc's reader would send links to it instead."""
+    from lxml import etree
+
+    from planpress.word.marks import MARK, W
+
+    with zipfile.ZipFile(path) as source:
+        if "word/document.xml" not in source.namelist():
+            return path
+        body = etree.fromstring(source.read("word/document.xml"))
+        starts = [e for e in body.iter(f"{{{W}}}bookmarkStart") if MARK.match(e.get(f"{{{W}}}name") or "")]
+        if not starts:
+            return path
+        ids = {e.get(f"{{{W}}}id") for e in starts}
+        for element in [*starts, *(e for e in body.iter(f"{{{W}}}bookmarkEnd") if e.get(f"{{{W}}}id") in ids)]:
+            element.getparent().remove(element)
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                target.writestr(item, etree.tostring(body, xml_declaration=True, encoding="UTF-8", standalone=True)
+                                if item.filename == "word/document.xml" else data)
+    return copy
 
 
 def properties(path: Path) -> dict[str, str]:
