@@ -15,7 +15,7 @@ check: setup
 	$(PY) build.py check
 
 test: setup system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 setup: $(VENV)/.installed
 
