@@ -55,3 +55,12 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli(project)
     assert result.code == 0, result.out + result.err
     return project
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, once per test module."""
+    from site_helpers import chromium_browser
+
+    with chromium_browser() as chromium:
+        yield chromium

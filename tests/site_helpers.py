@@ -21,6 +21,30 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@contextmanager
+def chromium_browser() -> Iterator:
+    """Debian's Chromium for the tests of one module (the `browser` fixture in conftest.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def run_axe(page, target_size: bool = False) -> list[dict]:
+    """axe-core's every rule (WCAG 2.0 to 2.2 A and AA, and best practice) on the page as loaded; with
+    `target_size`, WCAG 2.2's 2.5.8 too (off in axe by default)."""
+    import axe_playwright_python
+
+    page.add_script_tag(content=(Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+    options = "{resultTypes: ['violations'], rules: {'target-size': {enabled: true}}}" if target_size \
+        else "{resultTypes: ['violations']}"
+    return page.evaluate(f"() => axe.run(document, {options})")["violations"]
+
+
 def launch_chromium(playwright):
     """Debian's Chromium, driven by Playwright; a clear failure (never a skip) when it is missing."""
     if not CHROMIUM.exists():

@@ -10,13 +10,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import axe_playwright_python
 import pytest
-from playwright.sync_api import sync_playwright
 
-from site_helpers import launch_chromium, serving, static_server
-
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+from site_helpers import run_axe, serving, static_server
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +20,7 @@ def site(built_project: Path) -> Path:
     return built_project / "output" / "site"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
-
-def run_axe(page) -> list[dict]:
-    """axe-core's every rule (WCAG 2.0 to 2.2 A and AA, and best practice) on the page as loaded."""
-    page.add_script_tag(content=AXE_JS)
-    return page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 
 def describe(violations: list[dict]) -> str:

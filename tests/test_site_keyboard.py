@@ -17,13 +17,10 @@ import re
 import zipfile
 from pathlib import Path
 
-import axe_playwright_python
 import pytest
-from playwright.sync_api import sync_playwright
 
-from site_helpers import launch_chromium, static_server
+from site_helpers import run_axe, static_server
 
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 WIDTHS = {390: 844, 1280: 900}
 # Between a phone and a desktop (960 to 1219 px) Material shows the menu button and the search box
 # together; a few pages of each kind are enough there (every page at every width would be slow).
@@ -79,13 +76,6 @@ def pages(site: Path) -> list[str]:
     assert len(names) > 25
     return names
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def tab_through(page, limit: int = 200) -> list[dict]:
@@ -193,11 +183,6 @@ def test_between_a_phone_and_a_desktop_the_search_is_reached_from_the_menu(site:
         context.close()
 
 
-def run_axe(page) -> list[dict]:
-    """axe-core's every rule, target-size (WCAG 2.2 2.5.8) among them, on the page as loaded."""
-    page.add_script_tag(content=AXE_JS)
-    return page.evaluate("() => axe.run(document, {resultTypes: ['violations'], "
-                         "rules: {'target-size': {enabled: true}}})")["violations"]
 
 
 def test_axe_with_target_size_finds_nothing_on_a_phone_or_a_desktop(site: Path, pages: list[str], browser) -> None:
@@ -209,7 +194,7 @@ def test_axe_with_target_size_finds_nothing_on_a_phone_or_a_desktop(site: Path, 
             for name in pages:
                 page.goto(base + name, wait_until="load")
                 problems += [f"{width} px {name}: {v['id']} ({len(v['nodes'])} nodes) {v['nodes'][0]['html'][:100]}"
-                             for v in run_axe(page)]
+                             for v in run_axe(page, target_size=True)]
             context.close()
     assert not problems, "\n".join(problems)
 
