@@ -245,9 +245,24 @@ def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data, marke
         if problem:
             target = t.ListTarget("", file, "", fields[name])
             data.read.append(t.Read(target, [], unread=[(name, cell, problem)]))
+    _from_brackets(fields, values, [candidates[i][0] for i in chosen])
     _drop_empty(data)
     data.report.append(f"a table of {' | '.join(headers)} -> {label}")
     return True
+
+
+def _from_brackets(fields: dict, values: dict, labels: list[str]) -> None:
+    """A layout may print a field inside another row's label: "admissions in the baseline period (January to
+    December 2013)". A text field no row gave, whose words that label holds, takes the words in brackets."""
+    for name, spec in fields.items():
+        if name in values or spec.type != "text":
+            continue
+        named = words(name.replace("_", " "))
+        for label in labels:
+            bracket = re.search(r"\(([^)]+)\)\s*$", label)
+            if bracket and named and set(named) <= set(words(label[:bracket.start()])):
+                values[name] = bracket.group(1).strip()
+                break
 
 
 def _drop_empty(data: Data) -> None:

@@ -307,24 +307,43 @@ def _record(cell: str, spec: FieldSpec) -> tuple[object, str]:
 
 def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> dict[int, str] | None:
     """For a table of label and value (each row named by its first cell): which field each row gives,
-    or None unless most rows name a field that is not a list of records."""
-    chosen: dict[int, str] = {}
+    or None unless most rows name a field that is not a list of records. Each field goes to the row that
+    names it best, so a row the build works out from a field ("Planned reduction as a share of the
+    baseline") does not take the field from the row that states it."""
+    if any(len(row) < 2 for row in rows):
+        return None
+    scores = []
     for index, row in enumerate(rows):
-        if len(row) < 2:
-            return None
-        best = max(((_row_score(row[0], n, s), n) for n, s in fields.items()
-                    if not (s.type == "list" and s.fields)), default=(0.0, ""))
-        if best[0] >= 0.3 and best[1] not in chosen.values():
-            chosen[index] = best[1]
+        for name, spec in fields.items():
+            if spec.type == "list" and spec.fields:
+                continue
+            score = _row_score(row[0], name, spec)
+            if score >= 0.3 and spec.type not in ("text", "reference", "list", "record") \
+                    and cell_value(row[1].strip(), spec.type, spec)[1]:
+                score /= 2  # a figure's row whose cell is no figure of that kind ("3.60%" for a whole number)
+            if score >= 0.3:
+                scores.append((score, index, name))
+    chosen: dict[int, str] = {}
+    for score, index, name in sorted(scores, key=lambda s: (-s[0], s[1])):
+        if index not in chosen and name not in chosen.values():
+            chosen[index] = name
     return chosen if len(chosen) >= max(2, (len(rows) + 1) // 2) else None
 
 
 def _row_score(label: str, name: str, spec: FieldSpec) -> float:
-    """A row's label names a field by its words, or by the first sentence of its help ("Integrated Care
-    Boards", a field whose help names them)."""
+    """A row's label names a field by its words, or by a clause of its help ("Integrated Care Boards", a
+    field whose help names them; "Cost of one non-elective admission" for a field helped "The cost of one
+    admission, if ..."). Words in brackets are left out: they give a value ("(January to December 2013)")."""
+    label = re.sub(r"\([^)]*\)", " ", label)
     score = header_score(label, name, spec, "")
     said = set(words(label))
     helped = set(words(spec.help.split(".")[0]))
     if len(said) >= 2 and said <= helped:
         score = max(score, 0.5)
+    for clause in re.split(r"[.,;:(]", spec.help):
+        named = words(clause)
+        if len(named) >= 2 and len(said) >= 2:
+            shared = sum(1 for w in said if any(_alike(w, n) for n in named))
+            if shared / max(len(said), len(named)) >= 0.5:  # most words shared, not a few common ones
+                score = max(score, shared / max(len(said), len(named)))
     return score
