@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from planpress.load.pack import Pack
+from planpress.word import items
 from planpress.word import tables as t
 from planpress.word.docx_read import header_marked, images, plain, table_rows
 from planpress.word.place import words
+from planpress.word.trouble import under
 from planpress.word.walk import Sorted
 
 
@@ -40,25 +42,88 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
     data = Data()
     targets = t.list_targets(pack)
     ids_of = _id_patterns(pack)
+    pieces = _Pieces({id(b): i for i, (_label, blocks) in enumerate(sorted_.unplaced) for b in blocks})
     for bucket, table in sorted_.tables:
-        headers, rows = table_rows(table)
-        scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
-        caption = _before(sorted_, bucket, table)
-        if headers and _as_item_list(pack, headers, rows, data):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-            _charts_out(pack, sorted_, bucket, table, headers, data)
-        elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-            _charts_out(pack, sorted_, bucket, table, headers, data)
-        elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
-            data.taken.update({id(table), id(caption)})
-        elif headers and _as_details(pack, headers, rows, scheme, data, header_marked(table)):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-    _dedupe(data)
+        with under(sorted_.heading_of.get(id(table), "")):
+            _read_one(pack, sorted_, bucket, table, targets, ids_of, pieces, data)
+    with under(""):
+        _lead_ins(sorted_, pieces, data)
+        _dedupe(data)
     return data
+
+
+def _read_one(pack: Pack, sorted_: Sorted, bucket, table, targets, ids_of, pieces, data: Data) -> None:
+    """One table as the first kind of data it holds, or left in the text."""
+    headers, rows = table_rows(table)
+    scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
+    caption = _before(sorted_, bucket, table)
+    if headers and _as_item_list(pack, headers, rows, data):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+        _charts_out(pack, sorted_, bucket, table, headers, data)
+    elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+        _charts_out(pack, sorted_, bucket, table, headers, data)
+    elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
+        data.taken.update({id(table), id(caption)})
+    elif headers and _as_details(pack, headers, rows, scheme, data, header_marked(table)):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+    elif headers and bucket is None and _as_item_details(targets, table, headers, rows, pieces, data):
+        data.taken.add(id(table))
+
+
+@dataclass
+class _Pieces:
+    """The unplaced piece each block stands in, and the item each piece's tables describe."""
+
+    of: dict[int, int]
+    items: dict[int, tuple[t.ListTarget, dict]] = field(default_factory=dict)
+
+
+def _as_item_details(targets, table, headers, rows, pieces: _Pieces, data: Data) -> bool:
+    """A table of label and value under a heading the pack does not hold: part of one item of a list whose
+    items the layout prints as such tables (items.py); the tables under one heading describe one item."""
+    piece = pieces.of.get(id(table))
+    if piece is None:
+        return False
+    candidates = ([] if header_marked(table) else [headers]) + rows
+    best = None
+    for target in ([pieces.items[piece][0]] if piece in pieces.items else targets):
+        flat = items.flat_fields(target.item)
+        chosen = items.match_rows(candidates, flat)
+        if len(chosen) >= max(2, (len(candidates) + 1) // 2) and (best is None or len(chosen) > len(best[1])):
+            best = (target, chosen, flat)
+    if best is None:
+        return False
+    target, chosen, flat = best
+    if piece not in pieces.items:
+        pieces.items[piece] = (target, {})
+        data.files.setdefault(target.data, {}).setdefault(target.key, []).append(pieces.items[piece][1])
+    item = pieces.items[piece][1]
+    problems: list = []
+    items.fill(item, candidates, chosen, flat, problems)
+    if problems:
+        data.read.append(t.Read(target, [], unread=problems))
+    for index, row in enumerate(candidates):
+        if index not in chosen and not any(t._YEAR.match(y) for y in items._YEAR_IN.findall(row[0])[1:]):
+            data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
+    data.report.append(f"a table of {' | '.join(headers)} -> {target.file}: {target.key} (one item: "
+                       f"{len(chosen)} of its {len(candidates)} rows)")
+    return True
+
+
+def _lead_ins(sorted_: Sorted, pieces: _Pieces, data: Data) -> None:
+    """In a piece whose tables gave an item, a paragraph that opens with a bold lead-in naming a text field
+    gives that field (it follows the tables, so it wins over a table's row that only points to it)."""
+    for piece, (target, item) in pieces.items.items():
+        flat = items.flat_fields(target.item)
+        for block in sorted_.unplaced[piece][1]:
+            found = items.lead_in(block, flat)
+            if found and found[1]:
+                items._put(item, found[0], found[1])
+                data.taken.add(id(block))
 
 
 def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, data: Data) -> bool:
