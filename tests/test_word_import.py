@@ -408,6 +408,25 @@ def test_round_trip_keeps_the_figures_of_the_tables_it_reads(round_trip) -> None
            [(t.id, t.name, list(t.schemes)) for t in source.themes.themes]
 
 
+def test_round_trip_links_to_metrics_name_the_same_metric(round_trip, round_trip_folder: Path) -> None:
+    """The Word file shows no metric's id, so the ids come back made from the names; a link to the table of
+    metrics whose words name just one metric links to that metric again, the one the source linked to."""
+    source, back = round_trip
+
+    def linked(content, root: Path) -> list[tuple[str, str]]:
+        names = {m.id: " ".join(m.name.split()) for m in content.metrics.metrics}
+        found = []
+        for path in sorted((root / "content").glob("s*/*.md")):
+            text = " ".join(path.read_text(encoding="utf-8").split())
+            found += [(said, names[ident]) for said, ident in re.findall(r"\[([^\]]+)\]\(metric:([^)]+)\)", text)]
+        return found
+
+    before, after = linked(source, REPO), linked(back, round_trip_folder)
+    assert set(after) <= set(before)
+    assert len(after) >= 25 and len(before) == 34
+    assert [m.id for m in back.metrics.metrics][:2] == ["permanent-admissions-older-people", "proportion-older-people-aged"]
+
+
 def test_round_trip_check_finds_nothing(round_trip_folder: Path) -> None:
     """The tables whose rows the layout words for itself (the performance element's figures, each provider's
     commentary under its own heading) come back as data, so the imported plan is as complete as the source."""
