@@ -34,6 +34,8 @@ class Data:
     moved: set[int] = field(default_factory=set)
     """Lines that leave the text for the unplaced pieces (the line introducing a table read as data)."""
     leftover_rows: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    aside: dict[str, dict] = field(default_factory=dict)
+    """Schemes' details read from a column of a list ("Scheme type"), for the schemes no table of their own gave."""
     """Rows of a label-and-value table that name no field, for the unplaced pieces."""
 
 
@@ -49,6 +51,10 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
     with under(""):
         _lead_ins(sorted_, pieces, data)
         _dedupe(data)
+        for ref, details in data.aside.items():
+            if ref in data.schemes:
+                for name, value in details.items():
+                    data.schemes[ref].setdefault(name, value)
     return data
 
 
@@ -127,6 +133,16 @@ def _lead_ins(sorted_: Sorted, pieces: _Pieces, data: Data) -> None:
 
 
 def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, data: Data) -> bool:
+    aside = _scheme_columns(pack, targets, headers)
+    if aside:
+        # A column giving a detail of each line's scheme ("Scheme type"), printed from the scheme: read the
+        # rest as the list, then give each scheme its detail.
+        kept = [i for i in range(len(headers)) if i not in aside]
+        lines = [[row[i] if i < len(row) else "" for i in kept] for row in rows]
+        if not _as_list(pack, targets, ids_of, [headers[i] for i in kept], lines, scheme, data):
+            return False
+        _scheme_details_from(pack, data.read[-1], rows, aside, data)
+        return True
     best = None
     for target in targets:
         fields = dict(target.item.fields)
@@ -151,6 +167,30 @@ def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, dat
     data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: {target.key} "
                        f"({len(read.items)} {'row' if len(read.items) == 1 else 'rows'})")
     return True
+
+
+def _scheme_columns(pack: Pack, targets, headers: list[str]) -> dict[int, str]:
+    """Columns named exactly as a field of the schemes' front matter ("Scheme type": scheme_type), not their
+    reference or name, nor a field of any list ("Lead" is a risk's lead too)."""
+    spec = pack.data.schemes
+    if spec is None:
+        return {}
+    listed = {n for target in targets for n in target.item.fields}
+    names = {tuple(words(n.replace("_", " "))): n for n in spec.fields if n not in (spec.key, "name", *listed)}
+    return {i: names[tuple(words(h))] for i, h in enumerate(headers) if tuple(words(h)) in names}
+
+
+def _scheme_details_from(pack: Pack, read: t.Read, rows: list[list[str]], aside: dict[int, str], data: Data) -> None:
+    """Each line's scheme detail, from the column put aside, into that scheme's front matter where no table
+    of the scheme's own gave it."""
+    kind = pack.data.schemes.kind
+    ref_field = next((n for n, f in read.target.item.fields.items() if f.type == "reference" and f.to == kind), None)
+    lines = [row for row in rows if not (row and t.is_total(row[0]))]
+    for item, row in zip(read.items, lines):
+        ref = item.get(ref_field) if ref_field else None
+        for index, name in aside.items():
+            if ref and index < len(row) and row[index].strip():
+                data.aside.setdefault(str(ref), {}).setdefault(name, row[index].strip())
 
 
 def _as_item_list(pack: Pack, headers: list[str], rows: list[list[str]], data: Data) -> bool:
@@ -350,7 +390,7 @@ def from_properties(pack: Pack, found: dict[str, str], data: Data) -> None:
 
 
 def _dedupe(data: Data) -> None:
-    """A line printed twice (in a scheme's description and in the whole plan's table) is one line."""
+    """A line printed twice (in a scheme's description and in the whole plan's table) is one line, the fuller."""
     for values in data.files.values():
         for key, items in values.items():
             if isinstance(items, list) and items and isinstance(items[0], dict):
@@ -359,7 +399,10 @@ def _dedupe(data: Data) -> None:
                     if item not in seen:
                         seen.append(item)
                         kept.append(item)
-                values[key] = kept
+                # A line of the whole plan's table that a scheme's own table prints with more (what it buys).
+                values[key] = [item for item in kept if not any(
+                    other is not item and len(other) > len(item) and all(other.get(k) == v for k, v in item.items())
+                    for other in kept)]
 
 
 def _id_patterns(pack: Pack) -> dict[str, re.Pattern]:
