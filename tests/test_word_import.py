@@ -579,3 +579,5 @@ def test_newest_round_trip_reads_every_cell_as_its_type(newest_round_trip) -> No
                 [(f["stream"], f["organisation"], money(f["amounts"])) for f in values["funding"]])
 
     assert finance(target) == finance(example)
+    assert [(c.id, c.title, c.met, " ".join(c.assurance.split())) for c in back.conditions.conditions] == \
+           [(c.id, c.title, c.met, " ".join(c.assurance.split())) for c in source.conditions.conditions]

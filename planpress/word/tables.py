@@ -123,6 +123,8 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
         return 1.0
     if name == key and kind and said == words(kind):
         return 0.9  # "Board" over the boards' names: the column that names each item
+    if name in ("name", "title") and kind and said[-1] == words(kind)[-1] and len(said) > 1:
+        return 0.6  # "National condition" over the conditions' titles: the column that words each item
     named = words(name.replace("_", " "))
     if len(named) > 1 and not any(_alike(w, named[0]) for w in said):
         return 0.0  # "Scheme type" is not provider_type: a field of several words is named by its first
