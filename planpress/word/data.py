@@ -113,7 +113,8 @@ def _as_item_details(targets, table, headers, rows, pieces: _Pieces, data: Data)
     if problems:
         data.read.append(t.Read(target, [], unread=problems))
     for index, row in enumerate(candidates):
-        if index not in chosen and not any(t._YEAR.match(y) for y in items._YEAR_IN.findall(row[0])[1:]):
+        # A row naming two years is a change the outputs work out between them: not kept.
+        if index not in chosen and len(items._YEAR_IN.findall(row[0])) < 2:
             data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
     data.report.append(f"a table of {' | '.join(headers)} -> {target.file}: {target.key} (one item: "
                        f"{len(chosen)} of its {len(candidates)} rows)")
