@@ -11,17 +11,25 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import struct
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+import yaml
 
 from conftest import REPO, run_cli
 from planpress.build import check_plan
 from planpress.collaborate.fmt import split_sentences
+from planpress.load.models import parse_money
+from planpress.load.pack_loader import read_pack_by_id
+from planpress.word.data import read_tables
+from planpress.word.trouble import Trouble, message
+from planpress.word.walk import sort_blocks
 
 # --- a plan typed by hand in LibreOffice -------------------------------------------------------
 
@@ -383,7 +391,17 @@ def test_round_trip_keeps_the_figures_of_the_tables_it_reads(round_trip) -> None
         return [(m.name, m.unit, m.better, m.baseline.period, m.baseline.value,
                  [(p.period, p.value, p.stated_change) for p in m.plans]) for m in content.metrics.metrics]
 
-    for read in (risks, milestones, money, plan, metrics):
+    def performance(content):
+        p4p = content.finance.pay_for_performance
+        return (p4p.baseline_admissions, p4p.baseline_period, p4p.planned_reduction, p4p.unit_cost, p4p.stated_fund)
+
+    def providers(content):
+        return [(p.provider, p.contact, p.chief_executive, p.signature, str(p.date), p.figures.outturn_period,
+                 p.figures.outturn, dict(p.figures.plans), dict(p.figures.prevented_by_bcf), p.agrees_with_figures,
+                 " ".join(p.comments.split()), p.considered_implications, " ".join(p.implications.split()))
+                for p in content.providers.providers]
+
+    for read in (risks, milestones, money, plan, metrics, performance, providers):
         assert read(back) == read(source), read.__name__
     assert [(d.ref, d.title, d.synopsis, d.link) for d in back.documents.documents] == \
            [(d.ref, d.title, d.synopsis, d.link) for d in source.documents.documents]
@@ -391,6 +409,33 @@ def test_round_trip_keeps_the_figures_of_the_tables_it_reads(round_trip) -> None
            [(b.name, b.chair, b.reports_to) for b in source.governance.boards]
     assert [(t.id, t.name, list(t.schemes)) for t in back.themes.themes] == \
            [(t.id, t.name, list(t.schemes)) for t in source.themes.themes]
+
+
+def test_round_trip_links_to_metrics_name_the_same_metric(round_trip, round_trip_folder: Path) -> None:
+    """The Word file shows no metric's id, so the ids come back made from the names; a link to the table of
+    metrics whose words name just one metric links to that metric again, the one the source linked to."""
+    source, back = round_trip
+
+    def linked(content, root: Path) -> list[tuple[str, str]]:
+        names = {m.id: " ".join(m.name.split()) for m in content.metrics.metrics}
+        found = []
+        for path in sorted((root / "content").glob("s*/*.md")):
+            text = " ".join(path.read_text(encoding="utf-8").split())
+            found += [(said, names[ident]) for said, ident in re.findall(r"\[([^\]]+)\]\(metric:([^)]+)\)", text)]
+        return found
+
+    before, after = linked(source, REPO), linked(back, round_trip_folder)
+    assert set(after) <= set(before)
+    assert len(after) >= 25 and len(before) == 34
+    assert [m.id for m in back.metrics.metrics][:2] == ["permanent-admissions-older-people", "proportion-older-people-aged"]
+
+
+def test_round_trip_check_finds_nothing(round_trip_folder: Path) -> None:
+    """The tables whose rows the layout words for itself (the performance element's figures, each provider's
+    commentary under its own heading) come back as data, so the imported plan is as complete as the source."""
+    checked = run_cli(round_trip_folder, "check", "--format", "json")
+    assert json.loads(checked.out)["findings"] == [], checked.out
+    assert (round_trip_folder / "content/data/providers.yaml").is_file()
 
 
 # --- an author's mistakes ------------------------------------------------------------------
@@ -460,3 +505,79 @@ def test_a_column_is_not_taken_for_a_field_that_shares_only_its_last_word() -> N
     assert "provider_type" in fields and "scheme_type" not in fields
     assert tables.header_score("Scheme type", "provider_type", fields["provider_type"], target.item.key) == 0
     assert tables.header_score("Provider type", "provider_type", fields["provider_type"], target.item.key) == 1
+
+
+def test_a_damaged_word_file_is_refused_in_one_line(project: Path, hand_written_docx: Path) -> None:
+    """A Word file whose text is not well-formed XML (a file cut short in an e-mail, say) stops the import
+    with one line naming the file, not a traceback, and leaves nothing behind."""
+    damaged = project / "damaged.docx"
+    with zipfile.ZipFile(hand_written_docx) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
+    result = run_cli(project, "import", str(damaged), "--into", str(project / "new"))
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    assert lines[0].startswith("Error: damaged.docx: the import stopped (XMLSyntaxError: ")
+    assert lines[0].endswith("Nothing was written.")
+    assert not (project / "new").exists()
+
+
+def test_an_error_reading_a_table_names_the_heading_it_was_under() -> None:
+    """A table shaped as the import never foresaw (here, as a later pandoc might give it) is told with the
+    heading it stood under, for the one-line message."""
+    pack, _problems = read_pack_by_id(REPO, "bcf-2014")
+    heading = {"t": "Header", "c": [1, ["", [], []], [{"t": "Str", "c": "Risks"}]]}
+    odd_table = {"t": "Table", "c": "not a table"}
+    with pytest.raises(Trouble) as stopped:
+        read_tables(pack, sort_blocks(pack, [heading, odd_table]))
+    assert stopped.value.heading == "Risks"
+    assert message("plan.docx", stopped.value).startswith(
+        "Error: plan.docx: the import stopped, under the heading 'Risks' (ValueError: ")
+
+
+# --- the newest round's example, back to content --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def newest_round_trip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The bcf-2026 example built to Word, and that Word file imported into a new plan."""
+    example = tmp_path_factory.mktemp("newest") / "plan"
+    shutil.copytree(REPO / "examples" / "bcf-2026", example, ignore=shutil.ignore_patterns("output", ".output-*"))
+    shutil.copytree(REPO / "templates", example / "templates")
+    built = run_cli(example, "documents")
+    assert built.code == 0, built.out + built.err
+    target = example.parent / "imported"
+    result = run_cli(example, "import", str(next((example / "output").glob("*-bcf-plan.docx"))), "--into", str(target))
+    assert result.code == 0, result.out + result.err
+    return example, target
+
+
+def test_newest_round_trip_reads_every_cell_as_its_type(newest_round_trip) -> None:
+    """Yes or no with the layout's words after it ("No: it continues ..."), a contact printed as its fields
+    joined, a provider with its kind in brackets, a column giving each line's scheme type: each cell reads as
+    its field's type, so `check` finds no wrong type."""
+    example, target = newest_round_trip
+    checked = json.loads(run_cli(target, "check", "--format", "json").out)["findings"]
+    assert [f for f in checked if f["rule"] == "wrong-type"] == [], checked
+    source, back = check_plan(example).content, check_plan(target).content
+    assert [(c.name, c.role, c.email) for c in (back.plan.contact, source.plan.contact)] == \
+           [(source.plan.contact.name, source.plan.contact.role, source.plan.contact.email)] * 2
+    assert {s.meta.reference: s.meta.new_scheme for s in back.schemes} == \
+           {s.meta.reference: s.meta.new_scheme for s in source.schemes}
+
+    def finance(root: Path) -> tuple[list, list]:
+        # The files, not the models: the import reads no allocations yet, so the finance model is not made.
+        values = yaml.safe_load((root / "content/data/finance.yaml").read_text(encoding="utf-8"))
+
+        def money(amounts: dict) -> dict:
+            return {year: parse_money(str(amount)) for year, amount in amounts.items()}
+
+        return (sorted(sorted((k, str(money(v) if k == "amounts" else v)) for k, v in line.items())
+                       for line in values["expenditure"]),
+                [(f["stream"], f["organisation"], money(f["amounts"])) for f in values["funding"]])
+
+    assert finance(target) == finance(example)
+    assert [(c.id, c.title, c.met, " ".join(c.assurance.split())) for c in back.conditions.conditions] == \
+           [(c.id, c.title, c.met, " ".join(c.assurance.split())) for c in source.conditions.conditions]

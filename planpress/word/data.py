@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from planpress.load.pack import Pack
+from planpress.word import items
 from planpress.word import tables as t
 from planpress.word.docx_read import header_marked, images, plain, table_rows
 from planpress.word.place import words
+from planpress.word.trouble import under
 from planpress.word.walk import Sorted
 
 
@@ -32,6 +34,8 @@ class Data:
     moved: set[int] = field(default_factory=set)
     """Lines that leave the text for the unplaced pieces (the line introducing a table read as data)."""
     leftover_rows: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    aside: dict[str, dict] = field(default_factory=dict)
+    """Schemes' details read from a column of a list ("Scheme type"), for the schemes no table of their own gave."""
     """Rows of a label-and-value table that name no field, for the unplaced pieces."""
 
 
@@ -40,28 +44,106 @@ def read_tables(pack: Pack, sorted_: Sorted) -> Data:
     data = Data()
     targets = t.list_targets(pack)
     ids_of = _id_patterns(pack)
+    pieces = _Pieces({id(b): i for i, (_label, blocks) in enumerate(sorted_.unplaced) for b in blocks})
     for bucket, table in sorted_.tables:
-        headers, rows = table_rows(table)
-        scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
-        caption = _before(sorted_, bucket, table)
-        if headers and _as_item_list(pack, headers, rows, data):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-            _charts_out(pack, sorted_, bucket, table, headers, data)
-        elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-            _charts_out(pack, sorted_, bucket, table, headers, data)
-        elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
-            data.taken.update({id(table), id(caption)})
-        elif headers and _as_details(pack, headers, rows, scheme, data, header_marked(table)):
-            data.taken.add(id(table))
-            _caption_out(sorted_, caption, headers, data)
-    _dedupe(data)
+        with under(sorted_.heading_of.get(id(table), "")):
+            _read_one(pack, sorted_, bucket, table, targets, ids_of, pieces, data)
+    with under(""):
+        _lead_ins(sorted_, pieces, data)
+        _dedupe(data)
+        for ref, details in data.aside.items():
+            if ref in data.schemes:
+                for name, value in details.items():
+                    data.schemes[ref].setdefault(name, value)
     return data
 
 
+def _read_one(pack: Pack, sorted_: Sorted, bucket, table, targets, ids_of, pieces, data: Data) -> None:
+    """One table as the first kind of data it holds, or left in the text."""
+    headers, rows = table_rows(table)
+    scheme = bucket[1] if bucket and bucket[0] == "scheme" else None
+    caption = _before(sorted_, bucket, table)
+    if headers and _as_item_list(pack, headers, rows, data):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+        _charts_out(pack, sorted_, bucket, table, headers, data)
+    elif headers and _as_list(pack, targets, ids_of, headers, rows, scheme, data):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+        _charts_out(pack, sorted_, bucket, table, headers, data)
+    elif headers and caption is not None and _as_nested(targets, headers, rows, caption, ids_of, data):
+        data.taken.update({id(table), id(caption)})
+    elif headers and _as_details(pack, headers, rows, scheme, data, header_marked(table)):
+        data.taken.add(id(table))
+        _caption_out(sorted_, caption, headers, data)
+    elif headers and bucket is None and _as_item_details(targets, table, headers, rows, pieces, data):
+        data.taken.add(id(table))
+
+
+@dataclass
+class _Pieces:
+    """The unplaced piece each block stands in, and the item each piece's tables describe."""
+
+    of: dict[int, int]
+    items: dict[int, tuple[t.ListTarget, dict]] = field(default_factory=dict)
+
+
+def _as_item_details(targets, table, headers, rows, pieces: _Pieces, data: Data) -> bool:
+    """A table of label and value under a heading the pack does not hold: part of one item of a list whose
+    items the layout prints as such tables (items.py); the tables under one heading describe one item."""
+    piece = pieces.of.get(id(table))
+    if piece is None:
+        return False
+    candidates = ([] if header_marked(table) else [headers]) + rows
+    best = None
+    for target in ([pieces.items[piece][0]] if piece in pieces.items else targets):
+        flat = items.flat_fields(target.item)
+        chosen = items.match_rows(candidates, flat)
+        if len(chosen) >= max(2, (len(candidates) + 1) // 2) and (best is None or len(chosen) > len(best[1])):
+            best = (target, chosen, flat)
+    if best is None:
+        return False
+    target, chosen, flat = best
+    if piece not in pieces.items:
+        pieces.items[piece] = (target, {})
+        data.files.setdefault(target.data, {}).setdefault(target.key, []).append(pieces.items[piece][1])
+    item = pieces.items[piece][1]
+    problems: list = []
+    items.fill(item, candidates, chosen, flat, problems)
+    if problems:
+        data.read.append(t.Read(target, [], unread=problems))
+    for index, row in enumerate(candidates):
+        # A row naming two years is a change the outputs work out between them: not kept.
+        if index not in chosen and len(items._YEAR_IN.findall(row[0])) < 2:
+            data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
+    data.report.append(f"a table of {' | '.join(headers)} -> {target.file}: {target.key} (one item: "
+                       f"{len(chosen)} of its {len(candidates)} rows)")
+    return True
+
+
+def _lead_ins(sorted_: Sorted, pieces: _Pieces, data: Data) -> None:
+    """In a piece whose tables gave an item, a paragraph that opens with a bold lead-in naming a text field
+    gives that field (it follows the tables, so it wins over a table's row that only points to it)."""
+    for piece, (target, item) in pieces.items.items():
+        flat = items.flat_fields(target.item)
+        for block in sorted_.unplaced[piece][1]:
+            found = items.lead_in(block, flat)
+            if found and found[1]:
+                items._put(item, found[0], found[1])
+                data.taken.add(id(block))
+
+
 def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, data: Data) -> bool:
+    aside = _scheme_columns(pack, targets, headers)
+    if aside:
+        # A column giving a detail of each line's scheme ("Scheme type"), printed from the scheme: read the
+        # rest as the list, then give each scheme its detail.
+        kept = [i for i in range(len(headers)) if i not in aside]
+        lines = [[row[i] if i < len(row) else "" for i in kept] for row in rows]
+        if not _as_list(pack, targets, ids_of, [headers[i] for i in kept], lines, scheme, data):
+            return False
+        _scheme_details_from(pack, data.read[-1], rows, aside, data)
+        return True
     best = None
     for target in targets:
         fields = dict(target.item.fields)
@@ -86,6 +168,30 @@ def _as_list(pack: Pack, targets, ids_of, headers, rows, scheme: str | None, dat
     data.report.append(f"a table headed {' | '.join(headers)} -> {target.file}: {target.key} "
                        f"({len(read.items)} {'row' if len(read.items) == 1 else 'rows'})")
     return True
+
+
+def _scheme_columns(pack: Pack, targets, headers: list[str]) -> dict[int, str]:
+    """Columns named exactly as a field of the schemes' front matter ("Scheme type": scheme_type), not their
+    reference or name, nor a field of any list ("Lead" is a risk's lead too)."""
+    spec = pack.data.schemes
+    if spec is None:
+        return {}
+    listed = {n for target in targets for n in target.item.fields}
+    names = {tuple(words(n.replace("_", " "))): n for n in spec.fields if n not in (spec.key, "name", *listed)}
+    return {i: names[tuple(words(h))] for i, h in enumerate(headers) if tuple(words(h)) in names}
+
+
+def _scheme_details_from(pack: Pack, read: t.Read, rows: list[list[str]], aside: dict[int, str], data: Data) -> None:
+    """Each line's scheme detail, from the column put aside, into that scheme's front matter where no table
+    of the scheme's own gave it."""
+    kind = pack.data.schemes.kind
+    ref_field = next((n for n, f in read.target.item.fields.items() if f.type == "reference" and f.to == kind), None)
+    lines = [row for row in rows if not (row and t.is_total(row[0]))]
+    for item, row in zip(read.items, lines):
+        ref = item.get(ref_field) if ref_field else None
+        for index, name in aside.items():
+            if ref and index < len(row) and row[index].strip():
+                data.aside.setdefault(str(ref), {}).setdefault(name, row[index].strip())
 
 
 def _as_item_list(pack: Pack, headers: list[str], rows: list[list[str]], data: Data) -> bool:
@@ -245,9 +351,24 @@ def _as_details(pack: Pack, headers, rows, scheme: str | None, data: Data, marke
         if problem:
             target = t.ListTarget("", file, "", fields[name])
             data.read.append(t.Read(target, [], unread=[(name, cell, problem)]))
+    _from_brackets(fields, values, [candidates[i][0] for i in chosen])
     _drop_empty(data)
     data.report.append(f"a table of {' | '.join(headers)} -> {label}")
     return True
+
+
+def _from_brackets(fields: dict, values: dict, labels: list[str]) -> None:
+    """A layout may print a field inside another row's label: "admissions in the baseline period (January to
+    December 2013)". A text field no row gave, whose words that label holds, takes the words in brackets."""
+    for name, spec in fields.items():
+        if name in values or spec.type != "text":
+            continue
+        named = words(name.replace("_", " "))
+        for label in labels:
+            bracket = re.search(r"\(([^)]+)\)\s*$", label)
+            if bracket and named and set(named) <= set(words(label[:bracket.start()])):
+                values[name] = bracket.group(1).strip()
+                break
 
 
 def _drop_empty(data: Data) -> None:
@@ -270,7 +391,7 @@ def from_properties(pack: Pack, found: dict[str, str], data: Data) -> None:
 
 
 def _dedupe(data: Data) -> None:
-    """A line printed twice (in a scheme's description and in the whole plan's table) is one line."""
+    """A line printed twice (in a scheme's description and in the whole plan's table) is one line, the fuller."""
     for values in data.files.values():
         for key, items in values.items():
             if isinstance(items, list) and items and isinstance(items[0], dict):
@@ -279,7 +400,10 @@ def _dedupe(data: Data) -> None:
                     if item not in seen:
                         seen.append(item)
                         kept.append(item)
-                values[key] = kept
+                # A line of the whole plan's table that a scheme's own table prints with more (what it buys).
+                values[key] = [item for item in kept if not any(
+                    other is not item and len(other) > len(item) and all(other.get(k) == v for k, v in item.items())
+                    for other in kept)]
 
 
 def _id_patterns(pack: Pack) -> dict[str, re.Pattern]:

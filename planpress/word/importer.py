@@ -20,6 +20,7 @@ from planpress.load.pack_loader import known_packs, read_pack_by_id
 from planpress.word.data import Data, from_properties, read_tables
 from planpress.word.docx_read import plain, properties, read_docx
 from planpress.word.place import pack_score
+from planpress.word.trouble import Trouble, message, under
 from planpress.word.walk import Sorted, sort_blocks
 from planpress.word.write import Written, write_plan
 
@@ -29,6 +30,9 @@ def run(root: Path, args: argparse.Namespace) -> int:
         return import_plan(root, args)
     except PlanError as error:
         print(f"Error: {error} Nothing was written.", file=sys.stderr)
+        return 1
+    except Trouble as trouble:
+        print(message(Path(args.arguments[0]).name, trouble), file=sys.stderr)
         return 1
 
 
@@ -45,12 +49,14 @@ def import_plan(root: Path, args: argparse.Namespace) -> int:
         raise PlanError(f"{target / 'content'} already exists: a plan is there. Import into {hint}.")
     with tempfile.TemporaryDirectory(prefix="planpress-import-") as scratch:
         media = Path(scratch) / "media"
-        blocks = read_docx(source, media)
-        pack, why = choose_pack(root, args.template, blocks)
-        sorted_ = sort_blocks(pack, blocks)
+        with under(""):
+            blocks = read_docx(source, media)
+            pack, why = choose_pack(root, args.template, blocks)
+        sorted_ = sort_blocks(pack, blocks)  # each heading's blocks, and each table, under their heading
         data = read_tables(pack, sorted_)
-        from_properties(pack, properties(source), data)
-        written = write_plan(target, Path(scratch), pack, sorted_, data, media, source)
+        with under(""):
+            from_properties(pack, properties(source), data)
+            written = write_plan(target, Path(scratch), pack, sorted_, data, media, source)
     report(root, source, target, pack, why, sorted_, data, written)
     return 0
 

@@ -97,9 +97,17 @@ def match_header(headers: list[str], fields: dict[str, FieldSpec], key: str,
         # The column that names the items ("Metric") may give each one's name and, in brackets, its unit.
         named |= {"name"} | {next((n for n, s in fields.items() if s.type == "text" and s.required
                                    and n not in (key, "name")), "name")}
-    if any(spec.required and name not in named for name, spec in fields.items()):
+    if any(spec.required and name not in named and not _in_brackets_of(name, spec, named) for name, spec in
+           fields.items()):
         return None
     return chosen
+
+
+def _in_brackets_of(name: str, spec: FieldSpec, named: set[str]) -> bool:
+    """A choice a layout prints in brackets after a column that shares its first word ("Provider": "Kestrelford
+    Council (Local authority)" gives provider and provider_type)."""
+    first = name.split("_")[0]
+    return spec.type == "choice" and any(other != name and other.split("_")[0] == first for other in named)
 
 
 def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = "") -> float:
@@ -115,11 +123,25 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
         return 1.0
     if name == key and kind and said == words(kind):
         return 0.9  # "Board" over the boards' names: the column that names each item
+    if name in ("name", "title") and kind and said[-1] == words(kind)[-1] and len(said) > 1:
+        return 0.6  # "National condition" over the conditions' titles: the column that words each item
     named = words(name.replace("_", " "))
     if len(named) > 1 and not any(_alike(w, named[0]) for w in said):
         return 0.0  # "Scheme type" is not provider_type: a field of several words is named by its first
     shared = sum(1 for w in said if any(_alike(w, n) for n in named))
-    return shared / len(set(said) | set(named)) if shared else 0.0
+    if shared:
+        return shared / len(set(said) | set(named))
+    return _help_score(said, spec)
+
+
+def _help_score(said: list[str], spec: FieldSpec) -> float:
+    """A header of a few words that names no field may say what its help says ("What it buys": "What the
+    line buys, ..."): most of its words in the help's first clause, or its one word in a short clause."""
+    clause = words(re.split(r"[.,;:(]", spec.help)[0])
+    shared = sum(1 for w in said if any(_alike(w, n) for n in clause))
+    if len(said) == 1 and shared and len(clause) <= 3:
+        return 0.35  # "Contributed by": "Who contributes it"
+    return 0.4 if len(said) >= 2 and shared >= 2 and shared / max(len(said), len(clause)) >= 0.6 else 0.0
 
 
 def is_total(cell: str) -> bool:
@@ -201,6 +223,8 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
         named = any(pattern.match(token) for pattern in ids_of.values())
         value, problem, name = (token if named else cell), "", other or name
     else:
+        if spec.type == "text":
+            cell = _choice_in_brackets(item, cell, name, fields)
         value, problem = cell_value(cell, spec.type, spec)
         if problem:
             value, problem = _figure_and_band(item, cell, spec, fields, value, problem)
@@ -208,6 +232,20 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
         item[name] = value
     if problem:
         read.unread.append((f"{name} for {header}" if spec.type in _BY_YEAR else name, cell, problem))
+
+
+def _choice_in_brackets(item: dict, cell: str, name: str, fields: dict[str, FieldSpec]) -> str:
+    """Text ending in a choice of a field that shares its first word, in brackets: "Mid Wessex Community Health
+    NHS Trust (NHS community provider)" is the provider, and its provider_type."""
+    match = re.match(r"^(.*\S)\s*\(([^()]+)\)$", cell)
+    if match is None:
+        return cell
+    for other, spec in fields.items():
+        chosen = next((c for c in spec.choices if c.lower() == match.group(2).strip().lower()), None)
+        if chosen and other != name and other not in item and other.split("_")[0] == name.split("_")[0]:
+            item[other] = chosen
+            return match.group(1)
+    return cell
 
 
 def _figure_and_band(item: dict, cell: str, spec: FieldSpec, fields: dict[str, FieldSpec], value: object,
@@ -252,7 +290,8 @@ def cell_value(cell: str, kind: str, spec: FieldSpec) -> tuple[object, str]:
         if kind in ("date", "date or month"):
             return _date(cell, kind), ""
         if kind == "yes or no":
-            return {"yes": True, "no": False}[cell.lower()], ""
+            # "No: it continues from the previous plan": the answer, then the layout's words for it.
+            return {"yes": True, "no": False}[re.split(r"[\s:.,;]", cell.strip(), maxsplit=1)[0].lower()], ""
         if kind == "choice":
             chosen = next((c for c in spec.choices if c.lower() == cell.lower()), None) or _choice_by_words(
                 cell, spec.choices)
@@ -290,10 +329,14 @@ def _record(cell: str, spec: FieldSpec) -> tuple[object, str]:
     """A record printed in one cell as "£450,000 (the council)" or "24,500 (2025/26), 1.4% lower than the
     baseline": its figure, then the text in brackets, then a percentage for a field counted in per cent."""
     fields = spec.fields
+    parts = [part.strip() for part in cell.split(",")]
+    if fields and all(s.type == "text" for s in fields.values()) and len(parts) == len(fields) and all(parts):
+        return dict(zip(fields, parts)), ""  # "Tom Hartigan, Programme Manager, tom@...": each field in turn
     figure = next((n for n, s in fields.items() if s.type in ("money", "number", "whole number")), None)
     text = next((n for n, s in fields.items() if s.type == "text" and s.required), None)
     percent = next((n for n, s in fields.items() if s.units == "%"), None)
-    match = re.match(r"^(?P<figure>[^()]+?)\s*\((?P<text>.*)\)(?:,\s*(?P<tail>[^()]*))?$", cell)
+    match = re.match(r"^(?P<figure>[^()]+?)\s*\((?P<text>.*)\)(?:,\s*(?P<tail>[^()]*))?$", cell) or \
+        re.match(r"^(?P<figure>[£\d][\d,.]*)\s+(?P<text>[^\d()].*)(?P<tail>)$", cell)
     if not (figure and text and match):
         return cell, "a figure followed by words in brackets"
     value, problem = cell_value(match.group("figure").strip(), fields[figure].type, fields[figure])
@@ -307,24 +350,43 @@ def _record(cell: str, spec: FieldSpec) -> tuple[object, str]:
 
 def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> dict[int, str] | None:
     """For a table of label and value (each row named by its first cell): which field each row gives,
-    or None unless most rows name a field that is not a list of records."""
-    chosen: dict[int, str] = {}
+    or None unless most rows name a field that is not a list of records. Each field goes to the row that
+    names it best, so a row the build works out from a field ("Planned reduction as a share of the
+    baseline") does not take the field from the row that states it."""
+    if any(len(row) < 2 for row in rows):
+        return None
+    scores = []
     for index, row in enumerate(rows):
-        if len(row) < 2:
-            return None
-        best = max(((_row_score(row[0], n, s), n) for n, s in fields.items()
-                    if not (s.type == "list" and s.fields)), default=(0.0, ""))
-        if best[0] >= 0.3 and best[1] not in chosen.values():
-            chosen[index] = best[1]
+        for name, spec in fields.items():
+            if spec.type == "list" and spec.fields:
+                continue
+            score = _row_score(row[0], name, spec)
+            if score >= 0.3 and spec.type not in ("text", "reference", "list", "record") \
+                    and cell_value(row[1].strip(), spec.type, spec)[1]:
+                score /= 2  # a figure's row whose cell is no figure of that kind ("3.60%" for a whole number)
+            if score >= 0.3:
+                scores.append((score, index, name))
+    chosen: dict[int, str] = {}
+    for score, index, name in sorted(scores, key=lambda s: (-s[0], s[1])):
+        if index not in chosen and name not in chosen.values():
+            chosen[index] = name
     return chosen if len(chosen) >= max(2, (len(rows) + 1) // 2) else None
 
 
 def _row_score(label: str, name: str, spec: FieldSpec) -> float:
-    """A row's label names a field by its words, or by the first sentence of its help ("Integrated Care
-    Boards", a field whose help names them)."""
+    """A row's label names a field by its words, or by a clause of its help ("Integrated Care Boards", a
+    field whose help names them; "Cost of one non-elective admission" for a field helped "The cost of one
+    admission, if ..."). Words in brackets are left out: they give a value ("(January to December 2013)")."""
+    label = re.sub(r"\([^)]*\)", " ", label)
     score = header_score(label, name, spec, "")
     said = set(words(label))
     helped = set(words(spec.help.split(".")[0]))
     if len(said) >= 2 and said <= helped:
         score = max(score, 0.5)
+    for clause in re.split(r"[.,;:(]", spec.help):
+        named = words(clause)
+        if len(named) >= 2 and len(said) >= 2:
+            shared = sum(1 for w in said if any(_alike(w, n) for n in named))
+            if shared / max(len(said), len(named)) >= 0.5:  # most words shared, not a few common ones
+                score = max(score, shared / max(len(said), len(named)))
     return score

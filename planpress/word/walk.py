@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from planpress.load.pack import Pack, PackPart, PackSection
 from planpress.word.docx_read import Block, plain
+from planpress.word.trouble import under
 from planpress.word.place import NEAR, likeness, numbering, place_heading, words
 
 Bucket = tuple[str, str, str]
@@ -30,6 +31,8 @@ class Sorted:
     """Every table, with where it stood (it is kept there too, until tables.py reads it as data)."""
     headings: list[tuple[str, str]] = field(default_factory=list)
     """(the heading as written, where it went) for the report"""
+    heading_of: dict[int, str] = field(default_factory=dict)
+    """Each table's heading as written (by the table's id), to say where an import stopped."""
     questions_left_out: int = 0
     toc_left_out: int = 0
 
@@ -49,18 +52,22 @@ class _Where:
 def sort_blocks(pack: Pack, blocks: list[Block]) -> Sorted:
     out, at = Sorted(), _Where()
     key_pattern = _scheme_pattern(pack)
+    heading = ""
     for block in blocks:
         kind = block["t"]
-        if kind == "Header":
-            _heading(pack, block, out, at, key_pattern)
-        elif at.in_toc and kind in ("Para", "Plain"):
-            out.toc_left_out += 1
-        elif kind in ("Para", "Plain") and at.part is not None and _is_question(plain(block), at.part):
-            out.questions_left_out += 1
-        else:
-            if kind == "Table":
-                out.tables.append((at.bucket, block))
-            _keep(out, at, block)
+        with under(heading):
+            if kind == "Header":
+                heading = plain(block)
+                _heading(pack, block, out, at, key_pattern)
+            elif at.in_toc and kind in ("Para", "Plain"):
+                out.toc_left_out += 1
+            elif kind in ("Para", "Plain") and at.part is not None and _is_question(plain(block), at.part):
+                out.questions_left_out += 1
+            else:
+                if kind == "Table":
+                    out.tables.append((at.bucket, block))
+                    out.heading_of[id(block)] = heading
+                _keep(out, at, block)
     return out
 
 

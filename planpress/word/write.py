@@ -20,6 +20,7 @@ from planpress.load.content import PLAN_FILE, SECTIONS_DIR
 from planpress.load.pack import Pack
 from planpress.start import MKDOCS, OWNER, _scalar, question_comment
 from planpress.word.docx_read import Block, images, plain, to_markdown
+from planpress.word.place import _same_word as _alike, words
 from planpress.word.walk import Sorted
 
 UNPLACED = "content/unplaced.md"
@@ -43,7 +44,8 @@ def write_plan(target: Path, scratch: Path, pack: Pack, sorted_: Sorted, data, m
     pieces = _pieces(sorted_, data)
     texts = dict(zip(pieces, to_markdown([blocks for blocks in pieces.values()])))
     targets = _link_targets(pack, sorted_, data)
-    texts = {key: reflow(_short_links(text, targets) + "\n").strip() for key, text in texts.items()}
+    named = _named_items(pack, data)
+    texts = {key: reflow(_short_links(text, targets, named) + "\n").strip() for key, text in texts.items()}
     # A picture's path is written from the file that shows it: content/images/ is ../images/ from a section.
     texts = {key: text.replace(_PICTURE_MARK, "images/" if key[0] == "unplaced" else "../images/")
              for key, text in texts.items()}
@@ -132,10 +134,40 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _short_links(text: str, targets: dict[str, str]) -> str:
+def _short_links(text: str, targets: dict[str, str], named: list[tuple[str, list[str]]] | None = None) -> str:
     """A link inside the Word file, to a risk, a task, a scheme or a section, as the short link every output
-    turns into the right address again; any other link is kept as written."""
-    return re.sub(r"\]\(#([^)\s]+)\)", lambda m: f"]({targets.get(m.group(1), '#' + m.group(1))})", text)
+    turns into the right address again. A link to a place that is no item (a table of metrics, say) whose
+    words name just one item ("non-elective admissions") is a short link to that item; any other link is
+    kept as written."""
+    def short(match: re.Match) -> str:
+        said, anchor = match.group(1), match.group(2)
+        if anchor in targets:
+            return f"[{said}]({targets[anchor]})"
+        fits = [link for link, name in named or [] if _names(words(said), name)]
+        return f"[{said}]({fits[0] if len(fits) == 1 else '#' + anchor})"
+    return re.sub(r"\[([^\]]*)\]\(#([^)\s]+)\)", short, text)
+
+
+def _names(said: list[str], name: list[str]) -> bool:
+    """Link words name an item when they stand in its name in order; two words or one must stand together
+    ("emergency admissions" is not "Emergency hospital admissions for injuries due to falls")."""
+    if not said:
+        return False
+    at = [next((i for i, n in enumerate(name) if _alike(w, n)), -1) for w in said]
+    if -1 in at or at != sorted(at):
+        return False
+    return len(said) >= 3 or at == list(range(at[0], at[0] + len(said)))
+
+
+def _named_items(pack: Pack, data) -> list[tuple[str, list[str]]]:
+    """Each item that has a name besides its id (a metric), as its short link and the words of its name."""
+    found = []
+    for kind, (name, path, key) in pack.data.kinds().items():
+        items = data.files.get(name, {}).get(path[0], []) if len(path) == 1 else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get(key) and item.get("name") and key != "name":
+                found.append((f"{kind}:{item[key]}", words(str(item["name"]))))
+    return found
 
 
 def _front(values: dict) -> str:
