@@ -114,7 +114,7 @@ def _as_item_details(targets, table, headers, rows, pieces: _Pieces, data: Data)
         data.read.append(t.Read(target, [], unread=problems))
     for index, row in enumerate(candidates):
         # A row naming two years is a change the outputs work out between them: not kept.
-        if index not in chosen and len(items._YEAR_IN.findall(row[0])) < 2:
+        if index not in chosen and len(items.YEAR_IN.findall(row[0])) < 2:
             data.leftover_rows.append((f"a row of the table '{' | '.join(headers)}'", [row]))
     data.report.append(f"a table of {' | '.join(headers)} -> {target.file}: {target.key} (one item: "
                        f"{len(chosen)} of its {len(candidates)} rows)")
@@ -129,7 +129,7 @@ def _lead_ins(sorted_: Sorted, pieces: _Pieces, data: Data) -> None:
         for block in sorted_.unplaced[piece][1]:
             found = items.lead_in(block, flat)
             if found and found[1]:
-                items._put(item, found[0], found[1])
+                items.put(item, found[0], found[1])
                 data.taken.add(id(block))
 
 
@@ -393,10 +393,10 @@ def from_properties(pack: Pack, found: dict[str, str], data: Data) -> None:
 def _dedupe(data: Data) -> None:
     """A line printed twice (in a scheme's description and in the whole plan's table) is one line, the fuller."""
     for values in data.files.values():
-        for key, items in values.items():
-            if isinstance(items, list) and items and isinstance(items[0], dict):
+        for key, entries in values.items():
+            if isinstance(entries, list) and entries and isinstance(entries[0], dict):
                 seen, kept = [], []
-                for item in items:
+                for item in entries:
                     if item not in seen:
                         seen.append(item)
                         kept.append(item)

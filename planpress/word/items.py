@@ -14,9 +14,9 @@ import re
 from planpress.load.fields import FieldSpec
 from planpress.word import tables as t
 from planpress.word.docx_read import plain
-from planpress.word.place import words
+from planpress.word.place import same_word, words
 
-_YEAR_IN = re.compile(r"\b\d{4}/\d{2}\b")
+YEAR_IN = re.compile(r"\b\d{4}/\d{2}\b")
 _DATE_AT_END = re.compile(r",\s*(\d{1,2} [A-Z][a-z]+ \d{4})\s*$")
 
 
@@ -38,13 +38,13 @@ def match_rows(rows: list[list[str]], flat: dict[str, FieldSpec]) -> dict[int, t
     for index, row in enumerate(rows):
         if len(row) < 2:
             return {}
-        years = _YEAR_IN.findall(row[0])
+        years = YEAR_IN.findall(row[0])
         if len(years) > 1:
             continue
         year = years[0] if years else None
-        label = _YEAR_IN.sub(" ", row[0]) if year else row[0]
+        label = YEAR_IN.sub(" ", row[0]) if year else row[0]
         for path, spec in flat.items():
-            by_year = spec.type in t._BY_YEAR
+            by_year = spec.type in t.BY_YEAR
             if by_year != bool(year) and by_year:
                 continue
             score = label_score(label, path.split(".")[-1], spec)
@@ -70,15 +70,15 @@ def label_score(label: str, name: str, spec: FieldSpec) -> float:
     best = 0.0
     named_by = words(name.replace("_", " "))
     for part in [label] + [p for p in label.split(":") if p.strip()]:
-        best = max(best, t._row_score(part, name, spec))
+        best = max(best, t.row_score(part, name, spec))
         said = words(re.sub(r"\([^)]*\)", " ", part))
-        if len(said) == len(named_by) and all(t._alike(w, n) for w, n in zip(said, named_by)):
+        if len(said) == len(named_by) and all(same_word(w, n) for w, n in zip(said, named_by)):
             return 1.0  # the field's own name ("plan" for plans)
         for clause in re.split(r"[.,;:(]", spec.help):
             named = words(clause)
             if not said or len(named) < 2:
                 continue
-            shared = sum(1 for w in said if any(t._alike(w, n) for n in named))
+            shared = sum(1 for w in said if any(same_word(w, n) for n in named))
             if shared == len(said):
                 best = max(best, 0.4)  # all the label's words stand in the clause ("Answered by")
             elif shared / max(len(said), len(named)) >= 0.4:
@@ -110,22 +110,22 @@ def fill(item: dict, rows: list[list[str]], chosen: dict, flat: dict[str, FieldS
     for index, (path, year) in chosen.items():
         spec, cell, label = flat[path], rows[index][1].strip(), rows[index][0]
         if spec.type == "choice" and _first_sentence(cell) != cell:
-            _put(item, _text_named_in(label, flat, item, path), cell[len(_first_sentence(cell)):].lstrip(". "))
+            put(item, _text_named_in(label, flat, item, path), cell[len(_first_sentence(cell)):].lstrip(". "))
             cell = _first_sentence(cell)
         if spec.type == "text" and "date" not in words(spec.help) and _DATE_AT_END.search(cell) and \
                 _unfilled_date(flat, item, path):  # a signature "with the date" keeps it
             date_path = _unfilled_date(flat, item, path)
-            _put(item, date_path, t.cell_value(_DATE_AT_END.search(cell).group(1), "date", flat[date_path])[0])
+            put(item, date_path, t.cell_value(_DATE_AT_END.search(cell).group(1), "date", flat[date_path])[0])
             cell = cell[:_DATE_AT_END.search(cell).start()]
         kind = {"whole numbers by year": "whole number", "money by year": "money"}.get(spec.type, spec.type)
         value, problem = t.cell_value(cell, kind if kind != "reference" else "text", spec)
         if problem:
             problems.append((path, cell, problem))
         if year:
-            _put(item, path, {**_get(item, path), year: value})
+            put(item, path, {**_get(item, path), year: value})
         else:
-            _put(item, path, value)
-        period = _YEAR_IN.search(label)
+            put(item, path, value)
+        period = YEAR_IN.search(label)
         if period and not year:
             # "2013/14 outturn": the period the figure is for, printed in its label, is a field of its own.
             own = path.rsplit(".", 1)[-1]
@@ -133,7 +133,7 @@ def fill(item: dict, rows: list[list[str]], chosen: dict, flat: dict[str, FieldS
                             p.rsplit(".", 1)[-1].startswith(own + "_") and p.rsplit(".", 1)[0] == path.rsplit(".", 1)[0]
                             ), None)
             if sibling:
-                _put(item, sibling, period.group(0))
+                put(item, sibling, period.group(0))
     _from_brackets(item, rows, chosen, flat)
 
 
@@ -146,7 +146,7 @@ def _from_brackets(item: dict, rows, chosen: dict, flat: dict[str, FieldSpec]) -
         for index in chosen:
             bracket = re.search(r"\(([^)]+)\)\s*$", rows[index][0])
             if bracket and named and set(named) <= set(words(rows[index][0][:bracket.start()])):
-                _put(item, path, bracket.group(1).strip())
+                put(item, path, bracket.group(1).strip())
                 break
 
 
@@ -170,7 +170,7 @@ def _get(item: dict, path: str | None) -> object:
     return value
 
 
-def _put(item: dict, path: str | None, value: object) -> None:
+def put(item: dict, path: str | None, value: object) -> None:
     if not path or value in ("", None):
         return
     *outer, last = path.split(".")
@@ -188,7 +188,7 @@ def lead_in(block: dict, flat: dict[str, FieldSpec]) -> tuple[str, str] | None:
     lead = plain(inlines[0]["c"])
     said = words(lead)
     # The last word of a lead-in is what it names ("The provider's comments": comments, not provider).
-    best = max(((t.header_score(lead, p.rsplit(".", 1)[-1], s, ""), bool(said) and t._alike(said[-1], p.split(".")[-1]),
+    best = max(((t.header_score(lead, p.rsplit(".", 1)[-1], s, ""), bool(said) and same_word(said[-1], p.split(".")[-1]),
                  p) for p, s in flat.items() if s.type == "text"), default=(0.0, False, ""))
     best = (best[0], best[2])
     if best[0] < 0.3:

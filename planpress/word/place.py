@@ -55,13 +55,13 @@ def likeness(one: str, other: str) -> float:
     a, b = words(one), words(other)
     if not a or not b:
         return 0.0
-    shared = sum(1 for w in a if any(_same_word(w, v) for v in b))
+    shared = sum(1 for w in a if any(same_word(w, v) for v in b))
     overlap = shared / max(len(a), len(b))
     letters = difflib.SequenceMatcher(None, " ".join(a), " ".join(b)).ratio()
     return max(overlap, letters)
 
 
-def _same_word(one: str, other: str) -> bool:
+def same_word(one: str, other: str) -> bool:
     short, long = sorted((one, other), key=len)
     return short == long or (len(short) >= 3 and long.startswith(short)) or (
         len(short) >= 5 and long[:5] == short[:5])

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from planpress.load.fields import FieldSpec
 from planpress.load.models import parse_money
 from planpress.load.pack import Pack
-from planpress.word.place import words
+from planpress.word.place import same_word, words
 
 YEAR = _YEAR = re.compile(r"^\d{4}/\d{2}$")
-_BY_YEAR = ("money by year", "whole numbers by year")
+BY_YEAR = ("money by year", "whole numbers by year")
 _EMPTY_CELL = {"", "-", "–", "—", "n/a", "not stated", "none"}
 _URL = re.compile(r"<?(https?://\S+?|www\.\S+?)>?$")
 _LINK_WORDS = {"link", "url", "address", "web"}
@@ -55,7 +55,7 @@ def list_targets(pack: Pack) -> list[ListTarget]:
     for name, spec in sources:
         if not spec.file:
             continue
-        totals = next((f for f, s in spec.fields.items() if s.type == "map" and s.values in _BY_YEAR), None)
+        totals = next((f for f, s in spec.fields.items() if s.type == "map" and s.values in BY_YEAR), None)
         for key, item in spec.fields.items():
             if item.type == "list" and item.fields:
                 has_total = totals is not None and key in spec.fields[totals].keys
@@ -76,8 +76,8 @@ def match_header(headers: list[str], fields: dict[str, FieldSpec], key: str,
     taken: set[str] = set()
     for score, column, name in sorted(scores, key=lambda s: (-s[0], s[1])):
         spec = fields[name]
-        if spec.type in _BY_YEAR or _numbered(headers[column], name, spec):
-            if column not in chosen and (spec.type not in _BY_YEAR or _YEAR.match(headers[column].strip())):
+        if spec.type in BY_YEAR or _numbered(headers[column], name, spec):
+            if column not in chosen and (spec.type not in BY_YEAR or _YEAR.match(headers[column].strip())):
                 chosen[column] = [name]
             continue
         if name in taken:
@@ -112,7 +112,7 @@ def _in_brackets_of(name: str, spec: FieldSpec, named: set[str]) -> bool:
 
 def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = "") -> float:
     """How well a column header names a field: by the field's name, or the key for "Ref" and "No."."""
-    if spec.type in _BY_YEAR:
+    if spec.type in BY_YEAR:
         return 1.0 if _YEAR.match(header.strip()) else 0.0
     if _numbered(header, name, spec):
         return 1.0
@@ -126,9 +126,9 @@ def header_score(header: str, name: str, spec: FieldSpec, key: str, kind: str = 
     if name in ("name", "title") and kind and said[-1] == words(kind)[-1] and len(said) > 1:
         return 0.6  # "National condition" over the conditions' titles: the column that words each item
     named = words(name.replace("_", " "))
-    if len(named) > 1 and not any(_alike(w, named[0]) for w in said):
+    if len(named) > 1 and not any(same_word(w, named[0]) for w in said):
         return 0.0  # "Scheme type" is not provider_type: a field of several words is named by its first
-    shared = sum(1 for w in said if any(_alike(w, n) for n in named))
+    shared = sum(1 for w in said if any(same_word(w, n) for n in named))
     if shared:
         return shared / len(set(said) | set(named))
     return _help_score(said, spec)
@@ -138,7 +138,7 @@ def _help_score(said: list[str], spec: FieldSpec) -> float:
     """A header of a few words that names no field may say what its help says ("What it buys": "What the
     line buys, ..."): most of its words in the help's first clause, or its one word in a short clause."""
     clause = words(re.split(r"[.,;:(]", spec.help)[0])
-    shared = sum(1 for w in said if any(_alike(w, n) for n in clause))
+    shared = sum(1 for w in said if any(same_word(w, n) for n in clause))
     if len(said) == 1 and shared and len(clause) <= 3:
         return 0.35  # "Contributed by": "Who contributes it"
     return 0.4 if len(said) >= 2 and shared >= 2 and shared / max(len(said), len(clause)) >= 0.6 else 0.0
@@ -154,11 +154,6 @@ def _numbered(header: str, name: str, spec: FieldSpec) -> bool:
     singular = name.lower().rstrip("s")
     return spec.type == "list" and bool(spec.fields) and re.fullmatch(rf"{singular}s?\s*\d+", header.strip().lower()) \
         is not None
-
-
-def _alike(one: str, other: str) -> bool:
-    short, long = sorted((one, other), key=len)
-    return short == long or (len(short) >= 3 and long.startswith(short)) or (len(short) >= 5 and long[:5] == short[:5])
 
 
 def read_table(target: ListTarget, headers: list[str], rows: list[list[str]], columns: dict[int, list[str]],
@@ -207,7 +202,7 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
     spec = fields[name]
     if cell.lower() in _EMPTY_CELL:
         return
-    if spec.type in _BY_YEAR:
+    if spec.type in BY_YEAR:
         value, problem = cell_value(cell, "money" if spec.type == "money by year" else "whole number", spec)
         item.setdefault(name, {})[header] = value
     elif spec.type == "list" and spec.fields:
@@ -228,10 +223,10 @@ def _put(item: dict, names: list[str], header: str, cell: str, fields: dict[str,
         value, problem = cell_value(cell, spec.type, spec)
         if problem:
             value, problem = _figure_and_band(item, cell, spec, fields, value, problem)
-    if spec.type not in _BY_YEAR:
+    if spec.type not in BY_YEAR:
         item[name] = value
     if problem:
-        read.unread.append((f"{name} for {header}" if spec.type in _BY_YEAR else name, cell, problem))
+        read.unread.append((f"{name} for {header}" if spec.type in BY_YEAR else name, cell, problem))
 
 
 def _choice_in_brackets(item: dict, cell: str, name: str, fields: dict[str, FieldSpec]) -> str:
@@ -360,7 +355,7 @@ def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> di
         for name, spec in fields.items():
             if spec.type == "list" and spec.fields:
                 continue
-            score = _row_score(row[0], name, spec)
+            score = row_score(row[0], name, spec)
             if score >= 0.3 and spec.type not in ("text", "reference", "list", "record") \
                     and cell_value(row[1].strip(), spec.type, spec)[1]:
                 score /= 2  # a figure's row whose cell is no figure of that kind ("3.60%" for a whole number)
@@ -373,7 +368,7 @@ def row_header_fields(rows: list[list[str]], fields: dict[str, FieldSpec]) -> di
     return chosen if len(chosen) >= max(2, (len(rows) + 1) // 2) else None
 
 
-def _row_score(label: str, name: str, spec: FieldSpec) -> float:
+def row_score(label: str, name: str, spec: FieldSpec) -> float:
     """A row's label names a field by its words, or by a clause of its help ("Integrated Care Boards", a
     field whose help names them; "Cost of one non-elective admission" for a field helped "The cost of one
     admission, if ..."). Words in brackets are left out: they give a value ("(January to December 2013)")."""
@@ -386,7 +381,7 @@ def _row_score(label: str, name: str, spec: FieldSpec) -> float:
     for clause in re.split(r"[.,;:(]", spec.help):
         named = words(clause)
         if len(named) >= 2 and len(said) >= 2:
-            shared = sum(1 for w in said if any(_alike(w, n) for n in named))
+            shared = sum(1 for w in said if any(same_word(w, n) for n in named))
             if shared / max(len(said), len(named)) >= 0.5:  # most words shared, not a few common ones
                 score = max(score, shared / max(len(said), len(named)))
     return score

@@ -20,7 +20,7 @@ from planpress.load.content import PLAN_FILE, SECTIONS_DIR
 from planpress.load.pack import Pack
 from planpress.start import MKDOCS, OWNER, _scalar, question_comment
 from planpress.word.docx_read import Block, images, plain, to_markdown
-from planpress.word.place import _same_word as _alike, words
+from planpress.word.place import same_word, words
 from planpress.word.walk import Sorted
 
 UNPLACED = "content/unplaced.md"
@@ -153,7 +153,7 @@ def _names(said: list[str], name: list[str]) -> bool:
     ("emergency admissions" is not "Emergency hospital admissions for injuries due to falls")."""
     if not said:
         return False
-    at = [next((i for i, n in enumerate(name) if _alike(w, n)), -1) for w in said]
+    at = [next((i for i, n in enumerate(name) if same_word(w, n)), -1) for w in said]
     if -1 in at or at != sorted(at):
         return False
     return len(said) >= 3 or at == list(range(at[0], at[0] + len(said)))
