@@ -141,6 +141,47 @@ class Reviewer:
             mark = etree.SubElement(properties, w("rPr"))
         mark.append(self._tracked("del"))
 
+    def add_row(self, cells: list[str], after: str) -> None:
+        """A new table row under the row holding `after`, as Word records one: w:trPr/w:ins on the row, each
+        cell's paragraph mark and words inserted (the row copied for its cell layout, without its marks)."""
+        row = next(r for r in self.document.iter(w("tr")) if any(after in paragraph_text(p) for p in r.iter(w("p"))))
+        new = copy.deepcopy(row)
+        for bookmark in [*new.iter(w("bookmarkStart")), *new.iter(w("bookmarkEnd"))]:
+            bookmark.getparent().remove(bookmark)
+        properties = new.find(w("trPr"))
+        if properties is None:
+            properties = etree.Element(w("trPr"))
+            new.insert(0, properties)
+        properties.append(self._tracked("ins"))
+        for cell, words in zip(new.iterchildren(w("tc")), cells):
+            paragraphs = list(cell.iter(w("p")))
+            for extra in paragraphs[1:]:
+                extra.getparent().remove(extra)
+            paragraph = paragraphs[0]
+            for child in [c for c in paragraph if c.tag != w("pPr")]:
+                paragraph.remove(child)
+            insertion = etree.SubElement(paragraph, w("ins"))
+            for key, value in self._tracked("ins").attrib.items():
+                insertion.set(key, value)
+            etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = words
+        row.addnext(new)
+
+    def delete_row(self, within: str) -> None:
+        """A table row deleted whole: w:trPr/w:del on the row, and its words deleted."""
+        row = next(r for r in self.document.iter(w("tr")) if any(within in paragraph_text(p) for p in r.iter(w("p"))))
+        for paragraph in row.iter(w("p")):
+            for run in list(paragraph.iter(w("r"))):
+                deletion = self._tracked("del")
+                run.addprevious(deletion)
+                deletion.append(run)
+                for text in run.iter(w("t")):
+                    text.tag = w("delText")
+        properties = row.find(w("trPr"))
+        if properties is None:
+            properties = etree.Element(w("trPr"))
+            row.insert(0, properties)
+        properties.append(self._tracked("del"))
+
     def untracked(self, words: str, new: str, within: str) -> None:
         """An edit made with tracked changes off: the words simply changed."""
         run = self._run_with(words, within)
@@ -496,3 +537,77 @@ def test_a_change_in_a_table_typed_in_markdown_is_applied_in_its_row(built: Path
         "| Milestone | Slips by up to one month |", "| Milestone | Slips by up to two weeks |")
     assert result.out.splitlines()[1] == ('  content/sections/04-plan-of-action.md:53: replaced "one month" with '
                                           '"two weeks" (Priya Shah (ICB finance))')
+
+
+# --- list items and table rows added or deleted whole ---------------------------------------
+
+NEW_ITEM = "A shared workforce. Staff will train together and work to one set of standards."
+
+
+def test_a_list_item_added_or_deleted_is_made_in_the_markdown_list_with_its_marker(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Care closer to home. Six integrated neighbourhood teams")
+    reviewer.add_paragraph("people will wait less for equipment", after="people will be more confident managing")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    vision = project / "content/sections/02-vision.md"
+    before = vision.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    expected = before.replace(
+        "   will stay in hospital longer than they need to because the next service is not ready.\n"
+        "3. **Care closer to home.** Six integrated neighbourhood teams, built around groups of\n"
+        "   GP practices, will plan and deliver care for people with complex needs, with social\n"
+        "   workers, community nurses, therapists, mental health workers and the voluntary sector\n"
+        "   working as one team.\n"
+        "4. **Strong foundations.**",
+        "   will stay in hospital longer than they need to because the next service is not ready.\n"
+        f"3. {NEW_ITEM}\n"
+        "4. **Strong foundations.**")
+    expected = expected.replace("- people will be more confident managing their own health, with help from community\n",
+                                "- people will be more confident managing their own health, with help from community\n", 1)
+    lines = expected.split("\n")
+    confident = next(i for i, line in enumerate(lines) if line.startswith("- people will be more confident"))
+    end = next(i for i in range(confident + 1, len(lines)) if not lines[i].startswith("  "))
+    lines.insert(end, "- people will wait less for equipment")
+    assert vision.read_text(encoding="utf-8") == "\n".join(lines)
+    assert result.out.splitlines()[-1] == "reviewed.docx: 3 changes applied (1 file), 0 reported, 0 comments."
+
+    again = run_cli(project, "absorb", str(reviewed))
+    assert vision.read_text(encoding="utf-8") == "\n".join(lines)
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 0 reported, 0 comments, 3 already in the source."
+
+
+def test_a_row_added_to_a_markdown_table_is_made_there_and_one_in_a_data_table_reported(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_row(["Workforce", "A post vacant for a month", "A post vacant for three months"],
+                     after="Slips by up to one month")
+    reviewer.delete_row(within="Risk factor below 15")
+    reviewer.add_row(["A new line", "£1,000", "£0", "£1,000"], after="£3,654,000")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    plan_of_action = project / "content/sections/04-plan-of-action.md"
+    before = plan_of_action.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    expected = before.replace(
+        "| Milestone | Slips by up to one month | Slips by more than one month, or delays a dependent task in another scheme |\n",
+        "| Milestone | Slips by up to one month | Slips by more than one month, or delays a dependent task in another scheme |\n"
+        "| Workforce | A post vacant for a month | A post vacant for three months |\n").replace(
+        "| Risks | Risk factor below 15 | Risk factor of 15 or more |\n", "")
+    assert plan_of_action.read_text(encoding="utf-8") == expected
+    out = [line for line in result.out.splitlines() if line.startswith("  ")]
+    assert out[:2] == [
+        '  content/sections/04-plan-of-action.md:56: deleted the row "Risks | Risk factor below 15 | Risk factor of 15 '
+        'or more" (Priya Shah (ICB finance))',
+        '  content/sections/04-plan-of-action.md:54: added the row "Workforce | A post vacant for a month | A post vacant '
+        'for three months" (Priya Shah (ICB finance))',
+    ]
+    assert out[2].startswith("  content/data/finance.yaml:")
+    assert out[2].endswith(': Priya Shah (ICB finance): added the row "A new line | £1,000 | £0 | £1,000", in a table made '
+                           "from this data file: not applied; add it there and build again")
+
+    again = run_cli(project, "absorb", str(reviewed))
+    assert plan_of_action.read_text(encoding="utf-8") == expected
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 1 reported, 0 comments, 2 already in the source."

@@ -76,12 +76,17 @@ def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> No
                     key=lambda r: ((r[1].mark or r[1].follows).file, -(r[1].mark or r[1].follows).line,
                                    r[1].mark is None, -r[0]))
     for _, revision in placed:
-        if revision.mark:
+        if revision.row:
+            _absorb_row(root, revision, tally)
+        elif revision.mark:
             _absorb_one(root, revision, tally)
         else:
             _add_paragraph(root, revision, tally)
     for revision in revisions:
-        if not revision.mark and revision not in added:
+        if revision.row == "added" and revision not in added:
+            tally.reported.append(f'(no place found) {_who(revision)}: added the row "{" | ".join(revision.cells)}": '
+                                  "no row above it came from content/; add it by hand if it is needed")
+        elif not revision.mark and revision not in added:
             tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in "{_short(revision.before)}": '
                                   "text the template writes, or a new paragraph; make this change by hand if it is needed")
 
@@ -117,9 +122,11 @@ def _report_untracked(root: Path, untracked: list[Untracked], tally: Tally) -> N
 
 
 def _addable(revision: Revision) -> bool:
-    """A whole new paragraph of prose after a marked paragraph of a Markdown file (a list item or a
-    table cell is left to the author: its marker or row cannot be told from the Word file alone)."""
-    return (not revision.before and not revision.listed and not revision.in_table and revision.follows is not None
+    """A whole new paragraph or list item after a marked paragraph of a Markdown file, or a whole new row
+    under a marked row (one in a table made from data is reported by _absorb_row, with its cells)."""
+    if revision.row == "added":
+        return revision.follows is not None
+    return (not revision.before and not revision.in_table and revision.follows is not None
             and not revision.follows.file.endswith(DATA_SUFFIXES))
 
 
@@ -137,10 +144,92 @@ def _add_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
     if any(b.plain.text == revision.after for b in following[:NEARBY]):  # added by an earlier absorb
         tally.already += 1
         return
-    lines[block.end_line:block.end_line] = ["", *SENTENCE_END.split(_escaped(revision.after))]
+    item = LIST_ITEM.match(lines[block.line - 1])
+    if revision.listed and not item:
+        tally.reported.append(f"{follows.file}:{follows.line}: {_who(revision)}: added the list item "
+                              f'"{_short(revision.after)}": not applied, the paragraph before it is not a list item; '
+                              "add it by hand")
+        return
+    if item:  # a list item goes on the next line, with the list's own marker (a paragraph after a list item too)
+        marker = _next_marker(item.group(1)) if revision.listed else ""
+        indent = item.group(0)[:len(item.group(0)) - len(item.group(0).lstrip())]
+        added = [f"{indent}{marker} {_escaped(revision.after)}"] if revision.listed else ["", _escaped(revision.after)]
+        lines[block.end_line:block.end_line] = added
+        if revision.listed and marker[:-1].isdigit():
+            _renumber(lines, block.end_line + 1, indent, int(marker[:-1]))
+        new = f'added the list item "{_short(revision.after)}"' if revision.listed else new
+        at = block.end_line + (1 if revision.listed else 2)
+    else:
+        lines[block.end_line:block.end_line] = ["", *SENTENCE_END.split(_escaped(revision.after))]
+        at = block.end_line + 2
     (root / follows.file).write_text("\n".join(lines), encoding="utf-8")
     tally.files.add(follows.file)
-    tally.applied.append(f"{follows.file}:{block.end_line + 2}: {new} ({_who(revision)})")
+    tally.applied.append(f"{follows.file}:{at}: {new} ({_who(revision)})")
+
+
+def _absorb_row(root: Path, revision: Revision, tally: Tally) -> None:
+    """A table row added or deleted whole: made in a pipe table typed in Markdown, reported for a table
+    made from a data file (its cells listed, to be put in the data)."""
+    mark = revision.mark or revision.follows
+    cells = " | ".join(revision.cells)
+    what = f'{"added" if revision.row == "added" else "deleted"} the row "{cells}"'
+    if mark.file.endswith(DATA_SUFFIXES):
+        tally.reported.append(f"{mark.file}:{mark.line}: {_who(revision)}: {what}, in a table made from this data "
+                              f"file: not applied; {'add' if revision.row == 'added' else 'delete'} it there and build again")
+        return
+    path = root / mark.file
+    text = path.read_text(encoding="utf-8")
+    blocks = markdown_blocks(mark.file, text)
+    block = _block_for(root, mark)
+    if block is None or not block.cells:
+        tally.reported.append(f"{mark.file}:{mark.line}: {_who(revision)}: {what}: not applied, the file no longer "
+                              "has the row it was beside; make the change by hand")
+        return
+    lines = text.split("\n")
+    wanted = tuple(normal(c) for c in revision.cells)
+    if revision.row == "deleted":
+        if block.cells != wanted:
+            tally.already += 1  # its row is not there any more: deleted by an earlier absorb, or by hand
+            return
+        del lines[block.line - 1]
+        at = block.line
+    else:
+        if any(b.cells == wanted for b in blocks if block.line < b.line <= block.line + NEARBY):
+            tally.already += 1  # added by an earlier absorb
+            return
+        lines.insert(block.line, "| " + " | ".join(_escaped(c) for c in revision.cells) + " |")
+        at = block.line + 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tally.files.add(mark.file)
+    tally.applied.append(f"{mark.file}:{at}: {what} ({_who(revision)})")
+
+
+def _next_marker(marker: str) -> str:
+    """The marker of the item after one with `marker`: a bullet the same, a number one more."""
+    if marker[:-1].isdigit():
+        return f"{int(marker[:-1]) + 1}{marker[-1]}"
+    return marker
+
+
+def _renumber(lines: list[str], start: int, indent: str, number: int) -> None:
+    """The numbered items of a list from line `start` (0-based) on, numbered on from `number`, so the list reads
+    1, 2, 3 in the Markdown as it does in the document."""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        item = LIST_ITEM.match(line)
+        if item and line.startswith(indent) and not line[len(indent)].isspace() and item.group(1)[:-1].isdigit():
+            number += 1
+            lines[index] = f"{indent}{number}{item.group(1)[-1]}{line[item.end(1):]}"
+        elif line.strip() and not line.startswith((indent + " ", indent + "\t")):
+            return  # the list has ended
+        elif not line.strip() and not _item_follows(lines, index, indent):
+            return
+
+
+def _item_follows(lines: list[str], index: int, indent: str) -> bool:
+    """After a blank line, the list goes on when the next line that says something is one of its items."""
+    following = next((line for line in lines[index:] if line.strip()), "")
+    return bool(LIST_ITEM.match(following)) and following.startswith(indent) and not following[len(indent)].isspace()
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -198,7 +287,11 @@ def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
             end += 1
         elif start > 0 and not lines[start - 1].strip():
             start -= 1
+    item = LIST_ITEM.match(lines[start])
     del lines[start:end]
+    if item and item.group(1)[:-1].isdigit():  # the items after a numbered one deleted move up one
+        indent = item.group(0)[:len(item.group(0)) - len(item.group(0).lstrip())]
+        _renumber(lines, start, indent, int(item.group(1)[:-1]) - 1)
     (root / mark.file).write_text("\n".join(lines), encoding="utf-8")
     tally.files.add(mark.file)
     tally.applied.append(f"{mark.file}:{block.line}: {deleted} ({_who(revision)})")
