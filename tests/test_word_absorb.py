@@ -481,7 +481,25 @@ WORD_CASES = [
     ("Our aims are clear.", "Our aims are clear now.", "Our aims are clear now."),
     ("Beds -- step-up and step-down -- are **very** useful here.", "Beds – step-up and step-down – are useful here.",
      "Beds -- step-up and step-down -- are useful here."),
+    # Words across formatting, more or fewer of them: each old word's place keeps its markup.
+    ("The team is **very** useful here.", "The team is of great use here.", "The team is **of** great use here."),
+    ("1. **Prevention and early help.** People will be helped.", "Prevention and timely practical support. People "
+     "will be helped.", "1. **Prevention and timely practical support.** People will be helped."),
+    ("We fund *the* **early help** offer.", "We fund prompt support offer.", "We fund *prompt* **support** offer."),
+    ("We fund *the* **early help** offer.", "We fund the offer.", "We fund *the* offer."),
 ]
+
+
+def test_a_change_across_formatting_whose_words_are_in_the_paragraph_twice_is_listed():
+    from planpress.word.apply import apply_to_block
+    from planpress.word.source_text import markdown_blocks, normal
+
+    markdown = "Help is **very** useful, and **very** useful, again.\n"
+    block = markdown_blocks("content/sections/x.md", markdown)[0]
+    changed, outcomes = apply_to_block(block, normal(block.plain.text), "Help is of great use, and very useful, again.")
+    assert changed == markdown
+    assert [(o.state, o.hunk.describe()) for o in outcomes] == [
+        ("unplaced", 'replaced "very useful," with "of great use,"')]
 
 
 @pytest.mark.parametrize("markdown, after, expected", WORD_CASES)
