@@ -47,8 +47,8 @@ class Reviewer:
         """The run holding `words`, in the first paragraph whose text holds `within`, split so that
         `words` are a run of their own; returns that run."""
         for paragraph in self.document.iter(w("p")):
-            if within not in paragraph_text(paragraph):
-                continue
+            if within not in paragraph_text(paragraph) or any(a.tag == w("sdt") for a in paragraph.iterancestors()):
+                continue  # the table of contents is made by the build, not something a reviewer edits
             for run in paragraph.iter(w("r")):
                 text = run.find(w("t"))
                 if text is not None and text.text and words in text.text:
@@ -629,3 +629,40 @@ def test_a_row_added_to_a_markdown_table_is_made_there_and_one_in_a_data_table_r
     again = run_cli(project, "absorb", str(reviewed))
     assert plan_of_action.read_text(encoding="utf-8") == expected
     assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 1 reported, 0 comments, 2 already in the source."
+
+
+# --- headings made from front matter, and chart captions ---------------------------------
+
+
+def test_a_change_to_a_heading_made_from_front_matter_is_made_to_the_title_there(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.insert("social ", "care services", within="2) Vision for health and care services")
+    reviewer.replace("at home", "and recovery at home", within="CH2: Reablement at home")
+    reviewer.replace("Case for change", "Case for change: the evidence", within="3) Case for change")
+    reviewer.replace("spend", "spending", within="Figure 4: Planned spend by theme")
+    reviewer.comment("Reablement ", within="CH2: Reablement", text="Is recovery in the name agreed?")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    names = ("content/sections/02-vision.md", "content/schemes/CH2.md", "content/sections/03-case-for-change.md")
+    before = {name: (project / name).read_text(encoding="utf-8") for name in names}
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    after = {name: (project / name).read_text(encoding="utf-8") for name in names}
+    assert after == {
+        names[0]: before[names[0]].replace("title: Vision for health and care services\n",
+                                           "title: Vision for health and social care services\n"),
+        names[1]: before[names[1]].replace("name: Reablement at home\n", "name: Reablement and recovery at home\n"),
+        names[2]: before[names[2]],  # the new title would need quotes: listed, not made
+    }
+    assert [line for line in result.out.splitlines() if line.startswith("  ")] == [
+        '  content/schemes/CH2.md:3: inserted "and recovery" (Priya Shah (ICB finance))',
+        '  content/sections/02-vision.md:3: inserted "social" (Priya Shah (ICB finance))',
+        '  content/sections/03-case-for-change.md:3: Priya Shah (ICB finance): replaced "change" with "change: the '
+        'evidence": not applied, the new words need quotes in the front matter; change them there by hand',
+        '  (no place found) Priya Shah (ICB finance): replaced "spend" with "spending" in the caption "Figure 4: '
+        'Planned spend by theme": a chart\'s caption is written by the build, not typed in content/; not applied',
+        "  content/schemes/CH2.md:3: Priya Shah (ICB finance) (2026-11-20): Is recovery in the name agreed?",
+    ]
+    again = run_cli(project, "absorb", str(reviewed))
+    assert {name: (project / name).read_text(encoding="utf-8") for name in names} == after
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 2 reported, 1 comment, 2 already in the source."

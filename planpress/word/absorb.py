@@ -16,10 +16,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from planpress.word.apply import Outcome, apply_to_block, hunks
 from planpress.word.marks import Mark, words_digest
 from planpress.word.review import Comment, NotBuiltHere, NotReadable, Revision, Untracked, read_review
-from planpress.word.source_text import DATA_SUFFIXES, Block, markdown_blocks, normal, plain_markdown
+from planpress.word.source_text import DATA_SUFFIXES, Block, front_matter_blocks, markdown_blocks, normal, plain_markdown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 QUOTED = 60
@@ -86,6 +88,10 @@ def _absorb_revisions(root: Path, revisions: list[Revision], tally: Tally) -> No
         if revision.row == "added" and revision not in added:
             tally.reported.append(f'(no place found) {_who(revision)}: added the row "{" | ".join(revision.cells)}": '
                                   "no row above it came from content/; add it by hand if it is needed")
+        elif revision.caption and not revision.mark:
+            tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in the caption '
+                                  f'"{_short(revision.before)}": a chart\'s caption is written by the build, not typed '
+                                  "in content/; not applied")
         elif not revision.mark and revision not in added:
             tally.reported.append(f'(no place found) {_who(revision)}: {_changes(revision)} in "{_short(revision.before)}": '
                                   "text the template writes, or a new paragraph; make this change by hand if it is needed")
@@ -98,7 +104,8 @@ def _block_for(root: Path, mark: Mark) -> Block | None:
     path = root / mark.file
     if not path.is_file():
         return None
-    blocks = markdown_blocks(mark.file, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    blocks = front_matter_blocks(mark.file, text) + markdown_blocks(mark.file, text)  # a heading may show a title
     same = [b for b in blocks if words_digest(normal(b.plain.text)) == mark.digest]
     if same:
         return min(same, key=lambda b: abs(b.line - mark.line))
@@ -138,6 +145,10 @@ def _add_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
     if block is None:
         tally.reported.append(f"{follows.file}:{follows.line}: {_who(revision)}: {new}: the file no longer has the "
                               "paragraph before it; add it by hand")
+        return
+    if block.front:  # under a title from the front matter: the paragraph's place in the body cannot be told
+        tally.reported.append(f"{follows.file}:{follows.line}: {_who(revision)}: {new} under the heading made from "
+                              "this title: not applied; add it by hand where it belongs in the file")
         return
     lines = block.plain.source.split("\n")
     following = [b for b in markdown_blocks(follows.file, block.plain.source) if b.line > block.end_line]
@@ -256,13 +267,42 @@ def _absorb_one(root: Path, revision: Revision, tally: Tally) -> None:
         tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}: the file no longer has this "
                               "paragraph; make the change by hand")
         return
-    text, outcomes = apply_to_block(block, revision.before, revision.after)
+    before, after = revision.before, revision.after
+    if block.front:
+        before, after = _title_words(block, before, after)
+    text, outcomes = apply_to_block(block, before, after)
+    if block.front and text != block.plain.source and not _reads_as(text, block.line, after):
+        tally.reported.append(f"{where}: {_who(revision)}: {_changes(revision)}: not applied, the new words need "
+                              "quotes in the front matter; change them there by hand")
+        return
     if text != block.plain.source:
         (root / mark.file).write_text(text, encoding="utf-8")
         tally.files.add(mark.file)
     typed = block.plain.source[block.plain.offsets[0]:block.plain.ends[-1]] if block.plain.offsets else ""
     for outcome in outcomes:
         _count(tally, mark.file, outcome, revision, typed)
+
+
+def _title_words(block: Block, before: str, after: str) -> tuple[str, str]:
+    """A heading's words without the number or reference the template puts before the title ("2) ", "CH2: "),
+    which the front matter does not hold."""
+    value = normal(block.plain.text)
+    prefix = before[:len(before) - len(value)] if before.endswith(value) else ""
+    if not prefix and (first := re.match(r"\S{1,12} ", before)) and not value.startswith(first.group()):
+        prefix = first.group()  # the title has changed since (an earlier absorb): its number is still first
+    if prefix and after.startswith(prefix):
+        return before[len(prefix):], after[len(prefix):]
+    return before, after
+
+
+def _reads_as(text: str, line: int, words: str) -> bool:
+    """Whether front matter line `line` of `text` still reads, as YAML, as the words the reviewer left
+    (a colon and a space, or a leading quote, would need quoting)."""
+    try:
+        value = next(iter((yaml.safe_load(text.split("\n")[line - 1]) or {None: None}).values()))
+    except (yaml.YAMLError, AttributeError, StopIteration):
+        return False
+    return isinstance(value, str) and normal(value) == words
 
 
 def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
@@ -273,6 +313,11 @@ def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
     blocks = markdown_blocks(mark.file, text)
     block = _block_for(root, mark)
     deleted = f'deleted the paragraph "{_short(revision.before)}"'
+    if block is not None and block.front:
+        tally.reported.append(f"{mark.file}:{block.line}: {_who(revision)}: deleted the heading "
+                              f'"{_short(revision.before)}", made from this title: not applied; a section or scheme '
+                              "keeps a title (remove the file if it is to go)")
+        return
     if block is None or normal(block.plain.text) != revision.before:
         if not any(normal(b.plain.text) == revision.before for b in blocks):
             tally.already += 1  # not in the file any more: deleted by an earlier absorb, or by hand

@@ -42,6 +42,8 @@ class Revision:
     row: str = ""
     """"added" or "deleted" for a whole table row a reviewer added or deleted (its cells in `cells`)."""
     cells: tuple[str, ...] = ()
+    caption: bool = False
+    """The paragraph is a figure's caption (a chart's title, which the build writes)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,10 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
             continue
         authors = tuple(dict.fromkeys(e.get(w("author")) or "unknown" for e in marks))
         listed = paragraph.find(f"{w('pPr')}/{w('numPr')}") is not None
-        found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed))
+        style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        caption = style is not None and "Caption" in (style.get(w("val")) or "")
+        found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed,
+                              caption=caption))
     return found
 
 
