@@ -666,3 +666,27 @@ def test_a_change_to_a_heading_made_from_front_matter_is_made_to_the_title_there
     again = run_cli(project, "absorb", str(reviewed))
     assert {name: (project / name).read_text(encoding="utf-8") for name in names} == after
     assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 2 reported, 1 comment, 2 already in the source."
+
+
+def test_list_items_rows_and_titles_saved_again_by_libreoffice_absorb_the_same(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Care closer to home. Six integrated neighbourhood teams")
+    reviewer.add_row(["Workforce", "A post vacant for a month", "A post vacant for three months"],
+                     after="Slips by up to one month")
+    reviewer.delete_row(within="Risk factor below 15")
+    reviewer.insert("social ", "care services", within="2) Vision for health and care services")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    saved = through_libreoffice(reviewed, tmp_path)
+    names = ("content/sections/02-vision.md", "content/sections/04-plan-of-action.md")
+    made = {}
+    for docx in (reviewed, saved):
+        project = copy_project(tmp_path / docx.parent.name / "plan")
+        result = run_cli(project, "absorb", str(docx))
+        assert result.code == 0, result.out + result.err
+        made[docx] = ({name: (project / name).read_text(encoding="utf-8") for name in names},
+                      [line for line in result.out.splitlines() if line.startswith("  ")])
+    assert made[saved] == made[reviewed]
+    assert len(made[saved][1]) == 5
+    assert made[saved][0]["content/sections/02-vision.md"] != (REPO / "content/sections/02-vision.md").read_text(
+        encoding="utf-8")
