@@ -690,3 +690,42 @@ def test_list_items_rows_and_titles_saved_again_by_libreoffice_absorb_the_same(b
     assert len(made[saved][1]) == 5
     assert made[saved][0]["content/sections/02-vision.md"] != (REPO / "content/sections/02-vision.md").read_text(
         encoding="utf-8")
+
+
+LIST_CASES = [
+    # (the list, the item a new item follows (0-based line), the list after)
+    ("1. One.\n2. Two.\n3. Three.\n", 0, "1. One.\n2. New.\n3. Two.\n4. Three.\n"),
+    ("1. One.\n1. Two.\n1. Three.\n", 1, "1. One.\n1. Two.\n1. New.\n1. Three.\n"),
+    ("* One.\n* Two.\n", 1, "* One.\n* Two.\n* New.\n"),
+    ("1) One,\n   going on.\n2) Two.\n\nAfter.\n", 0, "1) One,\n   going on.\n2) New.\n3) Two.\n\nAfter.\n"),
+]
+
+
+@pytest.mark.parametrize("markdown, item, expected", LIST_CASES)
+def test_a_new_list_item_takes_the_lists_own_marker(markdown: str, item: int, expected: str):
+    from planpress.word.absorb import with_list_item
+    from planpress.word.source_text import markdown_blocks
+
+    block = markdown_blocks("content/sections/x.md", markdown)[item]
+    lines = markdown.split("\n")
+    with_list_item(lines, block.line - 1, block.end_line, "New.")
+    assert "\n".join(lines) == expected
+
+
+def test_a_list_numbered_alike_keeps_its_numbers_when_items_come_and_go(tmp_path: Path):
+    project = copy_project(tmp_path / "plan")
+    vision = project / "content/sections/02-vision.md"
+    alike = vision.read_text(encoding="utf-8").replace("2. **An integrated", "1. **An integrated").replace(
+        "3. **Care closer", "1. **Care closer").replace("4. **Strong", "1. **Strong")
+    vision.write_text(alike, encoding="utf-8")
+    built = run_cli(project, "documents")
+    assert built.code == 0, built.out + built.err
+    reviewer = Reviewer(project / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Prevention and early help. People will be helped")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    items = [line for line in vision.read_text(encoding="utf-8").split("\n") if line[:3] in ("1. ", "2. ", "3. ")]
+    assert [item[:28] for item in items] == [
+        "1. **An integrated urgent re", f"1. {NEW_ITEM}"[:28], "1. **Care closer to home.** ", "1. **Strong foundations.** S"]

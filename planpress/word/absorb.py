@@ -161,15 +161,13 @@ def _add_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
                               f'"{_short(revision.after)}": not applied, the paragraph before it is not a list item; '
                               "add it by hand")
         return
-    if item:  # a list item goes on the next line, with the list's own marker (a paragraph after a list item too)
-        marker = _next_marker(item.group(1)) if revision.listed else ""
-        indent = item.group(0)[:len(item.group(0)) - len(item.group(0).lstrip())]
-        added = [f"{indent}{marker} {_escaped(revision.after)}"] if revision.listed else ["", _escaped(revision.after)]
-        lines[block.end_line:block.end_line] = added
-        if revision.listed and marker[:-1].isdigit():
-            _renumber(lines, block.end_line + 1, indent, int(marker[:-1]))
-        new = f'added the list item "{_short(revision.after)}"' if revision.listed else new
-        at = block.end_line + (1 if revision.listed else 2)
+    if item and revision.listed:  # a list item goes on the next line, with the list's own marker
+        with_list_item(lines, block.line - 1, block.end_line, _escaped(revision.after))
+        new = f'added the list item "{_short(revision.after)}"'
+        at = block.end_line + 1
+    elif item:  # a paragraph after a list item: a blank line first, or it would read as part of the item
+        lines[block.end_line:block.end_line] = ["", _escaped(revision.after)]
+        at = block.end_line + 2
     else:
         lines[block.end_line:block.end_line] = ["", *SENTENCE_END.split(_escaped(revision.after))]
         at = block.end_line + 2
@@ -215,11 +213,33 @@ def _absorb_row(root: Path, revision: Revision, tally: Tally) -> None:
     tally.applied.append(f"{mark.file}:{at}: {what} ({_who(revision)})")
 
 
-def _next_marker(marker: str) -> str:
-    """The marker of the item after one with `marker`: a bullet the same, a number one more."""
-    if marker[:-1].isdigit():
-        return f"{int(marker[:-1]) + 1}{marker[-1]}"
-    return marker
+def with_list_item(lines: list[str], first: int, after: int, words: str) -> None:
+    """`words` as a new item after the item on lines first..after-1 (0-based), with the list's own marker: a
+    bullet the same; a number one more, with the numbers after it moved on, unless the list numbers every
+    item alike ("1." each time, which Markdown allows), when the same number again."""
+    item = LIST_ITEM.match(lines[first])
+    indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
+    marker = item.group(1)
+    number = marker[:-1]
+    alike = number.isdigit() and _numbered_alike(lines, first, after, marker, indent)
+    if number.isdigit() and not alike:
+        marker = f"{int(number) + 1}{marker[-1]}"
+    lines.insert(after, f"{indent}{marker} {words}")
+    if number.isdigit() and not alike:
+        _renumber(lines, after + 1, indent, int(number) + 1)
+
+
+def _numbered_alike(lines: list[str], first: int, after: int, marker: str, indent: str) -> bool:
+    """Whether the list gives its items one number alike: an item next to this one has its marker."""
+    return any(LIST_ITEM.match(other).group(1) == marker and other.startswith(indent)
+               and not other[len(indent)].isspace() for other in _neighbours(lines, first, after))
+
+
+def _neighbours(lines: list[str], first: int, after: int) -> list[str]:
+    """The item lines just before and after an item (the other items of its list nearest it)."""
+    before = [line for line in lines[max(0, first - NEARBY):first] if LIST_ITEM.match(line)][-1:]
+    following = [line for line in lines[after:after + NEARBY] if LIST_ITEM.match(line)][:1]
+    return before + following
 
 
 def _renumber(lines: list[str], start: int, indent: str, number: int) -> None:
@@ -333,9 +353,10 @@ def _delete_paragraph(root: Path, revision: Revision, tally: Tally) -> None:
         elif start > 0 and not lines[start - 1].strip():
             start -= 1
     item = LIST_ITEM.match(lines[start])
+    indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
+    renumber = item and item.group(1)[:-1].isdigit() and not _numbered_alike(lines, start, end, item.group(1), indent)
     del lines[start:end]
-    if item and item.group(1)[:-1].isdigit():  # the items after a numbered one deleted move up one
-        indent = item.group(0)[:len(item.group(0)) - len(item.group(0).lstrip())]
+    if renumber:  # the items after a numbered one deleted move up one
         _renumber(lines, start, indent, int(item.group(1)[:-1]) - 1)
     (root / mark.file).write_text("\n".join(lines), encoding="utf-8")
     tally.files.add(mark.file)
