@@ -134,7 +134,8 @@ def _whole_rows(body, files: dict[int, str]) -> dict:
         above = None
         for row in table.iterchildren(w("tr")):
             kind = next((k for k in ("ins", "del") if row.find(f"{w('trPr')}/{w(k)}") is not None), None)
-            mark = mark_of(row.find(f"{w('tc')}/{w('p')}"), files) if row.find(f"{w('tc')}/{w('p')}") is not None else None
+            first = row.find(f"{w('tc')}/{w('p')}")
+            mark = mark_of(first, files) if first is not None else None
             if kind:
                 deleted = kind == "del"
                 cells = tuple(" ".join(paragraph_text(p, deleted=deleted, inserted=not deleted) for p in cell.iter(w("p")))
