@@ -623,8 +623,8 @@ def test_a_row_added_to_a_markdown_table_is_made_there_and_one_in_a_data_table_r
         'for three months" (Priya Shah (ICB finance))',
     ]
     assert out[2].startswith("  content/data/finance.yaml:")
-    assert out[2].endswith(': Priya Shah (ICB finance): added the row "A new line | £1,000 | £0 | £1,000", in a table made '
-                           "from this data file: not applied; add it there and build again")
+    assert out[2].endswith(': Priya Shah (ICB finance): added the row "A new line | £1,000 | £0 | £1,000" under the row from '
+                           "this line, in a table made from this data file: not applied; add it there and build again")
 
     again = run_cli(project, "absorb", str(reviewed))
     assert plan_of_action.read_text(encoding="utf-8") == expected

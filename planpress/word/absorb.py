@@ -183,6 +183,7 @@ def _absorb_row(root: Path, revision: Revision, tally: Tally) -> None:
     cells = " | ".join(revision.cells)
     what = f'{"added" if revision.row == "added" else "deleted"} the row "{cells}"'
     if mark.file.endswith(DATA_SUFFIXES):
+        what += " under the row from this line" if revision.row == "added" else ""
         tally.reported.append(f"{mark.file}:{mark.line}: {_who(revision)}: {what}, in a table made from this data "
                               f"file: not applied; {'add' if revision.row == 'added' else 'delete'} it there and build again")
         return
