@@ -128,7 +128,8 @@ class Reviewer:
 
     def delete_paragraph(self, within: str) -> None:
         """A whole paragraph deleted: every run and the paragraph mark."""
-        paragraph = next(p for p in self.document.iter(w("p")) if within in paragraph_text(p))
+        paragraph = next(p for p in self.document.iter(w("p")) if within in paragraph_text(p)
+                         and not any(a.tag == w("sdt") for a in p.iterancestors()))  # not the table of contents
         for run in list(paragraph.iter(w("r"))):  # a link's runs too, deleted inside the link
             deletion = self._tracked("del")
             run.addprevious(deletion)
@@ -640,10 +641,12 @@ def test_a_change_to_a_heading_made_from_front_matter_is_made_to_the_title_there
     reviewer.replace("at home", "and recovery at home", within="CH2: Reablement at home")
     reviewer.replace("Case for change", "Case for change: the evidence", within="3) Case for change")
     reviewer.replace("spend", "spending", within="Figure 4: Planned spend by theme")
+    reviewer.delete_paragraph(within="8) Engagement")
     reviewer.comment("Reablement ", within="CH2: Reablement", text="Is recovery in the name agreed?")
     reviewed = reviewer.save(tmp_path / "reviewed.docx")
     project = copy_project(tmp_path / "plan")
-    names = ("content/sections/02-vision.md", "content/schemes/CH2.md", "content/sections/03-case-for-change.md")
+    names = ("content/sections/02-vision.md", "content/schemes/CH2.md", "content/sections/03-case-for-change.md",
+             "content/sections/08-engagement.md")
     before = {name: (project / name).read_text(encoding="utf-8") for name in names}
     result = run_cli(project, "absorb", str(reviewed))
     assert result.code == 0, result.out + result.err
@@ -653,19 +656,22 @@ def test_a_change_to_a_heading_made_from_front_matter_is_made_to_the_title_there
                                            "title: Vision for health and social care services\n"),
         names[1]: before[names[1]].replace("name: Reablement at home\n", "name: Reablement and recovery at home\n"),
         names[2]: before[names[2]],  # the new title would need quotes: listed, not made
+        names[3]: before[names[3]],  # a title deleted: listed, the section kept
     }
     assert [line for line in result.out.splitlines() if line.startswith("  ")] == [
         '  content/schemes/CH2.md:3: inserted "and recovery" (Priya Shah (ICB finance))',
         '  content/sections/02-vision.md:3: inserted "social" (Priya Shah (ICB finance))',
         '  content/sections/03-case-for-change.md:3: Priya Shah (ICB finance): replaced "change" with "change: the '
         'evidence": not applied, the new words need quotes in the front matter; change them there by hand',
+        '  content/sections/08-engagement.md:3: Priya Shah (ICB finance): deleted the heading "8) Engagement", made '
+        "from this title: not applied; a section or scheme keeps a title (remove the file if it is to go)",
         '  (no place found) Priya Shah (ICB finance): replaced "spend" with "spending" in the caption "Figure 4: '
         'Planned spend by theme": a chart\'s caption is written by the build, not typed in content/; not applied',
         "  content/schemes/CH2.md:3: Priya Shah (ICB finance) (2026-11-20): Is recovery in the name agreed?",
     ]
     again = run_cli(project, "absorb", str(reviewed))
     assert {name: (project / name).read_text(encoding="utf-8") for name in names} == after
-    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 2 reported, 1 comment, 2 already in the source."
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 3 reported, 1 comment, 2 already in the source."
 
 
 def test_list_items_rows_and_titles_saved_again_by_libreoffice_absorb_the_same(built: Path, tmp_path: Path):
