@@ -47,8 +47,8 @@ class Reviewer:
         """The run holding `words`, in the first paragraph whose text holds `within`, split so that
         `words` are a run of their own; returns that run."""
         for paragraph in self.document.iter(w("p")):
-            if within not in paragraph_text(paragraph):
-                continue
+            if within not in paragraph_text(paragraph) or any(a.tag == w("sdt") for a in paragraph.iterancestors()):
+                continue  # the table of contents is made by the build, not something a reviewer edits
             for run in paragraph.iter(w("r")):
                 text = run.find(w("t"))
                 if text is not None and text.text and words in text.text:
@@ -128,7 +128,8 @@ class Reviewer:
 
     def delete_paragraph(self, within: str) -> None:
         """A whole paragraph deleted: every run and the paragraph mark."""
-        paragraph = next(p for p in self.document.iter(w("p")) if within in paragraph_text(p))
+        paragraph = next(p for p in self.document.iter(w("p")) if within in paragraph_text(p)
+                         and not any(a.tag == w("sdt") for a in p.iterancestors()))  # not the table of contents
         for run in list(paragraph.iter(w("r"))):  # a link's runs too, deleted inside the link
             deletion = self._tracked("del")
             run.addprevious(deletion)
@@ -140,6 +141,47 @@ class Reviewer:
         if mark is None:
             mark = etree.SubElement(properties, w("rPr"))
         mark.append(self._tracked("del"))
+
+    def add_row(self, cells: list[str], after: str) -> None:
+        """A new table row under the row holding `after`, as Word records one: w:trPr/w:ins on the row, each
+        cell's paragraph mark and words inserted (the row copied for its cell layout, without its marks)."""
+        row = next(r for r in self.document.iter(w("tr")) if any(after in paragraph_text(p) for p in r.iter(w("p"))))
+        new = copy.deepcopy(row)
+        for bookmark in [*new.iter(w("bookmarkStart")), *new.iter(w("bookmarkEnd"))]:
+            bookmark.getparent().remove(bookmark)
+        properties = new.find(w("trPr"))
+        if properties is None:
+            properties = etree.Element(w("trPr"))
+            new.insert(0, properties)
+        properties.append(self._tracked("ins"))
+        for cell, words in zip(new.iterchildren(w("tc")), cells):
+            paragraphs = list(cell.iter(w("p")))
+            for extra in paragraphs[1:]:
+                extra.getparent().remove(extra)
+            paragraph = paragraphs[0]
+            for child in [c for c in paragraph if c.tag != w("pPr")]:
+                paragraph.remove(child)
+            insertion = etree.SubElement(paragraph, w("ins"))
+            for key, value in self._tracked("ins").attrib.items():
+                insertion.set(key, value)
+            etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = words
+        row.addnext(new)
+
+    def delete_row(self, within: str) -> None:
+        """A table row deleted whole: w:trPr/w:del on the row, and its words deleted."""
+        row = next(r for r in self.document.iter(w("tr")) if any(within in paragraph_text(p) for p in r.iter(w("p"))))
+        for paragraph in row.iter(w("p")):
+            for run in list(paragraph.iter(w("r"))):
+                deletion = self._tracked("del")
+                run.addprevious(deletion)
+                deletion.append(run)
+                for text in run.iter(w("t")):
+                    text.tag = w("delText")
+        properties = row.find(w("trPr"))
+        if properties is None:
+            properties = etree.Element(w("trPr"))
+            row.insert(0, properties)
+        properties.append(self._tracked("del"))
 
     def untracked(self, words: str, new: str, within: str) -> None:
         """An edit made with tracked changes off: the words simply changed."""
@@ -440,7 +482,25 @@ WORD_CASES = [
     ("Our aims are clear.", "Our aims are clear now.", "Our aims are clear now."),
     ("Beds -- step-up and step-down -- are **very** useful here.", "Beds – step-up and step-down – are useful here.",
      "Beds -- step-up and step-down -- are useful here."),
+    # Words across formatting, more or fewer of them: each old word's place keeps its markup.
+    ("The team is **very** useful here.", "The team is of great use here.", "The team is **of** great use here."),
+    ("1. **Prevention and early help.** People will be helped.", "Prevention and timely practical support. People "
+     "will be helped.", "1. **Prevention and timely practical support.** People will be helped."),
+    ("We fund *the* **early help** offer.", "We fund prompt support offer.", "We fund *prompt* **support** offer."),
+    ("We fund *the* **early help** offer.", "We fund the offer.", "We fund *the* offer."),
 ]
+
+
+def test_a_change_across_formatting_whose_words_are_in_the_paragraph_twice_is_listed():
+    from planpress.word.apply import apply_to_block
+    from planpress.word.source_text import markdown_blocks, normal
+
+    markdown = "Help is **very** useful, and **very** useful, again.\n"
+    block = markdown_blocks("content/sections/x.md", markdown)[0]
+    changed, outcomes = apply_to_block(block, normal(block.plain.text), "Help is of great use, and very useful, again.")
+    assert changed == markdown
+    assert [(o.state, o.hunk.describe()) for o in outcomes] == [
+        ("unplaced", 'replaced "very useful," with "of great use,"')]
 
 
 @pytest.mark.parametrize("markdown, after, expected", WORD_CASES)
@@ -496,3 +556,182 @@ def test_a_change_in_a_table_typed_in_markdown_is_applied_in_its_row(built: Path
         "| Milestone | Slips by up to one month |", "| Milestone | Slips by up to two weeks |")
     assert result.out.splitlines()[1] == ('  content/sections/04-plan-of-action.md:53: replaced "one month" with '
                                           '"two weeks" (Priya Shah (ICB finance))')
+
+
+# --- list items and table rows added or deleted whole ---------------------------------------
+
+NEW_ITEM = "A shared workforce. Staff will train together and work to one set of standards."
+
+
+def test_a_list_item_added_or_deleted_is_made_in_the_markdown_list_with_its_marker(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Care closer to home. Six integrated neighbourhood teams")
+    reviewer.add_paragraph("people will wait less for equipment", after="people will be more confident managing")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    vision = project / "content/sections/02-vision.md"
+    before = vision.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    expected = before.replace(
+        "   will stay in hospital longer than they need to because the next service is not ready.\n"
+        "3. **Care closer to home.** Six integrated neighbourhood teams, built around groups of\n"
+        "   GP practices, will plan and deliver care for people with complex needs, with social\n"
+        "   workers, community nurses, therapists, mental health workers and the voluntary sector\n"
+        "   working as one team.\n"
+        "4. **Strong foundations.**",
+        "   will stay in hospital longer than they need to because the next service is not ready.\n"
+        f"3. {NEW_ITEM}\n"
+        "4. **Strong foundations.**")
+    expected = expected.replace("- people will be more confident managing their own health, with help from community\n",
+                                "- people will be more confident managing their own health, with help from community\n", 1)
+    lines = expected.split("\n")
+    confident = next(i for i, line in enumerate(lines) if line.startswith("- people will be more confident"))
+    end = next(i for i in range(confident + 1, len(lines)) if not lines[i].startswith("  "))
+    lines.insert(end, "- people will wait less for equipment")
+    assert vision.read_text(encoding="utf-8") == "\n".join(lines)
+    assert result.out.splitlines()[-1] == "reviewed.docx: 3 changes applied (1 file), 0 reported, 0 comments."
+
+    again = run_cli(project, "absorb", str(reviewed))
+    assert vision.read_text(encoding="utf-8") == "\n".join(lines)
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 0 reported, 0 comments, 3 already in the source."
+
+
+def test_a_row_added_to_a_markdown_table_is_made_there_and_one_in_a_data_table_reported(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_row(["Workforce", "A post vacant for a month", "A post vacant for three months"],
+                     after="Slips by up to one month")
+    reviewer.delete_row(within="Risk factor below 15")
+    reviewer.add_row(["A new line", "£1,000", "£0", "£1,000"], after="£3,654,000")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    plan_of_action = project / "content/sections/04-plan-of-action.md"
+    before = plan_of_action.read_text(encoding="utf-8")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    expected = before.replace(
+        "| Milestone | Slips by up to one month | Slips by more than one month, or delays a dependent task in another scheme |\n",
+        "| Milestone | Slips by up to one month | Slips by more than one month, or delays a dependent task in another scheme |\n"
+        "| Workforce | A post vacant for a month | A post vacant for three months |\n").replace(
+        "| Risks | Risk factor below 15 | Risk factor of 15 or more |\n", "")
+    assert plan_of_action.read_text(encoding="utf-8") == expected
+    out = [line for line in result.out.splitlines() if line.startswith("  ")]
+    assert out[:2] == [
+        '  content/sections/04-plan-of-action.md:56: deleted the row "Risks | Risk factor below 15 | Risk factor of 15 '
+        'or more" (Priya Shah (ICB finance))',
+        '  content/sections/04-plan-of-action.md:54: added the row "Workforce | A post vacant for a month | A post vacant '
+        'for three months" (Priya Shah (ICB finance))',
+    ]
+    assert out[2].startswith("  content/data/finance.yaml:")
+    assert out[2].endswith(': Priya Shah (ICB finance): added the row "A new line | £1,000 | £0 | £1,000" under the row from '
+                           "this line, in a table made from this data file: not applied; add it there and build again")
+
+    again = run_cli(project, "absorb", str(reviewed))
+    assert plan_of_action.read_text(encoding="utf-8") == expected
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 1 reported, 0 comments, 2 already in the source."
+
+
+# --- headings made from front matter, and chart captions ---------------------------------
+
+
+def test_a_change_to_a_heading_made_from_front_matter_is_made_to_the_title_there(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.insert("social ", "care services", within="2) Vision for health and care services")
+    reviewer.replace("at home", "and recovery at home", within="CH2: Reablement at home")
+    reviewer.replace("Case for change", "Case for change: the evidence", within="3) Case for change")
+    reviewer.replace("spend", "spending", within="Figure 4: Planned spend by theme")
+    reviewer.delete_paragraph(within="8) Engagement")
+    reviewer.comment("Reablement ", within="CH2: Reablement", text="Is recovery in the name agreed?")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    project = copy_project(tmp_path / "plan")
+    names = ("content/sections/02-vision.md", "content/schemes/CH2.md", "content/sections/03-case-for-change.md",
+             "content/sections/08-engagement.md")
+    before = {name: (project / name).read_text(encoding="utf-8") for name in names}
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    after = {name: (project / name).read_text(encoding="utf-8") for name in names}
+    assert after == {
+        names[0]: before[names[0]].replace("title: Vision for health and care services\n",
+                                           "title: Vision for health and social care services\n"),
+        names[1]: before[names[1]].replace("name: Reablement at home\n", "name: Reablement and recovery at home\n"),
+        names[2]: before[names[2]],  # the new title would need quotes: listed, not made
+        names[3]: before[names[3]],  # a title deleted: listed, the section kept
+    }
+    assert [line for line in result.out.splitlines() if line.startswith("  ")] == [
+        '  content/schemes/CH2.md:3: inserted "and recovery" (Priya Shah (ICB finance))',
+        '  content/sections/02-vision.md:3: inserted "social" (Priya Shah (ICB finance))',
+        '  content/sections/03-case-for-change.md:3: Priya Shah (ICB finance): replaced "change" with "change: the '
+        'evidence": not applied, the new words need quotes in the front matter; change them there by hand',
+        '  content/sections/08-engagement.md:3: Priya Shah (ICB finance): deleted the heading "8) Engagement", made '
+        "from this title: not applied; a section or scheme keeps a title (remove the file if it is to go)",
+        '  (no place found) Priya Shah (ICB finance): replaced "spend" with "spending" in the caption "Figure 4: '
+        'Planned spend by theme": a chart\'s caption is written by the build, not typed in content/; not applied',
+        "  content/schemes/CH2.md:3: Priya Shah (ICB finance) (2026-11-20): Is recovery in the name agreed?",
+    ]
+    again = run_cli(project, "absorb", str(reviewed))
+    assert {name: (project / name).read_text(encoding="utf-8") for name in names} == after
+    assert again.out.splitlines()[-1] == "reviewed.docx: 0 changes applied, 3 reported, 1 comment, 2 already in the source."
+
+
+def test_list_items_rows_and_titles_saved_again_by_libreoffice_absorb_the_same(built: Path, tmp_path: Path):
+    reviewer = Reviewer(built / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Care closer to home. Six integrated neighbourhood teams")
+    reviewer.add_row(["Workforce", "A post vacant for a month", "A post vacant for three months"],
+                     after="Slips by up to one month")
+    reviewer.delete_row(within="Risk factor below 15")
+    reviewer.insert("social ", "care services", within="2) Vision for health and care services")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    saved = through_libreoffice(reviewed, tmp_path)
+    names = ("content/sections/02-vision.md", "content/sections/04-plan-of-action.md")
+    made = {}
+    for docx in (reviewed, saved):
+        project = copy_project(tmp_path / docx.parent.name / "plan")
+        result = run_cli(project, "absorb", str(docx))
+        assert result.code == 0, result.out + result.err
+        made[docx] = ({name: (project / name).read_text(encoding="utf-8") for name in names},
+                      [line for line in result.out.splitlines() if line.startswith("  ")])
+    assert made[saved] == made[reviewed]
+    assert len(made[saved][1]) == 5
+    assert made[saved][0]["content/sections/02-vision.md"] != (REPO / "content/sections/02-vision.md").read_text(
+        encoding="utf-8")
+
+
+LIST_CASES = [
+    # (the list, the item a new item follows (0-based line), the list after)
+    ("1. One.\n2. Two.\n3. Three.\n", 0, "1. One.\n2. New.\n3. Two.\n4. Three.\n"),
+    ("1. One.\n1. Two.\n1. Three.\n", 1, "1. One.\n1. Two.\n1. New.\n1. Three.\n"),
+    ("* One.\n* Two.\n", 1, "* One.\n* Two.\n* New.\n"),
+    ("1) One,\n   going on.\n2) Two.\n\nAfter.\n", 0, "1) One,\n   going on.\n2) New.\n3) Two.\n\nAfter.\n"),
+]
+
+
+@pytest.mark.parametrize("markdown, item, expected", LIST_CASES)
+def test_a_new_list_item_takes_the_lists_own_marker(markdown: str, item: int, expected: str):
+    from planpress.word.absorb import with_list_item
+    from planpress.word.source_text import markdown_blocks
+
+    block = markdown_blocks("content/sections/x.md", markdown)[item]
+    lines = markdown.split("\n")
+    with_list_item(lines, block.line - 1, block.end_line, "New.")
+    assert "\n".join(lines) == expected
+
+
+def test_a_list_numbered_alike_keeps_its_numbers_when_items_come_and_go(tmp_path: Path):
+    project = copy_project(tmp_path / "plan")
+    vision = project / "content/sections/02-vision.md"
+    alike = vision.read_text(encoding="utf-8").replace("2. **An integrated", "1. **An integrated").replace(
+        "3. **Care closer", "1. **Care closer").replace("4. **Strong", "1. **Strong")
+    vision.write_text(alike, encoding="utf-8")
+    built = run_cli(project, "documents")
+    assert built.code == 0, built.out + built.err
+    reviewer = Reviewer(project / DOCX)
+    reviewer.add_paragraph(NEW_ITEM, after="An integrated urgent response. When a crisis happens")
+    reviewer.delete_paragraph(within="Prevention and early help. People will be helped")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    result = run_cli(project, "absorb", str(reviewed))
+    assert result.code == 0, result.out + result.err
+    items = [line for line in vision.read_text(encoding="utf-8").split("\n") if line[:3] in ("1. ", "2. ", "3. ")]
+    assert [item[:28] for item in items] == [
+        "1. **An integrated urgent re", f"1. {NEW_ITEM}"[:28], "1. **Care closer to home.** ", "1. **Strong foundations.** S"]

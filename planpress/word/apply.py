@@ -138,6 +138,7 @@ def _edits(block: Block, start: int, end: int, hunk: Hunk) -> list[tuple[int, in
             return [(at, at, new + " ")]
         _, at = plain.span(start - 1, start)
         return [(at, at, " " + new)]
+    words_start, words_end = start, end
     if new:  # the characters both share at either end stay, with any markup among them
         start, end, new = _trimmed(plain.text, start, end, new)
         if start == end:
@@ -148,14 +149,34 @@ def _edits(block: Block, start: int, end: int, hunk: Hunk) -> list[tuple[int, in
         if not new:
             return [_deletion(source, s, e)]
         return [(s, e, new)]
-    if len(hunk.old) != len(hunk.new):
-        return None
-    edits, at = [], start
-    for old_word, new_word in zip(hunk.old, hunk.new):  # each word in place, the markup between them kept
+    if len(hunk.old) != len(hunk.new) and plain.text.count(plain.text[words_start:words_end]) != 1:
+        return None  # which of the places the words are at is meant cannot be told
+    return _word_by_word(plain, words_start, hunk)
+
+
+def _word_by_word(plain, at: int, hunk: Hunk) -> list[tuple[int, int, str]]:
+    """A change across markup made word by word in place, so the markup between the words is kept: each old
+    word becomes the new word in its place, the last old word takes any new words left over, and old
+    words left over go ("**very** useful" to "of great use" is "**of** great use")."""
+    new = list(hunk.new)
+    targets = [new[i] if i < len(new) else "" for i in range(len(hunk.old))]
+    if len(new) > len(hunk.old):
+        targets[-1] = " ".join(new[len(hunk.old) - 1:])
+    edits = []
+    for old_word, target in zip(hunk.old, targets):
         word_start = plain.text.index(old_word, at)
-        ws, we = plain.span(word_start, word_start + len(old_word))
-        edits.append((ws, we, new_word))
         at = word_start + len(old_word)
+        if not target:
+            ws, we = plain.span(word_start, at)
+            edits.append(_deletion(plain.source, ws, we))
+            continue
+        start, end, target = _trimmed(plain.text, word_start, at, target)  # "help." to "support." keeps the "."
+        if start == end:
+            point = plain.offsets[start] if start < len(plain.text) else plain.span(start - 1, start)[1]
+            edits.append((point, point, target))
+        else:
+            ws, we = plain.span(start, end)
+            edits.append((ws, we, target))
     return edits
 
 

@@ -34,6 +34,8 @@ PROPERTY_FORMAT = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id ever
 FILE_PROPERTY = "planpress_file_"
 MARK = re.compile(r"^pp_(\d+)_(\d+)_([0-9a-f]{6})(?:_\d+)?$")
 EXPRESSION = re.compile(r"\{\{.*?\}\}")
+HEADING_PREFIX = re.compile(r"^\S{1,12} $")
+"""What a heading may show before a title: its number or reference and a space ("7) ", "CH2: ")."""
 SHORTEST_PARTIAL = 30
 """Characters a block must have to be matched as part of a paragraph (shorter ones match by chance)."""
 
@@ -71,6 +73,8 @@ class _Index:
 
     def __init__(self, blocks: list[Block]):
         self.exact: dict[str, list[Block]] = {}
+        self.titles = [b for b in blocks if b.front]  # found only in headings: short values match by chance
+        blocks = [b for b in blocks if not b.front]
         for block in blocks:
             if block.plain.text:
                 self.exact.setdefault(normal(block.plain.text), []).append(block)
@@ -87,6 +91,14 @@ class _Index:
             return None
         inside = [b for words, b in self.partial if words in text or text in words]
         return max(inside, key=lambda b: len(b.plain.text), default=None)
+
+    def heading(self, text: str) -> Block | None:
+        """The front matter value a heading shows, alone or after its number or reference ("2) ", "CH2: ")."""
+        for block in self.titles:
+            value = normal(block.plain.text)
+            if text == value or (text.endswith(" " + value) and HEADING_PREFIX.match(text[:-len(value)])):
+                return block
+        return None
 
     def row(self, cells: list[str]) -> Block | None:
         """The block a table row shows: a pipe-table row with its cells, else the rarest value it holds."""
@@ -115,7 +127,8 @@ def _mark_body(body, index: _Index, files: dict[str, int]) -> int:
         if _in(paragraph, "tbl") or _in(paragraph, "sdt"):  # rows are marked whole; the contents is made, not typed
             continue
         words = paragraph_text(paragraph) or _picture_text(paragraph)
-        block = index.paragraph(words)
+        block = index.heading(words) if _is_heading(paragraph) else None
+        block = block or index.paragraph(words)
         if block:
             _bookmark(paragraph, _name(block, files, names, words), next_id)
             marked += 1
@@ -127,6 +140,16 @@ def _mark_body(body, index: _Index, files: dict[str, int]) -> int:
             _bookmark(first, _name(block, files, names, " | ".join(cells)), next_id)
             marked += 1
     return marked
+
+
+def _is_heading(paragraph) -> bool:
+    """A heading, by its style (Word and LibreOffice keep the style names pandoc gives: Heading1, ...) or outline level."""
+    properties = paragraph.find(w("pPr"))
+    if properties is None:
+        return False
+    style = properties.find(w("pStyle"))
+    return (style is not None and (style.get(w("val")) or "").startswith("Heading")) or \
+        properties.find(w("outlineLvl")) is not None
 
 
 def _in(element, tag: str) -> bool:

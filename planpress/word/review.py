@@ -39,6 +39,11 @@ class Revision:
     """For a paragraph the reviewer added (no mark of its own): the mark of the paragraph before it."""
     listed: bool = False
     """The paragraph is an item of a numbered or bulleted list."""
+    row: str = ""
+    """"added" or "deleted" for a whole table row a reviewer added or deleted (its cells in `cells`)."""
+    cells: tuple[str, ...] = ()
+    caption: bool = False
+    """The paragraph is a figure's caption (a chart's title, which the build writes)."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,15 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
     found = []
     changed = (w("ins"), w("del"), w("moveFrom"), w("moveTo"))
     last_mark = None
+    rows, told = _whole_rows(body, files), set()
     for paragraph in body.iter(w("p")):
-        in_table = any(a.tag == w("tr") for a in paragraph.iterancestors())
+        row = next((a for a in paragraph.iterancestors() if a.tag == w("tr")), None)
+        if row is not None and row in rows:  # a row added or deleted whole is one change, not one a cell
+            if row not in told:
+                found.append(rows[row])
+                told.add(row)
+            continue
+        in_table = row is not None
         mark = mark_of(paragraph, files)
         follows = last_mark  # the last marked paragraph of prose before this one
         if mark and not in_table:
@@ -107,8 +119,35 @@ def _revisions(body, files: dict[int, str]) -> list[Revision]:
             continue
         authors = tuple(dict.fromkeys(e.get(w("author")) or "unknown" for e in marks))
         listed = paragraph.find(f"{w('pPr')}/{w('numPr')}") is not None
-        found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed))
+        style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        caption = style is not None and "Caption" in (style.get(w("val")) or "")
+        found.append(Revision(mark, before, after, authors, in_table, follows if not in_table else None, listed,
+                              caption=caption))
     return found
+
+
+def _whole_rows(body, files: dict[int, str]) -> dict:
+    """Each table row a reviewer added or deleted whole (Word marks it in the row's w:trPr), as one Revision:
+    an added row with the mark of the marked row above it, a deleted row with its own mark."""
+    rows: dict = {}
+    for table in body.iter(w("tbl")):
+        above = None
+        for row in table.iterchildren(w("tr")):
+            kind = next((k for k in ("ins", "del") if row.find(f"{w('trPr')}/{w(k)}") is not None), None)
+            first = row.find(f"{w('tc')}/{w('p')}")
+            mark = mark_of(first, files) if first is not None else None
+            if kind:
+                deleted = kind == "del"
+                cells = tuple(" ".join(paragraph_text(p, deleted=deleted, inserted=not deleted) for p in cell.iter(w("p")))
+                              for cell in row.iterchildren(w("tc")))
+                words = " | ".join(cells)
+                tracked = row.find(f"{w('trPr')}/{w(kind)}")
+                rows[row] = Revision(mark if deleted else None, words if deleted else "", "" if deleted else words,
+                                     (tracked.get(w("author")) or "unknown",), True,
+                                     None if deleted else above, row="deleted" if deleted else "added", cells=cells)
+            elif mark:
+                above = mark
+    return rows
 
 
 def _untracked(body, files: dict[int, str]) -> list[Untracked]:

@@ -62,6 +62,8 @@ class Block:
     """From a YAML data file: its words are figures and fields, changed there, not in prose."""
     cells: tuple[str, ...] = ()
     """A pipe-table row's cells, as plain text."""
+    front: bool = False
+    """A value of the file's front matter (a section's title, a scheme's name), which a heading shows."""
 
 
 def plain_markdown(source: str, base: int = 0, whole: str | None = None) -> Plain:
@@ -214,6 +216,27 @@ def _block(file: str, lines: list[str], whole: str, starts: list[int], index: in
     return Block(file, index + 1, end + 1, plain, data=False, cells=cells)
 
 
+_FRONT_VALUE = re.compile(r"^[A-Za-z_][\w-]*:[ \t]+(?P<quote>[\"']?)(?P<value>[^\n]*?)(?P=quote)[ \t]*$")
+
+
+def front_matter_blocks(file: str, text: str) -> list[Block]:
+    """One block per one-line value at the top level of a Markdown file's front matter, mapped to the
+    characters of the value in the file (inside its quotes), so a heading made from it can be edited there."""
+    lines = text.split("\n")
+    end = _after_front_matter(lines)
+    blocks, at = [], 0
+    for number, line in enumerate(lines[:end], start=1):
+        match = _FRONT_VALUE.match(line) if 1 < number < end else None
+        if match and match.group("value") and match.group("value") not in (">", "|", ">-", "|-"):
+            start = at + match.start("value")
+            value = match.group("value")
+            plain = Plain(value.translate(_TYPOGRAPHY), tuple(range(start, start + len(value))), text,
+                          tuple(range(start + 1, start + len(value) + 1)))
+            blocks.append(Block(file, number, number, plain, data=False, front=True))
+        at += len(line) + 1
+    return blocks
+
+
 def data_blocks(file: str, text: str) -> list[Block]:
     """One block per value in a YAML file (its line), quotes taken off; comments and keys alone left out."""
     blocks = []
@@ -240,5 +263,8 @@ def content_blocks(root: Path) -> list[Block]:
             continue
         name = path.relative_to(root).as_posix()
         text = path.read_text(encoding="utf-8", errors="replace")
-        blocks += markdown_blocks(name, text) if path.suffix in MARKDOWN_SUFFIXES else data_blocks(name, text)
+        if path.suffix in MARKDOWN_SUFFIXES:
+            blocks += front_matter_blocks(name, text) + markdown_blocks(name, text)
+        else:
+            blocks += data_blocks(name, text)
     return blocks
