@@ -79,6 +79,13 @@ class Reviewer:
         self.next_id += 1
         return element
 
+    def _insert_words(self, parent, text: str) -> None:
+        """Words inserted with tracked changes on, as the last child of `parent`."""
+        insertion = etree.SubElement(parent, w("ins"))
+        for key, value in self._tracked("ins").attrib.items():
+            insertion.set(key, value)
+        etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = text
+
     def replace(self, words: str, new: str, within: str) -> None:
         run = self._run_with(words, within)
         deletion, insertion = self._tracked("del"), self._tracked("ins")
@@ -120,10 +127,7 @@ class Reviewer:
         if mark is None:
             mark = etree.SubElement(properties, w("rPr"))
         mark.append(self._tracked("ins"))
-        insertion = etree.SubElement(new, w("ins"))
-        for key, value in self._tracked("ins").attrib.items():
-            insertion.set(key, value)
-        etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = text
+        self._insert_words(new, text)
         paragraph.addnext(new)
 
     def delete_paragraph(self, within: str) -> None:
@@ -161,10 +165,7 @@ class Reviewer:
             paragraph = paragraphs[0]
             for child in [c for c in paragraph if c.tag != w("pPr")]:
                 paragraph.remove(child)
-            insertion = etree.SubElement(paragraph, w("ins"))
-            for key, value in self._tracked("ins").attrib.items():
-                insertion.set(key, value)
-            etree.SubElement(etree.SubElement(insertion, w("r")), w("t")).text = words
+            self._insert_words(paragraph, words)
         row.addnext(new)
 
     def delete_row(self, within: str) -> None:
