@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+from planpress.cache import build_key, reuse_build, store_build
 from planpress.checks import author_markup, html_policy, rule_findings, structural_findings
 from planpress.checks.unfinished import UNFINISHED_RULES
-from planpress.errors import ContentErrors, Finding
+from planpress.errors import ContentErrors, FinalBuildRefused, Finding  # noqa: F401 (FinalBuildRefused: raised here)
 from planpress.load.content import PLAN_FILE, PlanContent, load_content
 from planpress.render.prose import render_prose
+from planpress.side_by_side import run_side_by_side
 from planpress.targets import BuildContext, Target, all_targets, output_prefix
-from planpress.write import staged_output
+from planpress.write import OUTPUT_DIR, staged_output
 
 
 @dataclass(frozen=True)
 class CheckedPlan:
-    content: PlanContent
-    """The plan, with author prose already rendered (figures quoted in the text filled in)."""
+    content: PlanContent | None
+    """The plan, with author prose already rendered (figures quoted in the text filled in); None when a
+    build was reused whole from the cache, without reading the plan."""
     findings: list[Finding]
+    reused: bool = False
+    """True when the build's outputs came from the cache (nothing that goes into them had changed)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -38,10 +44,6 @@ class CheckedPlan:
     def unfinished(self) -> list[Finding]:
         """What stops a final build: every error, and every placeholder or unanswered question."""
         return [f for f in self.findings if f.severity == "error" or f.rule in UNFINISHED_RULES]
-
-
-class FinalBuildRefused(ContentErrors):
-    """A final build found errors or unfinished text."""
 
 
 def check_plan(root: Path) -> CheckedPlan:
@@ -83,24 +85,49 @@ def _filled_in_findings(written: PlanContent, rendered: PlanContent,
 def build(root: Path, targets: list[Target] | None = None, final: bool = False) -> tuple[CheckedPlan, list[str]]:
     """Build the chosen targets (all by default) into output/.
 
-    Stages, in order: read and check the whole plan; refuse if it cannot be built (or, for a
-    final build, if anything is unfinished); stage a copy of output/ without the targets' old
-    files; let each target write; swap the stage into output/.
+    When nothing that goes into them has changed since a build the cache keeps (planpress/cache.py),
+    its files are put in output/ as they were. Otherwise, in order: read and check the whole plan;
+    refuse if it cannot be built (or, for a final build, if anything is unfinished); stage a copy
+    of output/ without the targets' old files; let the targets write, side by side
+    (planpress/side_by_side.py), then finish what needs the others' files; swap the stage into
+    output/; keep a copy in the cache.
     """
+    selection = None if targets is None else ",".join(target.name for target in targets)
+    reused = reuse_build(root, selection, final)
+    if reused is not None:
+        answer, written = reused
+        return CheckedPlan(None, answer.findings, reused=True), written
+    key = build_key(root, selection, final)
+    checked, owned, written = _build_afresh(root, targets if targets is not None else all_targets(), final)
+    if build_key(root, selection, final) == key:  # not if an author saved a file while it built
+        store_build(root, key, root / OUTPUT_DIR, _names_in(root / OUTPUT_DIR, owned), checked.findings, owned, written)
+    return checked, written
+
+
+def _build_afresh(root: Path, requested: list[Target], final: bool) -> tuple[CheckedPlan, list[str], list[str]]:
+    """Check the plan and write the targets; the check, the names the targets own in output/ and what they wrote."""
     checked = check_plan(root)
     if checked.blocking:
         raise ContentErrors(checked.findings)
     if final and checked.unfinished:
         raise FinalBuildRefused(checked.unfinished)
-    targets = [t for t in (targets if targets is not None else all_targets()) if t.wanted(checked.content)]
+    targets = [t for t in requested if t.wanted(checked.content)]
     slug = output_prefix(checked.content)
     owned = [name for target in targets for name in target.outputs(slug)]
-    written: list[str] = []
     with staged_output(root, owned) as stage:
-        context = BuildContext(checked.content, stage, final, tuple(checked.findings))
+        context = BuildContext(checked.content, stage, final, tuple(checked.findings),
+                               building=tuple(target.name for target in targets))
+        jobs = [job for target in targets for job in target.jobs(context)]
+        written = [name for names in run_side_by_side(jobs) for name in names]
         for target in targets:
-            written += target.build(context)
-    return checked, written
+            if target.finish is not None:
+                target.finish(context)
+    return checked, owned, written
+
+
+def _names_in(output: Path, owned: list[str]) -> list[str]:
+    """The top-level names in output/ that the build's targets own (some are patterns)."""
+    return [item.name for item in output.iterdir() if any(fnmatch.fnmatchcase(item.name, pattern) for pattern in owned)]
 
 
 def item_owner(doc) -> str:

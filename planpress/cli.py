@@ -9,10 +9,18 @@ import sys
 import time
 from pathlib import Path
 
-from planpress.build import CheckedPlan, FinalBuildRefused, build, check_plan
-from planpress.errors import ContentErrors, Finding, PlanError, printable
-from planpress.targets import all_targets
+from typing import TYPE_CHECKING
+
+# Only what every command needs: a build that reuses the cache's files must not wait for the
+# plan's models and the targets to be imported (planpress.build is imported when needed).
+from planpress.errors import ContentErrors, FinalBuildRefused, Finding, PlanError, printable
 from planpress.write import recover_output
+
+if TYPE_CHECKING:
+    from planpress.build import CheckedPlan
+
+TARGET_NAMES = ("data", "documents", "workbook", "reports", "site")
+"""The targets' names, which are commands too (planpress.targets.all_targets(); a test keeps them the same)."""
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -37,7 +45,8 @@ TOOL_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = _parser(with_summaries=any(word in ("-h", "--help") for word in words))
     args = parser.parse_args(argv)
     root = (args.project or root or Path.cwd()).resolve()
     if not root.is_dir():
@@ -63,8 +72,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             return explain(root, args.explain)
         if args.command == "check":
             return _check(root, args.format)
-        targets = [t for t in all_targets() if args.command in (None, "build", t.name)]
-        return _build(root, targets, args)
+        return _build(root, None if args.command in (None, "build") else args.command, args)
     except FinalBuildRefused as refused:
         _print_by_owner(refused.findings, sys.stderr)
         print(f"The final build was refused: {_plural(len(refused.findings), 'problem')} left (above, by owner). "
@@ -82,19 +90,24 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return EXIT_PROBLEMS
 
 
-def _parser() -> argparse.ArgumentParser:
-    targets = all_targets()
+def _parser(with_summaries: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; each target's summary in the help only when asked for (it imports them all)."""
+    if with_summaries:
+        from planpress.targets import all_targets
+        summaries = {target.name: target.summary for target in all_targets()}
+    else:
+        summaries = {name: "" for name in TARGET_NAMES}
     parser = argparse.ArgumentParser(
         prog="python build.py",
         description="Check and build the Better Care Fund plan in content/.",
         epilog="With no command, checks the plan and builds every output into output/.",
     )
-    commands = ["build", "check", "serve", *TOOL_COMMANDS, *(t.name for t in targets)]
+    commands = ["build", "check", "serve", *TOOL_COMMANDS, *TARGET_NAMES]
     parser.add_argument("command", nargs="?", choices=commands, metavar="command",
                         help="check: report every problem in the plan; build: build every output; "
                         "serve: preview the website locally, rebuilt as files are saved; "
                         + "".join(f"{name}: {summary}; " for name, (_, summary) in TOOL_COMMANDS.items())
-                        + "; ".join(f"{t.name}: build only {t.summary}" for t in targets))
+                        + "; ".join(f"{name}: build only {summaries[name]}" for name in TARGET_NAMES))
     parser.add_argument("arguments", nargs="*", metavar="argument",
                         help="what the command works on, such as a quarter for report (2025-q3)")
     parser.add_argument("--final", action="store_true",
@@ -129,6 +142,8 @@ def _port(text: str) -> int:
 
 
 def _check(root: Path, output_format: str) -> int:
+    from planpress.build import check_plan
+
     started = time.perf_counter()
     checked = check_plan(root)
     elapsed = time.perf_counter() - started
@@ -144,14 +159,27 @@ def _check(root: Path, output_format: str) -> int:
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
 
 
-def _build(root: Path, targets, args) -> int:
+def _build(root: Path, target: str | None, args) -> int:
+    """Build every target (`target` None) or one; the cache's copy when nothing has changed (planpress/cache.py)."""
+    from planpress.cache import reuse_build
+
     started = time.perf_counter()
-    checked, written = build(root, targets, final=args.final)
+    reused = reuse_build(root, target, args.final)
+    if reused is not None:
+        checked, written = reused
+    else:
+        from planpress.build import build
+        from planpress.targets import all_targets
+
+        targets = None if target is None else [t for t in all_targets() if t.name == target]
+        checked, written = build(root, targets, final=args.final)
     _print_findings(checked.findings, sys.stdout)
     for name in written:
         print(f"Wrote output/{name}")
     kind = "final" if args.final else "draft"
-    print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s ({kind} build).")
+    reused = ("; nothing that goes into them had changed, so the last build's files were reused"
+              if getattr(checked, "reused", True) else "")
+    print(f"Built {len(written)} output(s) in {time.perf_counter() - started:.1f} s ({kind} build{reused}).")
     if not args.final:
         problems = len(checked.findings)
         # A count only when there is something to count ("0 open problems" reads as an alarm).

@@ -82,5 +82,9 @@ class ContentErrors(PlanError):
         super().__init__(f"{len(findings)} problem(s) in the content")
 
 
+class FinalBuildRefused(ContentErrors):
+    """A final build found errors or unfinished text."""
+
+
 class BuildError(PlanError):
     """A build stage failed (a template, pandoc, a tool); the message names the item."""

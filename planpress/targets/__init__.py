@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from planpress.side_by_side import Job
+
 from planpress.errors import Finding
 from planpress.load.content import PlanContent
 from planpress.write import Stage
@@ -22,6 +24,8 @@ class BuildContext:
     final: bool = False
     findings: tuple[Finding, ...] = ()
     """Every open problem check found (none are errors in a final build)."""
+    building: tuple[str, ...] = ()
+    """The names of the targets this build writes (their files may not be written yet)."""
 
     @property
     def draft(self) -> bool:
@@ -51,6 +55,23 @@ class Target:
     """Write the target's files into the stage; return their paths relative to output/."""
     kind: str = ""
     """The output a pack lists in `outputs` to have this target (its name by default)."""
+    parts: Callable[[BuildContext], list[Job]] | None = None
+    """The target's work as jobs that may run side by side (by default `build`, as one job)."""
+    weight: float = 1.0
+    """About how long `build` takes, relative to other targets: the heaviest start first."""
+    promised: Callable[[BuildContext], list[str]] | None = None
+    """The names of the files `build` will write (by default `outputs`, when they name files, not patterns)."""
+    finish: Callable[[BuildContext], None] | None = None
+    """What is left once every target of the build has written (the site's copies of the downloads)."""
+
+    def will_write(self, context: BuildContext) -> list[str]:
+        """The files this target will write in this build, known before it runs (for the site's downloads)."""
+        return self.promised(context) if self.promised is not None else self.outputs(context.slug)
+
+    def jobs(self, context: BuildContext) -> list[Job]:
+        if self.parts is not None:
+            return self.parts(context)
+        return [Job(self.summary, lambda: self.build(context), self.weight)]
 
     def wanted(self, content: PlanContent) -> bool:
         return content.pack is None or (self.kind or self.name) in content.pack.outputs

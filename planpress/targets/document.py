@@ -21,6 +21,8 @@ from planpress.targets.documents.pictures import copy_pictures
 from planpress.word.marks import mark_sources
 from planpress.errors import BuildError
 from planpress.load.content import PlanContent
+from planpress.cache import Key, code_and_tools, reused_file
+from planpress.side_by_side import Job
 from planpress.targets import BuildContext, Target
 from planpress.collaborate.version import version_stamp
 
@@ -32,12 +34,27 @@ def outputs(slug: str) -> list[str]:
 
 
 def build(context: BuildContext) -> list[str]:
+    return [name for job in parts(context) for name in job.run()]
+
+
+def parts(context: BuildContext) -> list[Job]:
+    """The Word file and the PDF, made side by side from one rendering of the plan."""
     content = context.content
     docx_name, pdf_name = outputs(context.slug)
     document = render_plan_markdown(content, draft=context.draft)
-    write_word_and_pdf(content, document, _facts(content, document),
-                       context.stage.path(docx_name), context.stage.path(pdf_name))
-    return [docx_name, pdf_name]
+    facts = _facts(content, document)
+    style = house_style(content)
+
+    def word() -> list[str]:
+        write_word(content, document, facts, style, context.stage.path(docx_name))
+        return [docx_name]
+
+    def pdf() -> list[str]:
+        write_pdf(content, document, facts, style, context.stage.path(pdf_name))
+        return [pdf_name]
+
+    # The Word file waits on LibreOffice for its page numbers: the longest job of a build.
+    return [Job("the Word file", word, weight=5), Job("the PDF", pdf, weight=2)]
 
 
 def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: DocumentFacts,
@@ -47,14 +64,50 @@ def write_word_and_pdf(content: PlanContent, document: PlanDocument, facts: Docu
     Shared by every document the plan makes (the submission, the quarterly report).
     """
     style = house_style(content)
-    with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
-        work = Path(scratch)
-        source = _write_sources(work, document)
-        _build_docx(source, work, style, docx_path, facts, content.root)
-        try:
-            _build_pdf(source, work, style, pdf_path, facts)
-        except BuildError as error:
-            raise BuildError(_located(str(error), content.root, work / "plan.typ")) from None
+    write_word(content, document, facts, style, docx_path)
+    write_pdf(content, document, facts, style, pdf_path)
+
+
+def write_word(content: PlanContent, document: PlanDocument, facts: DocumentFacts, style: dict[str, Path],
+               docx_path: Path) -> None:
+    """The Word file: made by pandoc and laid out by LibreOffice (or the cache's copy of the same), then
+    marked with where each paragraph came from (which reads content/, so is never cached)."""
+    def make(laid_out: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
+            work = Path(scratch)
+            source = _write_sources(work, document, pngs=True)
+            _build_docx(source, work, style, laid_out, facts)
+
+    reused_file(content.root, _document_key("docx", document, facts, style), docx_path, make)
+    mark_sources(docx_path, content.root)  # invisible: where each paragraph came from, for `absorb` (planpress/word/)
+
+
+def write_pdf(content: PlanContent, document: PlanDocument, facts: DocumentFacts, style: dict[str, Path],
+              pdf_path: Path) -> None:
+    def make(output: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="planpress-document-") as scratch:
+            work = Path(scratch)
+            source = _write_sources(work, document, pngs=False)
+            try:
+                _build_pdf(source, work, style, output, facts)
+            except BuildError as error:
+                raise BuildError(_located(str(error), content.root, work / "plan.typ")) from None
+
+    reused_file(content.root, _document_key("pdf", document, facts, style), pdf_path, make)
+
+
+def _document_key(kind: str, document: PlanDocument, facts: DocumentFacts, style: dict[str, Path]) -> str:
+    """Everything a Word file or PDF is made from (planpress/cache.py): the same key, the same file."""
+    key = Key(kind).add("code", code_and_tools()).add("markdown", document.markdown).add("facts", repr(facts))
+    for chart in document.charts:
+        key.add(chart.filename, chart.svg)
+        for page in chart.pages:
+            key.add("page", page)
+    for picture in document.pictures:
+        key.add_file(picture.name, picture.source)
+    for name, path in sorted(style.items()):
+        key.add_file(name, path)
+    return key.hexdigest()
 
 
 HOUSE_STYLE = ("reference.docx", "filters.lua", "plan.typ")
@@ -71,11 +124,11 @@ def house_style(content: PlanContent) -> dict[str, Path]:
     return found
 
 
-def _write_sources(work: Path, document: PlanDocument) -> Path:
+def _write_sources(work: Path, document: PlanDocument, pngs: bool) -> Path:
     """The Markdown and the charts it embeds, side by side, as pandoc and typst expect to find them.
 
-    Each chart is written as SVG for the PDF, where it stays vector, and as PNG for Word; each
-    picture of the authors' is copied to the place the Markdown names it by.
+    Each chart is written as SVG for the PDF, where it stays vector, and (`pngs`) as PNG for
+    Word; each picture of the authors' is copied to the place the Markdown names it by.
     """
     source = work / "plan.md"
     source.write_text(document.markdown, encoding="utf-8")
@@ -84,22 +137,22 @@ def _write_sources(work: Path, document: PlanDocument) -> Path:
         path = work / chart.filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(chart.svg, encoding="utf-8")
-        svg_to_png(path, path.with_suffix(".png"))  # the Word file's copy (filters.lua)
+        if pngs:
+            svg_to_png(path, path.with_suffix(".png"))  # the Word file's copy (filters.lua)
         for number, page in enumerate(chart.pages, 1):  # a chart too long for one page, in parts
             part = work / chart.page_filename(number)
             part.write_text(page, encoding="utf-8")
-            svg_to_png(part, part.with_suffix(".png"))
+            if pngs:
+                svg_to_png(part, part.with_suffix(".png"))
     return source
 
 
-def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts,
-                root: Path) -> None:
+def _build_docx(source: Path, work: Path, style: dict[str, Path], output: Path, facts: DocumentFacts) -> None:
     written = work / "plan.docx"
     # native_numbering: "Figure 1: ..." captions with SEQ fields, numbered as the PDF's (Typst numbers figures).
     run_pandoc(source, written, "docx+native_numbering", f"--reference-doc={style['reference.docx']}",
                f"--lua-filter={style['filters.lua']}", f"--resource-path={work}", cwd=work)
     finish_docx(written, facts)
-    mark_sources(written, root)  # invisible: where each paragraph came from, for `absorb` (planpress/word/)
     shutil.copyfile(written, output)
 
 
@@ -150,4 +203,5 @@ TARGET = Target(
     summary="the submission document, as Word and as PDF",
     outputs=outputs,
     build=build,
+    parts=parts,
 )

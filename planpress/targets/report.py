@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,6 +25,7 @@ from planpress.load.models import Quarter
 from planpress.render.progress_charts import progress_charts
 from planpress.render import render_template, template_environment
 from planpress.render.context import layout_context
+from planpress.side_by_side import Job
 from planpress.targets import BuildContext, Target, output_prefix
 from planpress.targets.document import filled, write_word_and_pdf
 from planpress.collaborate.version import VersionStamp, version_stamp
@@ -36,11 +38,20 @@ def report_names(slug: str, quarter: str) -> list[str]:
 
 
 def build(context: BuildContext) -> list[str]:
+    return [name for job in parts(context) for name in job.run()]
+
+
+def parts(context: BuildContext) -> list[Job]:
+    """One job per quarter's report, so that reports are written side by side."""
     figures = compute(context.content)
-    written = []
-    for quarter in context.content.progress:
-        written += write_report(context.content, figures, quarter, context.draft, context.stage.path)
-    return written
+    return [Job(f"the {quarter} progress report",
+                partial(write_report, context.content, figures, quarter, context.draft, context.stage.path),
+                weight=0.7)
+            for quarter in context.content.progress]
+
+
+def promised(context: BuildContext) -> list[str]:
+    return [name for quarter in context.content.progress for name in report_names(context.slug, quarter)]
 
 
 def write_report(content: PlanContent, figures: Figures, quarter: str, draft: bool, path_for) -> list[str]:
@@ -130,4 +141,6 @@ TARGET = Target(
     summary="the quarterly progress reports to the board (Word and PDF), one per quarter in content/progress",
     outputs=lambda slug: [f"{slug}-progress-*"],
     build=build,
+    parts=parts,
+    promised=promised,
 )

@@ -28,7 +28,8 @@ from planpress.render.progress_charts import progress_charts
 from planpress.load.content import PlanContent
 from planpress.load.pack import Pack
 from planpress.render import template_environment
-from planpress.targets.site_pages import Download, Page, PageData, SiteLinks, load_glossary, render_pages
+from planpress.targets.site_pages import (Download, Page, PageData, SiteLinks, load_glossary, render_pages,
+                                          size_to_come)
 from planpress.targets import BuildContext, Target
 from planpress.collaborate.version import version_stamp
 
@@ -48,13 +49,46 @@ def build(context: BuildContext) -> list[str]:
     site_dir = context.stage.folder_for(SITE)
     checked = CheckedPlan(context.content, list(context.findings))
     build_site(context.content, site_dir, _downloads_in(context), draft=context.draft, findings=context.findings,
-               checked=checked)
+               checked=checked, to_come=[path.name for path in _downloads_to_come(context)])
     return [f"{SITE}/index.html"]
 
 
+def finish(context: BuildContext) -> None:
+    """Once the other targets have written: copy their files in as the site's downloads, and put their
+    sizes where the pages say size_to_come (the site was built side by side with them)."""
+    site_dir = context.stage.folder / SITE
+    sizes = {}
+    for path in _downloads_to_come(context):
+        if path.is_file():
+            shutil.copy2(path, site_dir / "downloads" / path.name)
+            sizes[size_to_come(path.name)] = Download(path.name, path.stat().st_size).size_text
+        else:  # a target that wrote less than it promised: say nothing of a size rather than a placeholder
+            sizes[size_to_come(path.name)] = "not built"
+    if not sizes:
+        return
+    pattern = re.compile("|".join(re.escape(token) for token in sizes))
+    for page in site_dir.rglob("*"):
+        if page.suffix in (".html", ".json", ".js") and page.is_file():
+            text = page.read_text(encoding="utf-8")
+            if "PPSIZEOF-" in text:
+                page.write_text(pattern.sub(lambda found: sizes[found.group(0)], text), encoding="utf-8")
+
+
+def _downloads_to_come(context: BuildContext) -> list[Path]:
+    """The files the other targets of this build will write (the site is built beside them)."""
+    from planpress.targets import all_targets
+
+    others = [target for target in all_targets() if target.name in context.building and target.name != SITE]
+    return [context.stage.folder / name for target in others for name in target.will_write(context)]
+
+
 def build_site(content: PlanContent, site_dir: Path, download_files: list[Path], draft: bool,
-               findings: tuple[Finding, ...] = (), checked: CheckedPlan | None = None) -> None:
+               findings: tuple[Finding, ...] = (), checked: CheckedPlan | None = None,
+               to_come: list[str] = ()) -> None:
     """Render the plan's pages and build them with MkDocs into `site_dir` (emptied first).
+
+    `download_files` are offered as downloads; so are the files named in `to_come`, which other jobs
+    of the build are still writing: their sizes and copies are put in by finish().
 
     `draft` puts a banner on every page: always while the plan is not agreed, and for any
     build that is not the final one (see BuildContext.draft).
@@ -72,22 +106,24 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
         status=tuple(status_rows(root, checked)) if draft and checked else (),
         stamp=version_stamp(root), links=SiteLinks(content),
         glossary=load_glossary(content.pack),
-        downloads=[Download(p.name, p.stat().st_size) for p in download_files],
+        downloads=sorted([Download(p.name, p.stat().st_size) for p in download_files]
+                         + [Download(name, None) for name in to_come], key=lambda d: d.name),
     )
     pages = render_pages(template_environment(content.pack), data)
     with tempfile.TemporaryDirectory(prefix="planpress-site-") as scratch:
         docs = Path(scratch) / "docs"
-        _write_docs(docs, pages, data, download_files, _site_folder(content.pack, "assets"))
+        _write_docs(docs, pages, data, download_files, to_come, _site_folder(content.pack, "assets"))
         config_file = _write_config(Path(scratch), docs, site_dir, pages, data, content,
                                     draft or content.plan.status != "agreed")
         _run_mkdocs(config_file, pages, root)
 
 
 def _downloads_in(context: BuildContext) -> list[Path]:
-    """The other targets' files present in the stage (this build's or the last), offered as downloads."""
+    """The files the last build left in the stage of the targets this build does not make, offered as downloads."""
     from planpress.targets import all_targets
 
-    patterns = [name for target in all_targets() if target.name != SITE for name in target.outputs(context.slug)]
+    patterns = [name for target in all_targets() if target.name not in (SITE, *context.building)
+                for name in target.outputs(context.slug)]
     return sorted(path for pattern in patterns for path in context.stage.folder.glob(pattern) if path.is_file())
 
 
@@ -98,7 +134,8 @@ def _site_folder(pack: Pack, name: str) -> Path:
     raise BuildError(f"There is no templates/common/{SITE_TEMPLATES}/{name}/ folder: the website needs it")
 
 
-def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[Path], assets: Path) -> None:
+def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[Path], to_come: list[str],
+                assets: Path) -> None:
     for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +151,9 @@ def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[P
     for file in downloads:
         (docs / "downloads").mkdir(exist_ok=True)
         shutil.copy2(file, docs / "downloads" / file.name)
+    for name in to_come:  # still being written by another job: MkDocs needs a file to link to; finish() copies it
+        (docs / "downloads").mkdir(exist_ok=True)
+        (docs / "downloads" / name).touch()
 
 
 # --- the MkDocs configuration ----------------------------------------------------------
@@ -268,4 +308,6 @@ TARGET = Target(
     summary="the public website (MkDocs) in output/site/",
     outputs=lambda slug: [SITE],
     build=build,
+    weight=2.5,
+    finish=finish,
 )

@@ -49,8 +49,8 @@ class Page:
 class Download:
     name: str
     """The file's name, such as harrowdale-bcf-plan.pdf."""
-    size: int
-    """Its size in bytes."""
+    size: int | None
+    """Its size in bytes; None while another job of the build is still writing it (see size_to_come)."""
 
     @property
     def kind(self) -> str:
@@ -60,7 +60,15 @@ class Download:
 
     @property
     def size_text(self) -> str:
+        if self.size is None:
+            return size_to_come(self.name)
         return f"{self.size / 1_048_576:.1f} MB" if self.size >= 1_048_576 else f"{max(1, round(self.size / 1024))} KB"
+
+
+def size_to_come(name: str) -> str:
+    """What the pages say in place of a file's size until the build has written it: plain letters that
+    Markdown and MkDocs pass through untouched, replaced in the built site (site.finish)."""
+    return f"PPSIZEOF-{name}-PP"
 
 
 class SiteLinks:

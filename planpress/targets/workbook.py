@@ -103,6 +103,11 @@ def build(context: BuildContext) -> list[str]:
     return [name]
 
 
+def promised(context: BuildContext) -> list[str]:
+    spec = context.content.models.workbook
+    return [spec.file.replace("{slug}", context.slug)] if spec is not None else []
+
+
 def workbook_context(content: PlanContent, figures: Figures, draft: bool, open_problems: int) -> dict[str, object]:
     """What a workbook's expressions may name: what every layout sees, and the plan's status as shown."""
     return layout_context(content, figures) | {
@@ -791,4 +796,5 @@ TARGET = Target(
     summary="the workbook of figures the template pack declares (xlsx)",
     outputs=lambda slug: [f"{slug}*.xlsx"],
     build=build,
+    promised=promised,
 )

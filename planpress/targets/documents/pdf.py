@@ -6,11 +6,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import typst
 
 from planpress.errors import BuildError
+from planpress.side_by_side import in_a_child
 
 # Fonts Typst embeds. Liberation Sans (fonts-liberation2) matches Arial, the Word house font;
 # DejaVu Sans is the fallback every Debian has. Both are found among the system fonts.
@@ -56,7 +58,15 @@ def undisplayable(characters: Iterable[str], most: int = 20) -> tuple[str, ...]:
     wanted = frozenset(characters)
     if wanted in _CHECKED:
         return _CHECKED[wanted]
-    left, missing = sorted(wanted), []
+    _CHECKED.clear()
+    # Typst starts threads of its own: asked in a child, so the build can still fork its jobs.
+    _CHECKED[wanted] = in_a_child(partial(_not_shown, sorted(wanted), most))
+    return _CHECKED[wanted]
+
+
+def _not_shown(left: list[str], most: int) -> tuple[str, ...]:
+    """What typst says it cannot show of `left` (the characters, sorted), up to `most` of them."""
+    missing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="planpress-fonts-") as scratch:
         page = Path(scratch) / "characters.typ"
         while left and len(missing) < most:
@@ -73,9 +83,7 @@ def undisplayable(characters: Iterable[str], most: int = 20) -> tuple[str, ...]:
                     break  # some other failure: the build will report it
                 missing.append(found)
                 left.remove(found)
-    _CHECKED.clear()
-    _CHECKED[wanted] = tuple(missing)
-    return _CHECKED[wanted]
+    return tuple(missing)
 
 
 def _unescape(text: str) -> str:
