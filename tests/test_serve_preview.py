@@ -7,6 +7,7 @@ a real headless Chromium that MkDocs' live reload reloads after each save.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from site_helpers import launch_chromium, serve_process
 from planpress.build import check_plan
-from planpress.serve import with_problems
+from planpress.serve import Preview, with_problems
 
 VISION = "content/sections/02-vision.md"
 FINANCE = "content/data/finance.yaml"
@@ -106,3 +107,73 @@ def test_the_box_escapes_what_it_quotes_and_is_absent_when_all_is_well() -> None
     assert boxed.startswith('<html><body class="x"><div id="planpress-problems" role="alert"')
     assert "<code>content/plan.yaml:3</code>: A &lt;script&gt; is not allowed here." in boxed
     assert "<script>" not in boxed and boxed.endswith("<p>Plan</p></body></html>")
+
+
+# --- the preview's site, rebuilt in this process (what serve runs on each save) --------------------------
+
+
+def search_index(site: Path) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def test_a_save_rebuilds_its_page_alone_and_the_search_still_finds_every_page(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    preview = Preview(project, tmp_path, site)
+    assert preview.rebuild()
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    indexed = {entry["location"].split("#")[0] for entry in search_index(site)}
+    untouched = {name: (site / name).read_bytes() for name in pages if name != "sections/vision.html"}
+
+    append(project, VISION, "\nA sentence only the vision holds.\n")
+    assert preview.rebuild() and not preview.problems
+    assert "A sentence only the vision holds." in (site / "sections/vision.html").read_text(encoding="utf-8")
+    assert {name: (site / name).read_bytes() for name in untouched} == untouched
+    index = search_index(site)
+    assert {entry["location"].split("#")[0] for entry in index} == indexed  # every page, still
+    assert sum("A sentence only the vision holds." in entry["text"] for entry in index) == 1
+    assert "A sentence only the vision holds." in (site / "search" / "search_index.js").read_text(encoding="utf-8")
+
+
+def test_a_new_page_or_a_changed_mkdocs_yml_rebuilds_the_whole_site(project: Path, tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    preview = Preview(project, tmp_path, site)
+    assert preview.rebuild()
+    scheme = (project / "content/schemes/CH1.md").read_text(encoding="utf-8")
+    (project / "content/schemes/CH9.md").write_text(scheme.replace("reference: CH1", "reference: CH9").replace(
+        "name: Integrated neighbourhood teams", "name: A scheme added while serving"), encoding="utf-8")
+    themes = project / "content/data/themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("schemes: [CH1, CH2, CH3]", "schemes: [CH1, CH2, CH3, CH9]"),
+                      encoding="utf-8")
+    assert preview.rebuild(), preview.problems
+    assert "Rebuilt the whole site" in capsys.readouterr().out.splitlines()[-1]
+    assert "A scheme added while serving" in (site / "finance.html").read_text(encoding="utf-8")  # every page's menu
+    assert any("schemes/ch9.html" == e["location"].split("#")[0] for e in search_index(site))
+
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "copyright: Published by the partners to the Better Care Fund plan", "copyright: Published by us"),
+        encoding="utf-8")
+    assert preview.rebuild(), preview.problems
+    assert "Rebuilt the whole site" in capsys.readouterr().out.splitlines()[-1]
+    assert "Published by us" in (site / "finance.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_link_leaves_the_last_good_page_and_says_where(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    preview = Preview(project, tmp_path, site)
+    assert preview.rebuild()
+    append(project, VISION, "\nA good sentence.\n")
+    assert preview.rebuild()
+    good = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    append(project, VISION, "\nSee [the missing page](/sections/no-such-page.md).\n")
+    assert not preview.rebuild()
+    assert any(problem.startswith(f"{VISION}:") and "no-such-page" in problem for problem in preview.problems), \
+        preview.problems
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == good
+
+    vision = project / VISION
+    vision.write_text(vision.read_text(encoding="utf-8").replace("See [the missing page](/sections/no-such-page.md).",
+                                                                 "Fixed."), encoding="utf-8")
+    assert preview.rebuild() and preview.problems == []
+    assert "Fixed." in (site / "sections/vision.html").read_text(encoding="utf-8")
