@@ -77,7 +77,7 @@ class LiveSite:
         shape = _shape(content, config, texts)
         built = self.built
         self.built = None  # until this update succeeds, the next one starts afresh
-        if built is None or built.shape != shape or built.search is None:
+        if built is None or built.shape != shape or built.search is UNKNOWN_SEARCH:
             self.built = self._whole(content, pages, texts, config, shape)
             return "the whole site"
         changed = [name for name, text in texts.items() if built.texts.get(name) != text or _newer(text, built)]
@@ -115,6 +115,8 @@ class LiveSite:
         found nothing wrong."""
         from mkdocs.commands.build import _populate_page
 
+        if not changed:  # a save that changes nothing shown (a comment in the YAML, say)
+            return built
         _write(self.docs, texts, changed)
         mkdocs = built.mkdocs
         config, files = mkdocs.config, mkdocs.files
@@ -122,7 +124,8 @@ class LiveSite:
         html: dict[str, bytes] = {}
         with mkdocs_warnings() as collected:
             for page in redone:
-                _forget(built.search, page.url)
+                if built.search is not None:
+                    _forget(built.search, page.url)
                 _populate_page(page, config, files)
             doc_files = files.documentation_pages()
             for page in redone:
@@ -172,12 +175,17 @@ def _moved(watcher: _Watcher, site_dir: Path) -> None:
 
 
 def _search_index(config) -> object:
-    """Material's search index (a list of entries we can update page by page), or None: a whole build each time."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if isinstance(getattr(index, "entries", None), list):
-            return index
-    return None
+    """Material's search index, whose entries we replace page by page; None without search. A search plugin of
+    another kind keeps an index we do not know how to update: every save then rebuilds the whole site."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    indexes = [getattr(plugin, "search_index", None) for name, plugin in config.plugins.items() if "search" in name]
+    if any(not isinstance(plugin, SearchPlugin) for name, plugin in config.plugins.items() if "search" in name):
+        return UNKNOWN_SEARCH
+    return indexes[0] if indexes else None
+
+
+UNKNOWN_SEARCH = object()
 
 
 def _forget(index, url: str) -> None:
