@@ -83,6 +83,15 @@ def preview_findings(root: Path) -> CheckedPlan:
     return CheckedPlan(rendered, [f for f in blocking if f.severity == "error"])
 
 
+def _waiting_page(site_dir: Path) -> None:
+    """The one page there is while the plan has never built: it shows the problems, and reloads when they are fixed."""
+    (site_dir / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Preview</title></head>'
+        "<body><main><h1>No preview yet</h1><p>The website appears here as soon as the plan builds.</p></main>"
+        "</body></html>", encoding="utf-8")
+
+
 def _downloads(root: Path, content) -> list[Path]:
     """The documents from the last build in output/, so the preview's download links work."""
     slug = output_prefix(content)
@@ -101,7 +110,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
             site_dir = scratch / SITE
             site_dir.mkdir()
             preview = Preview(root, scratch, site_dir)
-            preview.rebuild()
+            if not preview.rebuild():
+                _waiting_page(site_dir)
             server = _server(preview, host, port, site_dir)
             for name in WATCHED:
                 if (root / name).exists():

@@ -177,3 +177,21 @@ def test_a_broken_link_leaves_the_last_good_page_and_says_where(project: Path, t
                                                                  "Fixed."), encoding="utf-8")
     assert preview.rebuild() and preview.problems == []
     assert "Fixed." in (site / "sections/vision.html").read_text(encoding="utf-8")
+
+
+def test_a_plan_that_never_built_shows_its_problems_until_it_does(project: Path) -> None:
+    finance = project / FINANCE
+    good = finance.read_text(encoding="utf-8")
+    finance.write_text(good.replace("carers_support:\n", "carers_support: [not closed\n"), encoding="utf-8")
+    where = [str(f.location) for f in check_plan(project).blocking]
+    with serve_process(project) as served, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto(served.url)
+        box = page.get_by_role("alert")
+        expect(box).to_be_visible(timeout=WAIT)
+        assert where and all(w in box.inner_text() for w in where), (where, box.inner_text())
+        finance.write_text(good, encoding="utf-8")
+        expect(page.get_by_role("alert")).to_have_count(0, timeout=WAIT)
+        shows(page, "Better Care Fund")
+        browser.close()

@@ -143,9 +143,10 @@ class LiveSite:
 
 def _shape(content: PlanContent, config: dict, texts: dict) -> object:
     """What no single page holds: the configuration (navigation and titles included), the set of docs files,
-    and the files MkDocs itself reads (mkdocs.yml, the theme's templates), by size and time of change."""
+    and the files MkDocs itself reads (mkdocs.yml, hooks, the theme's templates), by size and time of change."""
     overrides = _site_folder(content.pack, "overrides")
-    read = [content.root / "mkdocs.yml", *sorted(p for p in overrides.rglob("*") if p.is_file())]
+    hooks = [Path(hook) for hook in config.get("hooks", [])]  # the council's own and ours, read at each whole build
+    read = [content.root / "mkdocs.yml", *hooks, *sorted(p for p in overrides.rglob("*") if p.is_file())]
     stats = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in read if p.is_file()]
     return yaml.safe_dump(config, sort_keys=True), sorted(texts), stats
 
