@@ -178,7 +178,9 @@ def with_problems(page: bytes, problems: list[str]) -> bytes:
            '<h2 style="margin:0 0 0.5rem;font-size:1.25rem">The plan cannot be built</h2>'
            "<p style=\"margin:0 0 0.5rem\">This page is the last version that could. Fix these and save; "
            "this box goes when the plan builds again.</p>"
-           f'<ul style="margin:0;padding-left:1.25rem">{items}</ul></div>').encode()
+           f'<ul style="margin:0;padding-left:1.25rem">{items}</ul></div>'
+           # A reload keeps the reader's place by default, which would leave the box above the screen.
+           '<script>history.scrollRestoration = "manual"; scrollTo(0, 0);</script>').encode()
     found = _BODY.search(page)
     at = found.end() if found else 0
     return page[:at] + box + page[at:]

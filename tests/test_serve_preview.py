@@ -78,6 +78,7 @@ def test_a_broken_save_shows_its_problems_in_the_page_until_it_is_fixed(project:
         finance.write_text(good.replace("carers_support:\n", "carers_support: [not closed\n"), encoding="utf-8")
         box = page.get_by_role("alert")
         expect(box).to_be_visible(timeout=WAIT)
+        expect(box).to_be_in_viewport()  # not above the screen where the reloaded page kept the reader's place
         text = box.inner_text()
         where = [str(f.location) for f in check_plan(project).blocking]  # what `check` says, file and line
         assert where and all(w in text for w in where), (where, text)
@@ -103,10 +104,10 @@ def test_a_broken_save_shows_its_problems_in_the_page_until_it_is_fixed(project:
 def test_the_box_escapes_what_it_quotes_and_is_absent_when_all_is_well() -> None:
     page = b'<html><body class="x"><p>Plan</p></body></html>'
     assert with_problems(page, []) == page
-    boxed = with_problems(page, ["content/plan.yaml:3: A <script> is not allowed here. Remove it."]).decode()
+    boxed = with_problems(page, ["content/plan.yaml:3: A <script>alert(1)</script> is not allowed here."]).decode()
     assert boxed.startswith('<html><body class="x"><div id="planpress-problems" role="alert"')
-    assert "<code>content/plan.yaml:3</code>: A &lt;script&gt; is not allowed here." in boxed
-    assert "<script>" not in boxed and boxed.endswith("<p>Plan</p></body></html>")
+    assert "<code>content/plan.yaml:3</code>: A &lt;script&gt;alert(1)&lt;/script&gt; is not allowed here." in boxed
+    assert "<script>alert" not in boxed and boxed.endswith("<p>Plan</p></body></html>")
 
 
 # --- the preview's site, rebuilt in this process (what serve runs on each save) --------------------------
@@ -117,6 +118,7 @@ def search_index(site: Path) -> list[dict]:
 
 
 def test_a_save_rebuilds_its_page_alone_and_the_search_still_finds_every_page(project: Path, tmp_path: Path) -> None:
+    append(project, VISION, "\nA first sentence.\n")  # so the content's date (every page shows it) is today's already
     site = tmp_path / "site"
     preview = Preview(project, tmp_path, site)
     assert preview.rebuild()
