@@ -165,7 +165,7 @@ _HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")  # Material's bundles: 
 _BODY = re.compile(rb"<body\b[^>]*>")
 _LOCATION = re.compile(r"^(\S+?:\d+):\s")
 BOX_STYLE = ("margin:0;padding:1rem 1.25rem;border:0.25rem solid #b00020;background:#fff4f4;color:#1a1a1a;"
-             "font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:relative;z-index:10")
+             "font:0.8rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:relative;z-index:10")
 
 
 def with_problems(page: bytes, problems: list[str]) -> bytes:
@@ -175,7 +175,7 @@ def with_problems(page: bytes, problems: list[str]) -> bytes:
         return page
     items = "".join(f"<li>{_problem_html(problem)}</li>" for problem in problems)
     box = (f'<div id="planpress-problems" role="alert" tabindex="0" style="{BOX_STYLE}">'
-           '<h2 style="margin:0 0 0.5rem;font-size:1.25rem">The plan cannot be built</h2>'
+           '<h2 style="margin:0 0 0.5rem;font-size:1rem">The plan cannot be built</h2>'
            "<p style=\"margin:0 0 0.5rem\">This page is the last version that could. Fix these and save; "
            "this box goes when the plan builds again.</p>"
            f'<ul style="margin:0;padding-left:1.25rem">{items}</ul></div>'
