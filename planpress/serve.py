@@ -1,9 +1,11 @@
 """`python build.py serve`: the website at a local address, rebuilt and reloaded as authors save.
 
-MkDocs' own live-reload server does the serving and the page reloading; we only tell it what
-to watch (content/, templates/, mkdocs.yml) and how to rebuild (check, then build the site).
-The preview is built into a temporary folder, never into output/. A save that breaks the plan
-prints the problems with their file and line, and the last good site stays up.
+MkDocs' own live-reload server does the serving and the page reloading; we tell it what to
+watch (content/, templates/, mkdocs.yml) and how to rebuild: check what could stop a build,
+then rebuild only the pages the save changed (planpress/targets/site_live.py). The preview is
+built into a temporary folder, never into output/. A save that breaks the plan prints the
+problems with their file and line, the last good site stays up, and every page shows the
+problems in a box at its top until a save fixes them.
 
 The first Ctrl+C (or a SIGTERM or SIGHUP) stops it at once, whatever it is doing (building
 the first site, rebuilding after a save, or waiting), and removes its temporary folder; a
@@ -12,6 +14,9 @@ second Ctrl+C while it tidies up is ignored, so it never leaves the folder half 
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import re
 import shutil
 import signal
 import sys
@@ -21,40 +26,70 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from planpress.build import check_plan
+from planpress.build import CheckedPlan, _filled_in_findings
+from planpress.checks import structural_findings
 from planpress.errors import PlanError
+from planpress.load.content import load_content
+from planpress.render.prose import render_prose
 from planpress.targets import all_targets, output_prefix
-from planpress.targets.site import SITE, build_site
-from planpress.write import OUTPUT_DIR, recover_output, replace_folder, signals_held
+from planpress.targets.site import SITE
+from planpress.targets.site_live import LiveSite
+from planpress.write import OUTPUT_DIR, recover_output, signals_held
 
 WATCHED = ("content", "templates", "mkdocs.yml")
 
 
-def rebuild(root: Path, site_dir: Path) -> bool:
-    """Check the plan and build the site into `site_dir`; print what went wrong and return False if it failed."""
-    started = time.perf_counter()
-    checked = check_plan(root)
-    if checked.blocking:
+class Preview:
+    """The plan's website as serve shows it: rebuilt on each save (only the pages the save changed), and the
+    problems that stopped the last save, which every page shows over the last good site until they are fixed."""
+
+    def __init__(self, root: Path, scratch: Path, site_dir: Path) -> None:
+        self.root = root
+        self.site = LiveSite(scratch, site_dir)
+        self.problems: list[str] = []
+
+    def rebuild(self) -> bool:
+        """Check the plan and bring the site up to date; keep and print what went wrong and return False if it failed."""
+        started = time.perf_counter()
+        print("Rebuilding the site...", flush=True)  # tests wait for this to stop serve in the middle of a rebuild
+        blocking = preview_findings(self.root)
+        if blocking.blocking:
+            return self._failed([str(finding) for finding in blocking.blocking])
+        try:
+            what = self.site.update(blocking.content, _downloads(self.root, blocking.content))
+        except PlanError as error:
+            return self._failed(str(error).splitlines()[1:] or [str(error)])
+        self.problems = []
+        print(f"Rebuilt {what} in {time.perf_counter() - started:.2f} s.", flush=True)
+        return True
+
+    def _failed(self, problems: list[str]) -> bool:
+        self.problems = [problem.strip() for problem in problems if problem.strip()]
         print("The plan cannot be built; the site shows the last version that could:", file=sys.stderr)
-        for finding in checked.blocking:
-            print(f"  {finding}", file=sys.stderr)
+        for problem in self.problems:
+            print(f"  {problem}", file=sys.stderr)
         return False
-    fresh = Path(tempfile.mkdtemp(prefix=".serve-", dir=site_dir.parent))
-    try:
-        build_site(checked.content, fresh, _downloads(root, checked.content), draft=True)
-    except PlanError as error:
-        shutil.rmtree(fresh, ignore_errors=True)
-        print(f"Error: {error}", file=sys.stderr)
-        return False
-    _replace(fresh, site_dir)
-    print(f"Rebuilt the site in {time.perf_counter() - started:.1f} s.", flush=True)
-    return True
 
 
-def _replace(fresh: Path, site_dir: Path) -> None:
-    """Swap the new build in (one atomic exchange where the system allows), so the server never shows
-    half a site, nor none."""
-    replace_folder(fresh, site_dir)
+def preview_findings(root: Path) -> CheckedPlan:
+    """check_plan without the rules that never stop a draft: the preview is always a draft and shows no
+    findings, so only what blocks a build matters, and those rules are most of check's time."""
+    content, load_findings = load_content(root)
+    structural = structural_findings(content)
+    rendered, prose_findings = render_prose(content)
+    filled_in, _ = _filled_in_findings(content, rendered, structural)
+    blocking = [dataclasses.replace(f, blocks_build=True) for f in load_findings + structural + prose_findings + filled_in]
+    blocking.sort(key=lambda f: (f.location.file, f.location.line))
+    return CheckedPlan(rendered, [f for f in blocking if f.severity == "error"])
+
+
+def _waiting_page(site_dir: Path) -> None:
+    """The one page there is while the plan has never built: it shows the problems, and reloads when they are fixed."""
+    (site_dir / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Preview</title></head>'
+        "<body><main><h1>No preview yet</h1><p>The website appears here as soon as the plan builds.</p></main>"
+        "</body></html>", encoding="utf-8")
 
 
 def _downloads(root: Path, content) -> list[Path]:
@@ -66,8 +101,6 @@ def _downloads(root: Path, content) -> list[Path]:
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the site until interrupted; return the exit status."""
-    from mkdocs.livereload import LiveReloadServer
-
     recover_output(root)  # the preview offers output/'s documents as downloads
     server = scratch = None
     with _stopped_by_signals() as signals:
@@ -76,9 +109,10 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
                 scratch = Path(tempfile.mkdtemp(prefix="planpress-serve-"))
             site_dir = scratch / SITE
             site_dir.mkdir()
-            rebuild(root, site_dir)
-            server = LiveReloadServer(builder=lambda: rebuild(root, site_dir), host=host, port=port,
-                                      root=str(site_dir))
+            preview = Preview(root, scratch, site_dir)
+            if not preview.rebuild():
+                _waiting_page(site_dir)
+            server = _server(preview, host, port, site_dir)
             for name in WATCHED:
                 if (root / name).exists():
                     server.watch(str(root / name))
@@ -101,6 +135,62 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
                 server.shutdown()
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _server(preview: Preview, host: str, port: int, site_dir: Path):
+    """MkDocs' live-reload server, noticing a save within a twentieth of a second (it looks every half second by
+    default), and showing the problems that stopped the last save at the top of every page."""
+    from mkdocs.livereload import LiveReloadServer
+
+    class Server(LiveReloadServer):
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            return super()._inject_js_into_html(with_problems(content, preview.problems), epoch)
+
+        def serve_request(self, environ, start_response):
+            # The theme's files named by their content's hash never change: the reloaded page keeps them.
+            if _HASHED.search(environ.get("PATH_INFO", "")):
+                def start_response_kept(status, headers, *rest):
+                    return start_response(status, [*headers, ("Cache-Control", "max-age=3600, immutable")], *rest)
+                return super().serve_request(environ, start_response_kept)
+            return super().serve_request(environ, start_response)
+
+    server = Server(builder=preview.rebuild, host=host, port=port, root=str(site_dir), polling_interval=SAVE_POLL)
+    server.build_delay = SAVE_SETTLE
+    return server
+
+
+SAVE_POLL = 0.05  # seconds between looks at the watched files (each look takes about a millisecond)
+SAVE_SETTLE = 0.02  # seconds without another change before rebuilding: an editor's save is one write, or a few at once
+_HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")  # Material's bundles: main.57a0d79d.min.css
+_BODY = re.compile(rb"<body\b[^>]*>")
+_LOCATION = re.compile(r"^(\S+?:\d+):\s")
+BOX_STYLE = ("margin:0;padding:1rem 1.25rem;border:0.25rem solid #b00020;background:#fff4f4;color:#1a1a1a;"
+             "font:0.8rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:relative;z-index:10")
+
+
+def with_problems(page: bytes, problems: list[str]) -> bytes:
+    """The page with a box at its very top listing each problem as file:line: message, when there are any:
+    a live region read out at once, first in the keyboard's order, its own text (nothing loaded)."""
+    if not problems:
+        return page
+    items = "".join(f"<li>{_problem_html(problem)}</li>" for problem in problems)
+    box = (f'<div id="planpress-problems" role="alert" tabindex="0" style="{BOX_STYLE}">'
+           '<h2 style="margin:0 0 0.5rem;font-size:1rem">The plan cannot be built</h2>'
+           "<p style=\"margin:0 0 0.5rem\">This page is the last version that could. Fix these and save; "
+           "this box goes when the plan builds again.</p>"
+           f'<ul style="margin:0;padding-left:1.25rem">{items}</ul></div>'
+           # A reload keeps the reader's place by default, which would leave the box above the screen.
+           '<script>history.scrollRestoration = "manual"; scrollTo(0, 0);</script>').encode()
+    found = _BODY.search(page)
+    at = found.end() if found else 0
+    return page[:at] + box + page[at:]
+
+
+def _problem_html(problem: str) -> str:
+    found = _LOCATION.match(problem)
+    if not found:
+        return html.escape(problem)
+    return f"<code>{html.escape(found.group(1))}</code>: {html.escape(problem[found.end():])}"
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -74,8 +74,14 @@ def ask_to_reload(url: str, request: int) -> None:
 
 
 def building(scratch: Path) -> bool:
-    """Whether serve is building a site: rebuild() builds into a fresh `.serve-*` folder in its temporary folder."""
+    """Whether serve is building the first site: it builds a whole site into a fresh `.serve-*` folder in its
+    temporary folder."""
     return any(scratch.glob("planpress-serve-*/.serve-*"))
+
+
+def rebuilds(served) -> int:
+    """How many rebuilds serve has started: it says so as each starts."""
+    return "".join(served.lines).count("Rebuilding the site...")
 
 
 @pytest.mark.parametrize("moment", ["waiting", "rebuilding", "with a page open"])
@@ -88,9 +94,10 @@ def test_the_first_ctrl_c_stops_serve_within_two_seconds_leaving_nothing(project
             assert page.status == 200 and b"<html" in page.read()
         assert [p.name.startswith("planpress-serve-") for p in scratch.iterdir()] == [True]
         if moment == "rebuilding":
+            started = rebuilds(served)
             section = project / "content" / "sections" / "02-vision.md"
             section.write_text(section.read_text(encoding="utf-8") + "\nA sentence saved now.\n", encoding="utf-8")
-            wait_for(lambda: building(scratch), "serve to start rebuilding after the save")
+            wait_for(lambda: rebuilds(served) > started, "serve to start rebuilding after the save")
         if moment == "with a page open":  # an open page keeps asking whether to reload, and waits for the answer
             for request in range(3):
                 threading.Thread(target=ask_to_reload, args=(served.url, request), daemon=True).start()

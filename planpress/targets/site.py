@@ -12,6 +12,8 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -93,6 +95,20 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
     `draft` puts a banner on every page: always while the plan is not agreed, and for any
     build that is not the final one (see BuildContext.draft).
     """
+    data = site_data(content, download_files, draft, findings, checked, to_come)
+    pages = render_pages(template_environment(content.pack), data)
+    with tempfile.TemporaryDirectory(prefix="planpress-site-") as scratch:
+        docs = Path(scratch) / "docs"
+        _write_docs(docs, pages, data, download_files, _site_folder(content.pack, "assets"), to_come)
+        config_file = _write_config(Path(scratch), docs, site_dir, pages, data, content,
+                                    draft or content.plan.status != "agreed")
+        _run_mkdocs(config_file, pages, content.root)
+
+
+def site_data(content: PlanContent, download_files: list[Path], draft: bool,
+              findings: tuple[Finding, ...] = (), checked: CheckedPlan | None = None,
+              to_come: Sequence[str] = ()) -> PageData:
+    """Everything the pages show, gathered once so every page sees the same figures."""
     root = content.root
     figures = compute(content)
     quarters = tuple(progress(content, figures, quarter) for quarter in content.progress)
@@ -109,13 +125,7 @@ def build_site(content: PlanContent, site_dir: Path, download_files: list[Path],
         downloads=sorted([Download(p.name, p.stat().st_size) for p in download_files]
                          + [Download(name, None) for name in to_come], key=lambda d: d.name),
     )
-    pages = render_pages(template_environment(content.pack), data)
-    with tempfile.TemporaryDirectory(prefix="planpress-site-") as scratch:
-        docs = Path(scratch) / "docs"
-        _write_docs(docs, pages, data, download_files, to_come, _site_folder(content.pack, "assets"))
-        config_file = _write_config(Path(scratch), docs, site_dir, pages, data, content,
-                                    draft or content.plan.status != "agreed")
-        _run_mkdocs(config_file, pages, root)
+    return data
 
 
 def _downloads_in(context: BuildContext) -> list[Path]:
@@ -134,26 +144,31 @@ def _site_folder(pack: Pack, name: str) -> Path:
     raise BuildError(f"There is no templates/common/{SITE_TEMPLATES}/{name}/ folder: the website needs it")
 
 
-def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[Path], to_come: list[str],
-                assets: Path) -> None:
-    for page in pages:
-        path = docs / page.path
+def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[Path], assets: Path,
+                to_come: Sequence[str] = ()) -> None:
+    for name, source in docs_files(pages, data, downloads, assets, to_come).items():
+        path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
+        if isinstance(source, Path):
+            shutil.copy2(source, path)
+        else:
+            path.write_text(source, encoding="utf-8")
+
+
+def docs_files(pages: list[Page], data: PageData, downloads: list[Path], assets: Path,
+               to_come: Sequence[str] = ()) -> dict[str, str | Path]:
+    """Every file of the docs folder by its path there: its text, or the file to copy. A download another
+    job is still writing (`to_come`) is an empty file, for MkDocs to link to; finish() copies it in."""
+    files: dict[str, str | Path] = {page.path: page.markdown for page in pages}
     for chart in data.charts:
-        path = docs / chart.filename
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(chart.svg, encoding="utf-8")
+        files[chart.filename] = chart.svg
         if chart.narrow:
-            (docs / chart.narrow_filename).write_text(chart.narrow, encoding="utf-8")
-    shutil.copytree(assets, docs / "assets", dirs_exist_ok=True)
-    (docs / "assets" / "changes.css").write_text(CHANGES_CSS, encoding="utf-8")
-    for file in downloads:
-        (docs / "downloads").mkdir(exist_ok=True)
-        shutil.copy2(file, docs / "downloads" / file.name)
-    for name in to_come:  # still being written by another job: MkDocs needs a file to link to; finish() copies it
-        (docs / "downloads").mkdir(exist_ok=True)
-        (docs / "downloads" / name).touch()
+            files[chart.narrow_filename] = chart.narrow
+    files |= {f"assets/{p.relative_to(assets).as_posix()}": p for p in sorted(assets.rglob("*")) if p.is_file()}
+    files["assets/changes.css"] = CHANGES_CSS
+    files |= {f"downloads/{file.name}": file for file in downloads}
+    files |= {f"downloads/{name}": "" for name in to_come}
+    return files
 
 
 # --- the MkDocs configuration ----------------------------------------------------------
@@ -161,6 +176,15 @@ def _write_docs(docs: Path, pages: list[Page], data: PageData, downloads: list[P
 
 def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], data: PageData,
                   content: PlanContent, draft: bool) -> Path:
+    config = mkdocs_config(docs, site_dir, pages, data, content, draft)
+    path = scratch / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def mkdocs_config(docs: Path, site_dir: Path, pages: list[Page], data: PageData, content: PlanContent,
+                  draft: bool) -> dict:
+    """The MkDocs configuration: the repo's mkdocs.yml INHERITed, with our pages, theme overrides and plugins."""
     root, plan = content.root, content.plan
     parent_file = root / "mkdocs.yml"
     if not parent_file.is_file():
@@ -188,9 +212,7 @@ def _write_config(scratch: Path, docs: Path, site_dir: Path, pages: list[Page], 
         "extra": {"polyfills": [DISK_SEARCH_SHIM], "planpress": {"draft": draft, "status": plan.status, "stamp": str(data.stamp),
                                 "open_problems": len(data.findings), "readiness": data.draft}},
     }
-    path = scratch / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return config
 
 
 def _with_offline(plugins: list | dict) -> list | dict:
@@ -253,28 +275,49 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _run_mkdocs(config_file: Path, pages: list[Page], root: Path) -> None:
+def _run_mkdocs(config_file: Path, pages: list[Page], root: Path, watcher: object = None) -> None:
+    """Build the site with MkDocs in strict mode; `watcher`, a MkDocs plugin, is told of the build as it goes
+    (serve keeps what it learns, to rebuild single pages later)."""
+    with mkdocs_warnings() as collected:
+        _build_collecting(config_file, pages, root, watcher, collected)
+
+
+@contextmanager
+def mkdocs_warnings() -> Iterator[_Warnings]:
+    """What MkDocs warns about meanwhile, collected rather than printed (we report them ourselves)."""
+    logger = logging.getLogger("mkdocs")
+    collected = _Warnings()
+    logger.addHandler(collected)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collected
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
+
+
+def _build_collecting(config_file: Path, pages: list[Page], root: Path, watcher: object, collected: _Warnings) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    logger = logging.getLogger("mkdocs")
-    collected = _Warnings()
-    logger.addHandler(collected)
-    propagate, logger.propagate = logger.propagate, False  # we report them ourselves
     try:
         config = load_config(config_file=str(config_file))
+        if watcher is not None:
+            config.plugins["planpress-live"] = watcher
         mkdocs_build(config)
         if not config.site_url:
             # Without site_url MkDocs links the 404 page from the host's root, which breaks
             # on a web space's subfolder; the council's own 404 page serves better.
             (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     except (Abort, ConfigurationError) as error:
-        details = [_explain(message, pages, root) for message in collected.messages] or [str(error)]
-        raise BuildError("The website could not be built:\n  " + "\n  ".join(details)) from None
-    finally:
-        logger.removeHandler(collected)
-        logger.propagate = propagate
+        raise site_error(collected.messages or [str(error)], pages, root) from None
+
+
+def site_error(messages: list[str], pages: list[Page], root: Path) -> BuildError:
+    """What stopped MkDocs, each message pointing at the content file and line behind it where there is one."""
+    details = [_explain(message, pages, root) for message in messages]
+    return BuildError("The website could not be built:\n  " + "\n  ".join(details))
 
 
 _QUOTED = re.compile(r"'([^']*)'")
