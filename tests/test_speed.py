@@ -7,7 +7,6 @@ that jobs side by side fail and stop as one build does.
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import subprocess
 import sys
