@@ -16,7 +16,7 @@ from planpress.targets.documents.docx import DocumentFacts, finish_docx
 from planpress.targets.documents.markdown import PlanDocument, render_plan_markdown
 from planpress.targets.documents.pandoc import run_pandoc
 from planpress.targets.documents.locate import likely_source
-from planpress.targets.documents.pdf import compile_pdf, svg_to_png
+from planpress.targets.documents.pdf import compile_pdf, svgs_to_pngs
 from planpress.targets.documents.pictures import copy_pictures
 from planpress.word.marks import mark_sources
 from planpress.errors import BuildError
@@ -133,17 +133,18 @@ def _write_sources(work: Path, document: PlanDocument, pngs: bool) -> Path:
     source = work / "plan.md"
     source.write_text(document.markdown, encoding="utf-8")
     copy_pictures(document.pictures, work)
+    svgs = []
     for chart in document.charts:
         path = work / chart.filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(chart.svg, encoding="utf-8")
-        if pngs:
-            svg_to_png(path, path.with_suffix(".png"))  # the Word file's copy (filters.lua)
+        svgs.append(path)
         for number, page in enumerate(chart.pages, 1):  # a chart too long for one page, in parts
             part = work / chart.page_filename(number)
             part.write_text(page, encoding="utf-8")
-            if pngs:
-                svg_to_png(part, part.with_suffix(".png"))
+            svgs.append(part)
+    if pngs:
+        svgs_to_pngs(svgs)  # the Word file's copies (filters.lua)
     return source
 
 

@@ -91,18 +91,22 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
-def svg_to_png(svg: Path, png: Path, ppi: int = 200) -> None:
-    """Render an SVG chart to PNG with the typst compiler, for Word readers that cannot show SVG.
-
-    LibreOffice and Word before 2016 show pandoc's embedded SVG as an empty box; typst is
-    already here for the PDF, so no further converter is needed.
-    """
-    page = svg.with_suffix(".png.typ")
-    page.write_text(f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}")\n', encoding="utf-8")
+def svgs_to_pngs(svgs: list[Path], ppi: int = 200) -> None:
+    """Each SVG chart rendered to a PNG beside it (chart.png for chart.svg), by one run of the typst
+    compiler: one page per chart (a run per chart costs as much again in starting up)."""
+    if not svgs:
+        return
+    folder = svgs[0].parent
+    page = folder / ".charts-as-png.typ"
+    pictures = "\n#pagebreak()\n".join(f'#image("{svg.relative_to(folder).as_posix()}")' for svg in svgs)
+    page.write_text(f"#set page(width: auto, height: auto, margin: 0pt)\n{pictures}\n", encoding="utf-8")
     try:
-        png.write_bytes(typst.compile(str(page), root=str(svg.parent), format="png", ppi=ppi,
-                                      font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()]))
+        made = typst.compile(str(page), root=str(folder), format="png", ppi=ppi,
+                             font_paths=[str(f) for f in FONT_FOLDERS if f.is_dir()])
     except Exception as error:
-        raise BuildError(f"typst could not render {svg.name} as PNG:\n{error}") from None
+        raise BuildError(f"typst could not render the charts ({', '.join(svg.name for svg in svgs)}) as PNG:\n"
+                         f"{error}") from None
     finally:
         page.unlink(missing_ok=True)
+    for svg, png in zip(svgs, made if isinstance(made, list) else [made]):
+        svg.with_suffix(".png").write_bytes(png)
