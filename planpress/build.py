@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from planpress.load.content import PLAN_FILE, PlanContent, load_content
 from planpress.render.prose import render_prose
 from planpress.side_by_side import run_side_by_side
 from planpress.targets import BuildContext, Target, all_targets, output_prefix
-from planpress.write import OUTPUT_DIR, staged_output
+from planpress.write import OUTPUT_DIR, scratch_folder, staged_output
 
 
 @dataclass(frozen=True)
@@ -106,22 +107,28 @@ def build(root: Path, targets: list[Target] | None = None, final: bool = False) 
 
 def _build_afresh(root: Path, requested: list[Target], final: bool) -> tuple[CheckedPlan, list[str], list[str]]:
     """Check the plan and write the targets; the check, the names the targets own in output/ and what they wrote."""
-    checked = check_plan(root)
-    if checked.blocking:
-        raise ContentErrors(checked.findings)
-    if final and checked.unfinished:
-        raise FinalBuildRefused(checked.unfinished)
-    targets = [t for t in requested if t.wanted(checked.content)]
-    slug = output_prefix(checked.content)
-    owned = [name for target in targets for name in target.outputs(slug)]
-    with staged_output(root, owned) as stage:
-        context = BuildContext(checked.content, stage, final, tuple(checked.findings),
-                               building=tuple(target.name for target in targets))
-        jobs = [job for target in targets for job in target.jobs(context)]
-        written = [name for names in run_side_by_side(jobs) for name in names]
-        for target in targets:
-            if target.finish is not None:
-                target.finish(context)
+    with ExitStack() as started:
+        early = [target.early for target in requested if target.early is not None]
+        if early:  # a slow tool starts while the plan is read (planpress/targets), in a scratch folder of the build's
+            scratch = started.enter_context(scratch_folder(root))
+            for start in early:
+                started.enter_context(start(scratch))
+        checked = check_plan(root)
+        if checked.blocking:
+            raise ContentErrors(checked.findings)
+        if final and checked.unfinished:
+            raise FinalBuildRefused(checked.unfinished)
+        targets = [t for t in requested if t.wanted(checked.content)]
+        slug = output_prefix(checked.content)
+        owned = [name for target in targets for name in target.outputs(slug)]
+        with staged_output(root, owned) as stage:
+            context = BuildContext(checked.content, stage, final, tuple(checked.findings),
+                                   building=tuple(target.name for target in targets))
+            jobs = [job for target in targets for job in target.jobs(context)]
+            written = [name for names in run_side_by_side(jobs) for name in names]
+            for target in targets:
+                if target.finish is not None:
+                    target.finish(context)
     return checked, owned, written
 
 

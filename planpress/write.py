@@ -92,7 +92,7 @@ def staged_output(root: Path, replacing: Iterable[str]) -> Iterator[Stage]:
     clean_leftovers(root)
     folder = _new_folder(root, STAGING)
     try:
-        with _scratch(root):
+        with scratch_folder(root):
             _copy_previous(output, folder, set(replacing))
             yield Stage(folder)
         normalise_permissions(folder)
@@ -103,14 +103,15 @@ def staged_output(root: Path, replacing: Iterable[str]) -> Iterator[Stage]:
 
 
 @contextmanager
-def _scratch(root: Path) -> Iterator[None]:
+def scratch_folder(root: Path) -> Iterator[Path]:
     """The build's temporary files (MkDocs' and pandoc's working folders) beside output/ rather than in
-    the system's temporary folder, so that what a killed build leaves is named for it and cleaned up."""
+    the system's temporary folder, so that what a killed build leaves is named for it and cleaned up
+    (with any tool still working in it: see clean_leftovers)."""
     scratch = _new_folder(root, SCRATCH)
     previous = tempfile.tempdir
     tempfile.tempdir = str(scratch)
     try:
-        yield
+        yield scratch
     finally:
         tempfile.tempdir = previous
         _remove(scratch)

@@ -5,7 +5,9 @@ A later capability adds a target by writing a module with a `Target` and listing
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from planpress.side_by_side import Job
@@ -61,6 +63,8 @@ class Target:
     """About how long `build` takes, relative to other targets: the heaviest start first."""
     promised: Callable[[BuildContext], list[str]] | None = None
     """The names of the files `build` will write (by default `outputs`, when they name files, not patterns)."""
+    early: Callable[[Path], AbstractContextManager] | None = None
+    """A slow tool to start before the plan is read, given the build's scratch folder (LibreOffice)."""
     finish: Callable[[BuildContext], None] | None = None
     """What is left once every target of the build has written (the site's copies of the downloads)."""
 

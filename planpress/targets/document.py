@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planpress.targets.documents.docx import DocumentFacts, finish_docx
 from planpress.targets.documents.markdown import PlanDocument, render_plan_markdown
+from planpress.targets.documents.pages import started_early
 from planpress.targets.documents.pandoc import run_pandoc
 from planpress.targets.documents.locate import likely_source
 from planpress.targets.documents.pdf import compile_pdf, svgs_to_pngs
@@ -205,4 +206,5 @@ TARGET = Target(
     outputs=outputs,
     build=build,
     parts=parts,
+    early=started_early,
 )

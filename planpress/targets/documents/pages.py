@@ -8,10 +8,14 @@ export, each bookmark a named destination) and writes the numbers into the conte
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # The PDF export's option that names each Writer bookmark (pandoc's heading ids) in the PDF.
@@ -19,6 +23,8 @@ EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"bool
 NO_LIBREOFFICE = ("Note: the Word file's contents page lists its headings without page numbers: counting them "
                   "needs LibreOffice (sudo apt-get install libreoffice-writer), then build again.")
 _said = False
+_early: Path | None = None
+"""The profile of a LibreOffice started early (started_early), waiting for the Word file; None without one."""
 
 
 def soffice() -> str | None:
@@ -35,14 +41,11 @@ def bookmark_pages(docx: Path) -> dict[str, int] | None:
 
     with tempfile.TemporaryDirectory(prefix="planpress-pages-") as scratch:
         folder = Path(scratch)
-        command = [program, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                   "--convert-to", EXPORT, "--outdir", str(folder), str(docx)]
-        try:
-            subprocess.run(command, capture_output=True, timeout=180, check=False)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        pdf = folder / f"{docx.stem}.pdf"
-        if not pdf.exists():
+        early = _claim_early()
+        pdf = _laid_out(program, early or folder / "profile", docx, folder)
+        if pdf is None and early is not None:  # the early one was gone: start one of our own
+            pdf = _laid_out(program, folder / "profile", docx, folder)
+        if pdf is None:
             return None
         reader = PdfReader(str(pdf))
         pages = {}
@@ -52,6 +55,61 @@ def bookmark_pages(docx: Path) -> dict[str, int] | None:
             except Exception:  # a destination pypdf cannot place: that entry keeps no number
                 continue
         return pages
+
+
+def _laid_out(program: str, profile: Path, docx: Path, folder: Path) -> Path | None:
+    """The Word file as LibreOffice lays it out, as a PDF in `folder`; None if LibreOffice made none.
+    With the profile of a LibreOffice already running, that one does the work (its own start-up is done)."""
+    pdf = folder / f"{docx.stem}.pdf"
+    pdf.unlink(missing_ok=True)
+    command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--convert-to", EXPORT, "--outdir", str(folder), str(docx)]
+    try:
+        subprocess.run(command, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return pdf if pdf.exists() else None
+
+
+@contextmanager
+def started_early(scratch: Path) -> Iterator[None]:
+    """LibreOffice started now, in the background, while the plan is read and checked and pandoc writes the
+    Word file, so that laying it out does not wait for LibreOffice to start (a second or so). The first
+    bookmark_pages of the build, in whichever job, hands its file to it; it is stopped when the build ends."""
+    global _early
+    program = soffice()
+    if program is None:
+        yield
+        return
+    profile = scratch / "libreoffice-early"
+    try:
+        process = subprocess.Popen([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                                    "--nologo", "--nodefault"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        yield
+        return
+    _early = profile
+    try:
+        yield
+    finally:
+        _early = None
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # it and what it started (its own session)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.wait()
+
+
+def _claim_early() -> Path | None:
+    """The early LibreOffice's profile for the first job that asks (it lays out one file, then ends)."""
+    if _early is None:
+        return None
+    try:
+        (_early.parent / "libreoffice-early-claimed").mkdir()  # once, across the build's processes
+    except OSError:
+        return None
+    return _early
 
 
 def _say_once() -> None:
