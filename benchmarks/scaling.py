@@ -72,7 +72,8 @@ def checked_cleanly(project: Path) -> str:
 def build_time(project: Path) -> float:
     """One full build of `project`, as an author runs it, in a subprocess."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project)], cwd=project,
+                            capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"the build of {project} failed:\n{result.stdout}{result.stderr}")

@@ -84,11 +84,19 @@ def test_what_the_cheaper_checks_find_in_a_bigger_plan(tmp_path: Path) -> None:
     prompt_line = _plant(project, copy, "## The evidence base", prompt)
     date_line = _plant(project, copy, "## Feedback loop",
                        "The first review, on <date>, looks at the [reablement metric](metric:reablement-91-days).")
+    vision = project / "content/sections/02-vision.md"
+    vision.write_text(vision.read_text(encoding="utf-8") + "\nIn 2015/16 the navigators (PEAA101) cost £1.2m.\n",
+                      encoding="utf-8")
+    spend_line = len(vision.read_text(encoding="utf-8").split("\n")) - 1
     findings = check_plan(project).findings
     found = {(f.location.file, f.location.line, f.rule) for f in findings}
     assert (copy, prompt_line, "template-prompt") in found
     assert (copy, date_line, "placeholder") in found
     assert not [f for f in findings if f.rule == "unsafe-html"]  # <date> is a prompt, not HTML to remove
+    # PE1's £600,000 for 2015/16 shared between PE1 and its one copy
+    assert [f.message for f in findings if f.rule == "quoted-figure-mismatch"] == \
+        ["£1.2m here, but scheme PEAA101's spend in 2015/16 is £300,000, which is £0.3m"]
+    assert ("content/sections/02-vision.md", spend_line, "quoted-figure-mismatch") in found
 
 
 def test_a_figure_quoted_two_ways_is_still_found_once_sentences_are_kept(project: Path) -> None:
