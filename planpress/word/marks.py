@@ -74,6 +74,9 @@ class _Index:
     def __init__(self, blocks: list[Block]):
         self.exact: dict[str, list[Block]] = {}
         self.titles = [b for b in blocks if b.front]  # found only in headings: short values match by chance
+        self.first_title: dict[str, int] = {}  # each title's words -> the first title with them, for heading()
+        for index, block in enumerate(self.titles):
+            self.first_title.setdefault(normal(block.plain.text), index)
         blocks = [b for b in blocks if not b.front]
         for block in blocks:
             if block.plain.text:
@@ -93,12 +96,15 @@ class _Index:
         return max(inside, key=lambda b: len(b.plain.text), default=None)
 
     def heading(self, text: str) -> Block | None:
-        """The front matter value a heading shows, alone or after its number or reference ("2) ", "CH2: ")."""
-        for block in self.titles:
-            value = normal(block.plain.text)
-            if text == value or (text.endswith(" " + value) and HEADING_PREFIX.match(text[:-len(value)])):
-                return block
-        return None
+        """The front matter value a heading shows, alone or after its number or reference ("2) ", "CH2: ");
+        the first such title in the content's order."""
+        # Looked up, not compared with every title: a plan's headings times its titles grows with its square.
+        found = [self.first_title.get(text)]
+        for space in range(min(len(text), 13)):  # a prefix is at most 12 characters and a space
+            if text[space] == " " and text[space + 1:] and HEADING_PREFIX.match(text[:space + 1]):
+                found.append(self.first_title.get(text[space + 1:]))
+        first = min((index for index in found if index is not None), default=None)
+        return None if first is None else self.titles[first]
 
     def row(self, cells: list[str]) -> Block | None:
         """The block a table row shows: a pipe-table row with its cells, else the rarest value it holds."""
