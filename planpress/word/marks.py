@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from planpress.word.source_text import Block, content_blocks, normal
+from planpress.word.source_text import CONTENT_DIR, Block, content_blocks, normal
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -56,7 +56,7 @@ class Mark:
 
 def mark_sources(docx: Path, root: Path) -> int:
     """Mark every paragraph, row and picture of `docx` whose words content/ holds; how many were marked."""
-    index = _Index(content_blocks(root))
+    index = _Index(_content_blocks_once(root))
     with zipfile.ZipFile(docx) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     body_xml = etree.fromstring(parts["word/document.xml"])
@@ -66,6 +66,23 @@ def mark_sources(docx: Path, root: Path) -> int:
     parts["docProps/custom.xml"] = _with_file_table(parts.get("docProps/custom.xml"), files)
     _rewrite(docx, parts)
     return marked
+
+
+_read_blocks: dict[str, list[Block]] = {}
+"""The last content read into blocks, by a digest of its files: a build marks several documents of one plan."""
+
+
+def _content_blocks_once(root: Path) -> list[Block]:
+    """content_blocks(root), worked out again only when a file under content/ differs (by its bytes)."""
+    digest = hashlib.sha256(str(root.resolve()).encode())
+    for path in sorted((root / CONTENT_DIR).rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    key = digest.hexdigest()
+    if key not in _read_blocks:
+        _read_blocks.clear()  # one plan's blocks at a time
+        _read_blocks[key] = content_blocks(root)
+    return _read_blocks[key]
 
 
 class _Index:
