@@ -536,7 +536,7 @@ def _removed_from(text: str, variants: list[str], converter, prompts: list) -> I
     is left to the unfinished-text check."""
     if not any(mark in variant for variant in variants for mark in _MAY_HOLD_HTML):
         return
-    spans = [(start, start + len(found)) for start, found, _ in find_placeholders(text, prompts)] if prompts else []
+    spans: list[tuple[int, int]] | None = None  # worked out only for a harmless element: a scan of the whole text
     seen: set[str] = set()
     cursor = 0
     outside_code = _without_code(text)
@@ -550,9 +550,17 @@ def _removed_from(text: str, variants: list[str], converter, prompts: list) -> I
             offset = _find(outside_code, text, item.needle, cursor)
             if offset >= 0:
                 cursor = offset + 1
-            if item.harmless and any(start <= offset < end for start, end in spans):
-                continue
+            if item.harmless:
+                if spans is None:
+                    spans = _placeholder_spans(text, prompts)
+                if any(start <= offset < end for start, end in spans):
+                    continue
             yield item, offset
+
+
+def _placeholder_spans(text: str, prompts: list) -> list[tuple[int, int]]:
+    """Where the placeholders (prompts to fill in, such as <date>) are in `text`."""
+    return [(start, start + len(found)) for start, found, _ in find_placeholders(text, prompts)] if prompts else []
 
 
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1|`[^`\n]+`", re.MULTILINE | re.DOTALL)

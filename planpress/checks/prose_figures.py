@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from planpress.checks.prose_numbers import Number, Sentence, sentences, words_after, words_before
@@ -380,6 +381,7 @@ def quoted_figures(content: PlanContent, params: QuotedFiguresParams) -> Iterato
     figures = compute(content)
     fund = {year: (figures.agreed_by_year.get(year) or figures.funding_by_year.get(year)) for year in figures.years}
     schemes = {key for key in figures.spend_by_scheme if key}
+    names = _scheme_names(content, schemes)
     for sentence in sentences(content):
         stated = _one_money_figure(sentence, set(params.hedges))
         if sentence.kind == "heading" or stated is None:
@@ -393,7 +395,7 @@ def quoted_figures(content: PlanContent, params: QuotedFiguresParams) -> Iterato
                     if params.fund_quote and found[0] in fund else ""
                 yield from _compare(sentence, stated, found[1], f"the pooled budget for {found[0]}", quote)
             continue
-        scheme = _scheme_named(sentence, schemes, content) if params.schemes and _spend(sentence.text) else None
+        scheme = _scheme_named(sentence, names) if params.schemes and _spend(sentence.text) else None
         if scheme is not None and len(years) == 1 and not named_fund:
             spend = figures.spend_by_scheme[scheme].by_year[years[0]]
             yield from _compare(sentence, stated, spend, f"scheme {scheme}'s spend in {years[0]}",
@@ -438,15 +440,47 @@ def _fund_figure(fund: dict[str, Decimal | None], years: list[str]) -> tuple[str
     return None
 
 
-def _scheme_named(sentence: Sentence, schemes: set[str], content: PlanContent) -> str | None:
+_WORD_RUN = re.compile(r"[\w-]+")
+
+
+class _SchemeNames(NamedTuple):
+    """The schemes a sentence may name, worked out once for every sentence of the plan."""
+
+    all: set[str]
+    plain: set[str]
+    """Those of letters, digits and hyphens only (see _references_in)."""
+    others: set[str]
+    own_of: dict[str, str]
+    """Each description's file -> its scheme."""
+
+
+def _scheme_names(content: PlanContent, schemes: set[str]) -> _SchemeNames:
+    plain = {key for key in schemes if _WORD_RUN.fullmatch(key)}
+    own_of: dict[str, str] = {}
+    for doc in content.schemes:
+        own_of.setdefault(doc.file, scheme_key(doc))
+    return _SchemeNames(schemes, plain, schemes - plain, own_of)
+
+
+def _scheme_named(sentence: Sentence, names: _SchemeNames) -> str | None:
     """The one scheme a sentence names: by a link, by its reference, or as "the scheme" in its own description."""
     named = {link.split(":", 1)[1] for link in sentence.links if link.startswith("scheme:")}
-    named |= {key for key in schemes if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", sentence.text)}
-    own = next((scheme_key(doc) for doc in content.schemes if doc.file == sentence.file), None)
+    named |= _references_in(sentence.text, names.plain, names.others)
+    own = names.own_of.get(sentence.file)
     if own and re.search(r"(?i)\b(?:the|this) scheme\b", sentence.text):
         named.add(own)
-    named &= schemes
+    named &= names.all
     return named.pop() if len(named) == 1 else None
+
+
+def _references_in(text: str, plain: set[str], others: set[str]) -> set[str]:
+    """The references written in `text` as words of their own (not inside a longer one, PE1 in PE12).
+
+    A `plain` reference (letters, digits and hyphens) stands alone exactly when it is a whole run of them,
+    so the text's runs are looked up rather than each reference searched for in each sentence; any
+    `others` are searched for."""
+    found = {run for run in _WORD_RUN.findall(text) if run in plain}
+    return found | {key for key in others if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text)}
 
 
 def _compare(sentence: Sentence, stated: Number, actual: Decimal, what: str, quote: str = "") -> Iterator[Finding]:

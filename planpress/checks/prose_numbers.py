@@ -115,8 +115,13 @@ def _number(match: re.Match) -> Number:
 
 def sentences(content: PlanContent) -> Iterator[Sentence]:
     """Every sentence of the sections' and scheme descriptions' Markdown, outside code, with its line."""
+    # Four rules read every sentence: each text is split once and kept with the content.
+    cache = content.sentences_cache
     for text in markdown_texts(content):
-        yield from text_sentences(text.file, text.line, text.text)
+        key = (text.file, text.line, text.text)
+        if key not in cache:
+            cache[key] = list(text_sentences(text.file, text.line, text.text))
+        yield from cache[key]
 
 
 def text_sentences(file: str, first_line: int, markdown: str) -> Iterator[Sentence]:

@@ -253,8 +253,11 @@ def _shortened(text: str, most: int = 70) -> str:
     return text if len(text) <= most else text[: most - 3].rstrip() + "..."
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 # Words that carry no meaning of their own, so "the providers' plans" and "the plans of providers" compare alike.
@@ -263,5 +266,8 @@ _FILLER = frozenset("a an the of and or to in for on with by its their your our 
 
 def prompt_words(sentence: str) -> tuple[str, ...]:
     """A sentence's meaningful words, each without a plural or possessive s: "the providers' plans" -> provider plan."""
-    words = (re.sub(r"(?<=\w{3})s$", "", word) for word in _normalise(sentence.replace("'", "")).split())
+    # Each word is letters and digits only (_normalise), so a plural s is a final s after three of them;
+    # read without a regular expression, since every sentence of the plan is compared.
+    words = (word[:-1] if len(word) > 3 and word[-1] == "s" else word
+             for word in _normalise(sentence.replace("'", "")).split())
     return tuple(word for word in words if word not in _FILLER)

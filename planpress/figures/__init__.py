@@ -71,8 +71,9 @@ def _finance(content: PlanContent, years: list[str]) -> dict[str, object]:
     finance = content.data.get("finance")
     if finance is None or not hasattr(finance, "expenditure"):
         return {}
+    lines_of = _lines_by_scheme(finance.expenditure)
     spend = {
-        scheme_key(scheme): _scheme_spend(scheme_key(scheme), finance.expenditure, years)
+        scheme_key(scheme): _scheme_spend(scheme_key(scheme), lines_of.get(scheme_key(scheme), []), years)
         for scheme in content.schemes
     }
     themes = content.data.get("themes")
@@ -147,8 +148,15 @@ def risk_factor(risk: Record) -> int | None:
     return None
 
 
-def _scheme_spend(reference: str, expenditure: list[Record], years: list[str]) -> SchemeSpend:
-    lines = [line for line in expenditure if line.scheme == reference]
+def _lines_by_scheme(expenditure: list[Record]) -> dict[object, list[Record]]:
+    """Each scheme's expenditure lines, in the file's order: grouped once, not searched for each scheme."""
+    grouped: dict[object, list[Record]] = {}
+    for line in expenditure:
+        grouped.setdefault(line.scheme, []).append(line)
+    return grouped
+
+
+def _scheme_spend(reference: str, lines: list[Record], years: list[str]) -> SchemeSpend:
     return SchemeSpend(reference, lines, _sum_by_year((line.amounts for line in lines), years))
 
 

@@ -90,6 +90,9 @@ class PlanContent:
     """Every YAML document read (data files and front matter), by file, for checks that scan text."""
     figures_cache: object = field(default=None, repr=False, compare=False)
     """The derived figures, worked out once (planpress.figures.compute); the content is not changed after loading."""
+    sentences_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The prose read as sentences, by (file, line, text), for the several rules that read them: not passed on by
+    dataclasses.replace, so a copy with its text rendered reads its own."""
 
     def __getattr__(self, name: str) -> object:
         # Only reached for names that are not fields: a data file by its pack name, or None.

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from planpress.word.source_text import Block, content_blocks, normal
+from planpress.word.source_text import CONTENT_DIR, Block, content_blocks, normal
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -56,7 +56,7 @@ class Mark:
 
 def mark_sources(docx: Path, root: Path) -> int:
     """Mark every paragraph, row and picture of `docx` whose words content/ holds; how many were marked."""
-    index = _Index(content_blocks(root))
+    index = _Index(_content_blocks_once(root))
     with zipfile.ZipFile(docx) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     body_xml = etree.fromstring(parts["word/document.xml"])
@@ -68,12 +68,32 @@ def mark_sources(docx: Path, root: Path) -> int:
     return marked
 
 
+_read_blocks: dict[str, list[Block]] = {}
+"""The last content read into blocks, by a digest of its files: a build marks several documents of one plan."""
+
+
+def _content_blocks_once(root: Path) -> list[Block]:
+    """content_blocks(root), worked out again only when a file under content/ differs (by its bytes)."""
+    digest = hashlib.sha256(str(root.resolve()).encode())
+    for path in sorted((root / CONTENT_DIR).rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    key = digest.hexdigest()
+    if key not in _read_blocks:
+        _read_blocks.clear()  # one plan's blocks at a time
+        _read_blocks[key] = content_blocks(root)
+    return _read_blocks[key]
+
+
 class _Index:
     """The content's blocks by their words: whole paragraphs exactly, longer ones also inside a paragraph."""
 
     def __init__(self, blocks: list[Block]):
         self.exact: dict[str, list[Block]] = {}
         self.titles = [b for b in blocks if b.front]  # found only in headings: short values match by chance
+        self.first_title: dict[str, int] = {}  # each title's words -> the first title with them, for heading()
+        for index, block in enumerate(self.titles):
+            self.first_title.setdefault(normal(block.plain.text), index)
         blocks = [b for b in blocks if not b.front]
         for block in blocks:
             if block.plain.text:
@@ -93,12 +113,15 @@ class _Index:
         return max(inside, key=lambda b: len(b.plain.text), default=None)
 
     def heading(self, text: str) -> Block | None:
-        """The front matter value a heading shows, alone or after its number or reference ("2) ", "CH2: ")."""
-        for block in self.titles:
-            value = normal(block.plain.text)
-            if text == value or (text.endswith(" " + value) and HEADING_PREFIX.match(text[:-len(value)])):
-                return block
-        return None
+        """The front matter value a heading shows, alone or after its number or reference ("2) ", "CH2: ");
+        the first such title in the content's order."""
+        # Looked up, not compared with every title: a plan's headings times its titles grows with its square.
+        found = [self.first_title.get(text)]
+        for space in range(min(len(text), 13)):  # a prefix is at most 12 characters and a space
+            if text[space] == " " and text[space + 1:] and HEADING_PREFIX.match(text[:space + 1]):
+                found.append(self.first_title.get(text[space + 1:]))
+        first = min((index for index in found if index is not None), default=None)
+        return None if first is None else self.titles[first]
 
     def row(self, cells: list[str]) -> Block | None:
         """The block a table row shows: a pipe-table row with its cells, else the rarest value it holds."""
