@@ -72,9 +72,10 @@ def _filled_in_findings(written: PlanContent, rendered: PlanContent,
     what only the filled-in text holds (a raw block, a character the PDF cannot show, HTML the website
     removes): the blocking ones and the others, each found once."""
     # Only the sections and items whose text changed, and none of the YAML (no expression fills it in).
+    # render_prose keeps each list's order and length: compared pair by pair (not each with every other).
     changed = dataclasses.replace(
-        rendered, sections=[doc for doc in rendered.sections if doc not in written.sections],
-        schemes=[doc for doc in rendered.schemes if doc not in written.schemes], sources={})
+        rendered, sections=[doc for doc, was in zip(rendered.sections, written.sections) if doc != was],
+        schemes=[doc for doc, was in zip(rendered.schemes, written.schemes) if doc != was], sources={})
     if not changed.sections and not changed.schemes:
         return [], []
     seen = {(f.location, f.message) for f in found}
