@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from planpress.checks.needed_words import may_match
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
@@ -69,8 +70,9 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern],
 
     `look_in` picks the patterns: those for any text, or those only for a heading's text."""
     matches = []
+    folded = text.casefold()
     for pattern in patterns:
-        if pattern.look_in != look_in:
+        if pattern.look_in != look_in or not may_match(pattern.pattern, folded):  # (checks/needed_words.py)
             continue
         for match in pattern.regex().finditer(text):
             if not _finished_look_alike(text, match, pattern):

@@ -1,0 +1,70 @@
+"""The shortcut of the unfinished-text check (planpress/checks/needed_words.py) never hides a placeholder:
+with it and without it, every pattern of every pack finds the same in a corpus of real and planted text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from planpress.checks import unfinished
+from planpress.checks.needed_words import may_match, needed_words
+
+PATTERN_FILES = sorted(REPO.glob("templates/*/placeholders.yaml")) + sorted(REPO.glob("templates/*/pack.yaml"))
+REFERENCE = Path("/work/shared/reference")
+
+
+def all_patterns() -> list[str]:
+    found = []
+    for path in PATTERN_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key in ("placeholders", "more_placeholders"):
+            found += [item["pattern"] for item in data.get(key) or [] if isinstance(item, dict) and "pattern" in item]
+    return sorted(set(found))
+
+
+def corpus() -> list[str]:
+    """The example plans' text, paragraph by paragraph, and the README's and tests' own examples of mistakes."""
+    files = [*REPO.glob("content/**/*.md"), *REPO.glob("content/**/*.yaml"), *REPO.glob("examples/**/*.md"),
+             *REPO.glob("examples/**/*.yaml"), *REPO.glob("tests/test_unfinished.py"), *REPO.glob("tests/test_rules.py"),
+             REPO / "README.md", *REPO.glob("templates/**/*.yaml"), *REFERENCE.glob("*.txt")]
+    texts = []
+    for path in files:
+        texts += [part for part in re.split(r"\n\s*\n", path.read_text(encoding="utf-8", errors="replace")) if part]
+    return texts
+
+
+def test_every_pattern_has_a_shortcut_or_always_runs():
+    patterns = all_patterns()
+    assert len(patterns) > 30
+    with_words = [p for p in patterns if needed_words(p)]
+    assert len(with_words) >= len(patterns) - 2  # the shortcut is not a no-op
+    assert needed_words(r"\bTBC\b") == frozenset({"tbc"})
+    assert needed_words(r"(?:in|for) the (?:final|next) draft") == frozenset({"in the final draft", "in the next draft",
+                                                                             "for the final draft", "for the next draft"})
+    assert needed_words(r"[Xx]{2,}") == frozenset({"x"})
+    assert needed_words(r"\w+") is None
+
+
+@pytest.mark.parametrize("pattern", all_patterns())
+def test_the_shortcut_never_skips_text_the_pattern_matches(pattern: str):
+    for ignore_case in (False, True):
+        regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        for text in CORPUS:
+            if regex.search(text):
+                assert may_match(pattern, text.casefold()), (pattern, text[:200])
+
+
+def test_the_check_finds_the_same_with_and_without_it(monkeypatch):
+    from planpress.build import check_plan
+
+    found = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
+    monkeypatch.setattr(unfinished, "may_match", lambda pattern, folded: True)
+    again = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
+    assert found == again
+
+
+CORPUS = corpus()
