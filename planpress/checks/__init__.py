@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planpress.checks import author_markup, documents, html_policy, progress, references, structure, unfinished
 from planpress.checks.registry import run_selected
+from planpress.side_by_side import Job, run_side_by_side
 from planpress.errors import Finding
 from planpress.load.content import PlanContent
 
@@ -18,7 +19,18 @@ def structural_findings(content: PlanContent) -> list[Finding]:
 
 
 def rule_findings(content: PlanContent) -> list[Finding]:
-    return [f for family in CORE_RULES for f in family(content)] + run_selected(content, blocking=False)
+    """The rules' findings; the unfinished-text check (the longest on a long plan) beside the others, on
+    another core when the machine has one (planpress/side_by_side.py)."""
+    def unfinished_text() -> list[Finding]:
+        return list(unfinished.check(content))
+
+    def the_others() -> list[Finding]:
+        return [f for family in CORE_RULES if family is not unfinished.check for f in family(content)] \
+            + run_selected(content, blocking=False)
+
+    first, rest = run_side_by_side([Job("the unfinished-text check", unfinished_text, weight=2),
+                                    Job("the plan's rules", the_others)])
+    return first + rest
 
 
 def run_checks(content: PlanContent) -> list[Finding]:

@@ -455,6 +455,20 @@ def render(markdown_text: str, converter) -> str:
 # Text that cannot become HTML the policy removes: no raw HTML (<), attribute list ({), link or
 # image address (](, ]:). Only a shortcut: whatever has one of these is rendered and cleaned.
 _MAY_HOLD_HTML = ("<", "{", "](", "]:")
+# A link to a page of the site or of the web, or an email address or telephone number, as written in
+# Markdown ("](/scheme/PE1)", "](https://...)"): the website keeps it as it is.
+_KEPT_LINK = re.compile(r"\]\((?:/(?![/\\])|https?://|mailto:|tel:)[^\s()<>\"'\\`{}]*\)")
+
+
+def _may_hold_html(text: str) -> bool:
+    """Whether the website could remove something from `text`: a mark of HTML outside the links it keeps.
+    Any picture ("![") is rendered and looked at."""
+    if "![" in text:
+        return True
+    kept_out = _KEPT_LINK.sub("]", text) if "](" in text else text
+    return any(mark in kept_out for mark in _MAY_HOLD_HTML)
+
+
 # Addresses that would run a program, or hold a page, if a layout made a link of them.
 _PROGRAMS = frozenset({"javascript", "vbscript", "data"})
 
@@ -534,7 +548,7 @@ def _removed_from(text: str, variants: list[str], converter, prompts: list) -> I
     """What the website removes from `text` (rendered as each variant), each once, with where it is in
     `text` (-1 if it cannot be found). A harmless unknown element that is a prompt to fill in (<date>)
     is left to the unfinished-text check."""
-    if not any(mark in variant for variant in variants for mark in _MAY_HOLD_HTML):
+    if not any(_may_hold_html(variant) for variant in variants):
         return
     spans: list[tuple[int, int]] | None = None  # worked out only for a harmless element: a scan of the whole text
     seen: set[str] = set()
