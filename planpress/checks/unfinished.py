@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from planpress.checks.needed_words import may_match
+from planpress.checks.needed_words import needed_words
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
@@ -71,10 +71,10 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern],
     `look_in` picks the patterns: those for any text, or those only for a heading's text."""
     matches = []
     folded = text.casefold()
-    for pattern in patterns:
-        if pattern.look_in != look_in or not may_match(pattern.pattern, folded):  # (checks/needed_words.py)
+    for pattern, regex, words in _prepared(patterns, look_in):
+        if words is not None and not any(map(folded.__contains__, words)):  # it cannot match (needed_words.py)
             continue
-        for match in pattern.regex().finditer(text):
+        for match in regex.finditer(text):
             if not _finished_look_alike(text, match, pattern):
                 matches.append((match.start(), match.end(), match.group(0), pattern))
     covered_to = -1
@@ -82,6 +82,21 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern],
         if start >= covered_to:
             yield start, found, pattern
         covered_to = max(covered_to, end)
+
+
+_PREPARED: dict[tuple[int, str], tuple[list, list]] = {}
+
+
+def _prepared(patterns: list[PlaceholderPattern], look_in: str) -> list:
+    """(pattern, its regex, the words it cannot match without) for the patterns that look in `look_in`, worked
+    out once for a pack's list (a check asks for every piece of text)."""
+    kept = _PREPARED.get((id(patterns), look_in))
+    if kept is None or kept[0] is not patterns:
+        if len(_PREPARED) > 8:  # each check of a changed plan reads the pack again (serve): keep only the latest
+            _PREPARED.clear()
+        chosen = [(p, p.regex(), needed_words(p.pattern)) for p in patterns if p.look_in == look_in]
+        kept = _PREPARED[(id(patterns), look_in)] = (patterns, chosen)
+    return kept[1]
 
 
 def _finished_look_alike(text: str, match: re.Match, pattern: PlaceholderPattern) -> bool:
