@@ -30,4 +30,4 @@ system-deps:
 	bash scripts/system-deps.sh
 
 clean:
-	rm -rf output .output-*
+	rm -rf output .output-* .planpress-cache

@@ -76,6 +76,13 @@ def test_a_draft_is_never_reused_for_a_final_build_nor_one_target_for_another(pr
     assert REUSED not in final.out + final.err
 
 
+def test_one_quarters_report_is_never_reused_for_another(project: Path):
+    assert run_cli(project, "report", "2014-q2").code == 0
+    other = run_cli(project, "report", "2014-q3")
+    assert other.code == 0, other.err
+    assert (project / "output" / "harrowdale-bcf-progress-2014-q3.pdf").is_file()
+
+
 def test_a_change_to_one_quarter_remakes_only_its_report(project: Path):
     """The Word files and PDFs are kept by what they are made from: the plan's own are reused."""
     assert run_cli(project).code == 0
