@@ -64,14 +64,15 @@ def check(content: PlanContent) -> Iterator[Finding]:
         yield from _prompts_left(text_doc, prompts, skip={f.location.line for f in echoed})
 
 
-def find_placeholders(text: str, patterns: list[PlaceholderPattern],
-                      look_in: str = "text") -> Iterator[tuple[int, str, PlaceholderPattern]]:
+def find_placeholders(text: str, patterns: list[PlaceholderPattern], look_in: str = "text",
+                      prepared: list | None = None) -> Iterator[tuple[int, str, PlaceholderPattern]]:
     """(offset, matched text, pattern) for every placeholder in `text`, overlaps reported once.
 
-    `look_in` picks the patterns: those for any text, or those only for a heading's text."""
+    `look_in` picks the patterns: those for any text, or those only for a heading's text. `prepared`, when
+    given, is the part of _prepared(patterns, look_in) worth trying (see _yaml_placeholders)."""
     matches = []
     folded = text.casefold()
-    for pattern, regex, words in _prepared(patterns, look_in):
+    for pattern, regex, words in _prepared(patterns, look_in) if prepared is None else prepared:
         if words is not None and not any(map(folded.__contains__, words)):  # it cannot match (needed_words.py)
             continue
         for match in regex.finditer(text):
@@ -132,8 +133,13 @@ def _text_placeholders(text: str, start: Location, patterns: list[PlaceholderPat
 
 
 def _yaml_placeholders(doc: YamlDoc, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
-    for path, value in _strings(doc.data, ()):
-        for _, found, pattern in find_placeholders(value, patterns):
+    values = list(_strings(doc.data, ()))
+    # A file holds thousands of short values: a pattern whose words are in none of them is not tried on each.
+    everything = "\n".join(value for _, value in values).casefold()
+    worth_trying = [entry for entry in _prepared(patterns, "text")
+                    if entry[2] is None or any(map(everything.__contains__, entry[2]))]
+    for path, value in values:
+        for _, found, pattern in find_placeholders(value, patterns, prepared=worth_trying):
             yield _placeholder(doc.at(path), found, pattern)
 
 
