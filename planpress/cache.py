@@ -185,12 +185,16 @@ def reuse_build(root: Path, selection: str | None, final: bool) -> tuple[StoredB
     if not isinstance(stored, StoredBuild):
         return None
     _touch(entry)
-    with staged_output(root, stored.owned) as stage:
-        for item in (entry / "files").iterdir():
-            if item.is_dir():
-                shutil.copytree(item, stage.folder / item.name, symlinks=True)
-            else:
-                shutil.copy2(item, stage.folder / item.name)
+    try:
+        with staged_output(root, stored.owned) as stage:
+            for item in (entry / "files").iterdir():
+                if item.is_dir():
+                    shutil.copytree(item, stage.folder / item.name, symlinks=True)
+                else:
+                    shutil.copy2(item, stage.folder / item.name)
+    except OSError:  # part of the entry deleted meanwhile: output/ is untouched (the stage is dropped); build afresh
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
     return stored, stored.written
 
 

@@ -49,6 +49,18 @@ def test_a_build_with_nothing_changed_reuses_the_last_and_gives_the_same_files(p
     assert set(digests(project / "output")) == set(built)
 
 
+def test_a_cache_entry_half_deleted_is_built_afresh(project: Path):
+    assert run_cli(project).code == 0
+    built = digests(project / "output")
+    for entry in (project / CACHE_DIR / "builds").iterdir():
+        shutil.rmtree(entry / "files")  # its record kept, its files gone
+    again = run_cli(project)
+    assert again.code == 0, again.err
+    assert REUSED not in again.out and "Traceback" not in again.err
+    assert set(digests(project / "output")) == set(built)
+    assert REUSED in run_cli(project).out  # kept afresh
+
+
 def test_a_change_is_never_hidden_by_the_cache_and_undoing_it_reuses_again(project: Path):
     assert run_cli(project).code == 0
     vision = project / "content" / "sections" / "02-vision.md"
