@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planpress.cache import build_key, reuse_build, store_build
-from planpress.checks import author_markup, html_policy, rule_findings, structural_findings
+from planpress.checks import all_findings, author_markup, html_policy
 from planpress.checks.unfinished import UNFINISHED_RULES
 from planpress.errors import ContentErrors, FinalBuildRefused, Finding  # noqa: F401 (FinalBuildRefused: raised here)
 from planpress.load.content import PLAN_FILE, PlanContent, load_content
@@ -54,8 +54,7 @@ def check_plan(root: Path) -> CheckedPlan:
     final build, so a draft can always be built and shared.
     """
     content, load_findings = load_content(root)
-    structural = structural_findings(content)
-    rules = rule_findings(content)
+    structural, rules = all_findings(content)
     rendered, prose_findings = render_prose(content)
     filled_in, filled_in_rules = _filled_in_findings(content, rendered, structural + rules)
     content = rendered

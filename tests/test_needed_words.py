@@ -11,7 +11,7 @@ import yaml
 
 from conftest import REPO
 from planpress.checks import unfinished
-from planpress.checks.needed_words import may_match, needed_words
+from planpress.checks.needed_words import WordFinder, may_match, needed_word_sets, needed_words
 
 PATTERN_FILES = sorted(REPO.glob("templates/*/placeholders.yaml")) + sorted(REPO.glob("templates/*/pack.yaml"))
 REFERENCE = Path("/work/shared/reference")
@@ -47,6 +47,17 @@ def test_every_pattern_has_a_shortcut_or_always_runs():
                                                                              "for the final draft", "for the next draft"})
     assert needed_words(r"[Xx]{2,}") == frozenset({"x"})
     assert needed_words(r"\w+") is None
+    # All the sets a sequence needs, for the check that finds every word at once.
+    assert needed_word_sets(r"\bto be \w+ by") == (frozenset({"to be "}), frozenset({" by"}))
+    assert needed_word_sets(r"£\s?[xX]+") == (frozenset({"£"}), frozenset({"x"}))
+    assert needed_word_sets(r"\w+") == ()
+
+
+def test_the_word_finder_finds_every_word_a_text_holds_overlapping_or_not():
+    finder = WordFinder(["to be", "be agreed", "x", "tbc", "to "])
+    assert finder.words_in("it is to be agreed, tbc") == {"to be", "be agreed", "to ", "tbc"}
+    assert finder.words_in("nothing here") == set()
+    assert WordFinder([]).words_in("anything") == set()
 
 
 @pytest.mark.parametrize("pattern", all_patterns())
@@ -56,13 +67,16 @@ def test_the_shortcut_never_skips_text_the_pattern_matches(pattern: str):
         for text in CORPUS:
             if regex.search(text):
                 assert may_match(pattern, text.casefold()), (pattern, text[:200])
+                folded = text.casefold()
+                assert all(any(word in folded for word in words) for words in needed_word_sets(pattern)), \
+                    (pattern, text[:200])
 
 
 def test_the_check_finds_the_same_with_and_without_it(monkeypatch):
     from planpress.build import check_plan
 
     found = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
-    monkeypatch.setattr(unfinished, "needed_words", lambda pattern: None)
+    monkeypatch.setattr(unfinished, "needed_word_sets", lambda pattern: ())
     monkeypatch.setattr(unfinished, "_PREPARED", {})
     again = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
     assert found == again

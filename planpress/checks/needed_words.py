@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import ahocorasick
+
 try:  # Python 3.11 and later
     from re import _constants as codes, _parser as parser
 except ImportError:  # pragma: no cover - Python 3.10
@@ -41,13 +43,43 @@ def needed_words(pattern: str) -> frozenset[str] | None:
         return None
 
 
+class WordFinder:
+    """Which of many words a text holds, found in one reading of the text however many words there are
+    (an Aho-Corasick automaton, pyahocorasick's, in C), where looking for each word would read it again."""
+
+    def __init__(self, words) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for word in set(words):
+            self._automaton.add_word(word, word)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def words_in(self, folded_text: str) -> set[str]:
+        return set() if self._empty else {word for _, word in self._automaton.iter(folded_text)}
+
+
 def may_match(pattern: str, folded_text: str) -> bool:
     """False only when `pattern` cannot match the text whose casefold() is `folded_text`."""
     words = needed_words(pattern)
     return words is None or any(map(folded_text.__contains__, words))  # map: no Python frame per word
 
 
+def needed_word_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """Every set of case-folded words the parts of `pattern` need: a match holds a word of each set (of a
+    sequence, each part is needed). Empty when nothing is certain. For a search that finds all words at once."""
+    try:
+        return tuple(_sets_in_sequence(parser.parse(pattern)))
+    except Exception:  # a construct this does not know: nothing certain
+        return ()
+
+
 def _in_sequence(items) -> frozenset[str] | None:
+    """The one set of words most worth looking for (see _usefulness), of those the sequence needs."""
+    return max(_sets_in_sequence(items), key=_usefulness, default=None)
+
+
+def _sets_in_sequence(items) -> list[frozenset[str]]:
     found: list[frozenset[str]] = []
     runs = {""}  # the texts the parts read so far in a row can be (a few alternatives: "in the", "by the")
 
@@ -63,13 +95,9 @@ def _in_sequence(items) -> frozenset[str] | None:
             runs = {run + text for run in runs for text in texts}
             continue
         flush()
-        words = _in_item(op, value)
-        if words:
-            found.append(words)
+        found.extend(_item_sets(op, value))
     flush()
-    if not found:
-        return None
-    return max(found, key=_usefulness)
+    return found
 
 
 def _usefulness(words: frozenset[str]) -> tuple[bool, int, int]:
@@ -127,15 +155,17 @@ def _one_letter(op, value) -> str | None:
     return None
 
 
-def _in_item(op, value) -> frozenset[str] | None:
+def _item_sets(op, value) -> list[frozenset[str]]:
+    """The sets of words a part of a sequence needs: a group's or a repeated part's own (each needed), or one set
+    for alternatives (a word of any of them)."""
     if op is codes.SUBPATTERN:
-        return _in_sequence(value[-1])
+        return _sets_in_sequence(value[-1])
     if op is codes.BRANCH:
         branches = [_in_sequence(branch) for branch in value[1]]
-        return frozenset().union(*branches) if all(branches) else None
+        return [frozenset().union(*branches)] if all(branches) else []
     if op in _REPEATS:
         least, _, item = value
-        return _in_sequence(item) if least >= 1 else None
+        return _sets_in_sequence(item) if least >= 1 else []
     if getattr(codes, "ATOMIC_GROUP", None) is op:
-        return _in_sequence(value)
-    return None  # a class, any character, an anchor, a look-around, a back-reference
+        return _sets_in_sequence(value)
+    return []  # a class, any character, an anchor, a look-around, a back-reference

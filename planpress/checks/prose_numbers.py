@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 
 from planpress.checks.author_markup import markdown_texts
@@ -100,12 +101,21 @@ class Sentence:
     def line_at(self, offset: int) -> int:
         return self.line + self.text.count("\n", 0, offset)
 
-    def numbers(self) -> list[Number]:
-        return [_number(match) for match in NUMBER.finditer(self.text)]
+    def numbers(self) -> tuple[Number, ...]:
+        return self._numbers
 
-    def years(self) -> set[str]:
+    def years(self) -> frozenset[str]:
         """The years it names (2015, 2015/16), so that figures for different years are never compared."""
-        return {match.group(0).replace("-", "/") for match in YEAR.finditer(self.text)}
+        return self._years
+
+    # Four rules ask each sentence for its numbers: found once (a frozen dataclass keeps these in its __dict__).
+    @cached_property
+    def _numbers(self) -> tuple[Number, ...]:
+        return tuple(_number(match) for match in NUMBER.finditer(self.text))
+
+    @cached_property
+    def _years(self) -> frozenset[str]:
+        return frozenset(match.group(0).replace("-", "/") for match in YEAR.finditer(self.text))
 
 
 def _number(match: re.Match) -> Number:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from planpress.checks.needed_words import needed_words
+from planpress.checks.needed_words import WordFinder, needed_word_sets
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
@@ -65,16 +65,13 @@ def check(content: PlanContent) -> Iterator[Finding]:
 
 
 def find_placeholders(text: str, patterns: list[PlaceholderPattern], look_in: str = "text",
-                      prepared: list | None = None) -> Iterator[tuple[int, str, PlaceholderPattern]]:
+                      among: list | None = None) -> Iterator[tuple[int, str, PlaceholderPattern]]:
     """(offset, matched text, pattern) for every placeholder in `text`, overlaps reported once.
 
-    `look_in` picks the patterns: those for any text, or those only for a heading's text. `prepared`, when
-    given, is the part of _prepared(patterns, look_in) worth trying (see _yaml_placeholders)."""
+    `look_in` picks the patterns: those for any text, or those only for a heading's text; `among`, when given,
+    the few of them worth trying on a whole file of values (see _yaml_placeholders)."""
     matches = []
-    folded = text.casefold()
-    for pattern, regex, words in _prepared(patterns, look_in) if prepared is None else prepared:
-        if words is not None and not any(map(folded.__contains__, words)):  # it cannot match (needed_words.py)
-            continue
+    for pattern, regex, _ in _prepared(patterns, look_in).worth_trying(text.casefold(), among):
         for match in regex.finditer(text):
             if not _finished_look_alike(text, match, pattern):
                 matches.append((match.start(), match.end(), match.group(0), pattern))
@@ -85,19 +82,37 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern], look_in: st
         covered_to = max(covered_to, end)
 
 
-_PREPARED: dict[tuple[int, str], tuple[list, list]] = {}
+class _Prepared:
+    """A pack's patterns for one place (any text, or headings), each with its regex and the sets of words it
+    cannot match without (needed_words.py), and one finder of all those words."""
+
+    def __init__(self, patterns: list[PlaceholderPattern], look_in: str) -> None:
+        self.patterns = patterns
+        self.entries = [(p, p.regex(), needed_word_sets(p.pattern)) for p in patterns if p.look_in == look_in]
+        self._finder = WordFinder(word for _, _, sets in self.entries for words in sets for word in words)
+        self._always = [entry for entry in self.entries if not entry[2]]
+
+    def worth_trying(self, folded_text: str, among: list | None = None) -> list:
+        """The entries (of `among`, or all) that may match the text whose casefold() is `folded_text`: a word of
+        each of their sets is in it. Regular expressions are costly; finding the words is not."""
+        present = self._finder.words_in(folded_text)
+        if not present:  # most short values
+            return self._always if among is None else [entry for entry in among if not entry[2]]
+        return [entry for entry in (self.entries if among is None else among)
+                if all(not present.isdisjoint(words) for words in entry[2])]
 
 
-def _prepared(patterns: list[PlaceholderPattern], look_in: str) -> list:
-    """(pattern, its regex, the words it cannot match without) for the patterns that look in `look_in`, worked
-    out once for a pack's list (a check asks for every piece of text)."""
+_PREPARED: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepared(patterns: list[PlaceholderPattern], look_in: str) -> _Prepared:
+    """The patterns that look in `look_in`, made ready once for a pack's list (a check asks for every piece of text)."""
     kept = _PREPARED.get((id(patterns), look_in))
-    if kept is None or kept[0] is not patterns:
+    if kept is None or kept.patterns is not patterns:
         if len(_PREPARED) > 8:  # each check of a changed plan reads the pack again (serve): keep only the latest
             _PREPARED.clear()
-        chosen = [(p, p.regex(), needed_words(p.pattern)) for p in patterns if p.look_in == look_in]
-        kept = _PREPARED[(id(patterns), look_in)] = (patterns, chosen)
-    return kept[1]
+        kept = _PREPARED[(id(patterns), look_in)] = _Prepared(patterns, look_in)
+    return kept
 
 
 def _finished_look_alike(text: str, match: re.Match, pattern: PlaceholderPattern) -> bool:
@@ -134,12 +149,12 @@ def _text_placeholders(text: str, start: Location, patterns: list[PlaceholderPat
 
 def _yaml_placeholders(doc: YamlDoc, patterns: list[PlaceholderPattern]) -> Iterator[Finding]:
     values = list(_strings(doc.data, ()))
-    # A file holds thousands of short values: a pattern whose words are in none of them is not tried on each.
-    everything = "\n".join(value for _, value in values).casefold()
-    worth_trying = [entry for entry in _prepared(patterns, "text")
-                    if entry[2] is None or any(map(everything.__contains__, entry[2]))]
+    # A file holds thousands of short values: only the patterns whose words are somewhere in the file are tried.
+    among = _prepared(patterns, "text").worth_trying("\n".join(value for _, value in values).casefold())
+    if not among:
+        return
     for path, value in values:
-        for _, found, pattern in find_placeholders(value, patterns, prepared=worth_trying):
+        for _, found, pattern in find_placeholders(value, patterns, among=among):
             yield _placeholder(doc.at(path), found, pattern)
 
 
@@ -253,18 +268,56 @@ def _alike_prompt(words: tuple[str, ...], prompts: list[Prompt]) -> str | None:
         return None
     distinct = frozenset(words)
     repeated = len(words) - len(distinct)
+    index = _prompt_index(prompts)
+    # No prompt can share more words than the sentence has of all the prompts' words together: most sentences
+    # are ruled out by that alone, with one intersection.
+    if 2 * (len(distinct & index.vocabulary) + repeated) < PROMPT_LIKENESS * (len(words) + index.shortest):
+        return None
     matcher = None
-    for prompt in prompts:
+    for prompt, shared in index.shared_words(distinct):
         # The most words the two can share: each shared word, and each repeat of one. The cheap bound
         # first; difflib's exact count only for the few prompts that pass it.
-        most_shared = len(distinct & prompt.distinct) + repeated
-        if 2 * most_shared < PROMPT_LIKENESS * (len(words) + len(prompt.words)):
+        if 2 * (shared + repeated) < PROMPT_LIKENESS * (len(words) + len(prompt.words)):
             continue
         matcher = matcher or difflib.SequenceMatcher(None, (), words, autojunk=False)
         matcher.set_seq1(prompt.words)
         if matcher.ratio() >= PROMPT_LIKENESS:
             return prompt.text
     return None
+
+
+class _PromptIndex:
+    """The prompts by word, so that a sentence is compared only with the prompts it shares words with."""
+
+    def __init__(self, prompts: list[Prompt]) -> None:
+        self.prompts = prompts
+        self.vocabulary = frozenset().union(*(prompt.distinct for prompt in prompts))
+        self.shortest = min((len(prompt.words) for prompt in prompts), default=0)
+        self._having: dict[str, list[int]] = {}
+        for number, prompt in enumerate(prompts):
+            for word in prompt.distinct:
+                self._having.setdefault(word, []).append(number)
+
+    def shared_words(self, distinct: frozenset[str]) -> list[tuple[Prompt, int]]:
+        """Each prompt that shares words with a sentence, in their order, with how many distinct words it shares."""
+        shared: dict[int, int] = {}
+        for word in distinct & self.vocabulary:
+            for number in self._having[word]:
+                shared[number] = shared.get(number, 0) + 1
+        return [(self.prompts[number], shared[number]) for number in sorted(shared)]
+
+
+_INDEXES: dict[int, _PromptIndex] = {}
+
+
+def _prompt_index(prompts: list[Prompt]) -> _PromptIndex:
+    """The index of a list of prompts, made once for the list (every sentence of the plan asks for it)."""
+    kept = _INDEXES.get(id(prompts))
+    if kept is None or kept.prompts is not prompts:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        kept = _INDEXES[id(prompts)] = _PromptIndex(prompts)
+    return kept
 
 
 def _sentences(text: str) -> list[str]:
@@ -291,6 +344,6 @@ def prompt_words(sentence: str) -> tuple[str, ...]:
     """A sentence's meaningful words, each without a plural or possessive s: "the providers' plans" -> provider plan."""
     # Each word is letters and digits only (_normalise), so a plural s is a final s after three of them;
     # read without a regular expression, since every sentence of the plan is compared.
-    words = (word[:-1] if len(word) > 3 and word[-1] == "s" else word
-             for word in _normalise(sentence.replace("'", "")).split())
-    return tuple(word for word in words if word not in _FILLER)
+    words = [word[:-1] if len(word) > 3 and word[-1] == "s" else word
+             for word in _normalise(sentence.replace("'", "")).split()]
+    return tuple([word for word in words if word not in _FILLER])
