@@ -11,7 +11,7 @@ import yaml
 
 from conftest import REPO
 from planpress.checks import unfinished
-from planpress.checks.needed_words import WordFinder, may_match, needed_word_sets, needed_words
+from planpress.checks.needed_words import WordFinder, may_match, needed_alternatives, needed_words
 
 PATTERN_FILES = sorted(REPO.glob("templates/*/placeholders.yaml")) + sorted(REPO.glob("templates/*/pack.yaml"))
 REFERENCE = Path("/work/shared/reference")
@@ -47,10 +47,12 @@ def test_every_pattern_has_a_shortcut_or_always_runs():
                                                                              "for the final draft", "for the next draft"})
     assert needed_words(r"[Xx]{2,}") == frozenset({"x"})
     assert needed_words(r"\w+") is None
-    # All the sets a sequence needs, for the check that finds every word at once.
-    assert needed_word_sets(r"\bto be \w+ by") == (frozenset({"to be "}), frozenset({" by"}))
-    assert needed_word_sets(r"£\s?[xX]+") == (frozenset({"£"}), frozenset({"x"}))
-    assert needed_word_sets(r"\w+") == ()
+    # For the check that finds every word at once: every set a sequence needs, in each alternative.
+    assert needed_alternatives(r"\bto be \w+ by") == ((frozenset({"to be "}), frozenset({" by"})),)
+    assert needed_alternatives(r"£\s?[xX]+") == ((frozenset({"£"}), frozenset({"x"})),)
+    assert needed_alternatives(r"(?:Add|Put)\s+(?:a|the)\b|Ask\s+\w+ team") == (
+        (frozenset({"add", "put"}), frozenset({"a", "the"})), (frozenset({"ask"}), frozenset({" team"})))
+    assert needed_alternatives(r"\w+") == ((),)
 
 
 def test_the_word_finder_finds_every_word_a_text_holds_overlapping_or_not():
@@ -68,15 +70,15 @@ def test_the_shortcut_never_skips_text_the_pattern_matches(pattern: str):
             if regex.search(text):
                 assert may_match(pattern, text.casefold()), (pattern, text[:200])
                 folded = text.casefold()
-                assert all(any(word in folded for word in words) for words in needed_word_sets(pattern)), \
-                    (pattern, text[:200])
+                assert any(all(any(word in folded for word in words) for words in sets)
+                           for sets in needed_alternatives(pattern)), (pattern, text[:200])
 
 
 def test_the_check_finds_the_same_with_and_without_it(monkeypatch):
     from planpress.build import check_plan
 
     found = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
-    monkeypatch.setattr(unfinished, "needed_word_sets", lambda pattern: ())
+    monkeypatch.setattr(unfinished, "needed_alternatives", lambda pattern: ((),))
     monkeypatch.setattr(unfinished, "_PREPARED", {})
     again = [(f.location, f.message) for f in check_plan(REPO).findings if f.rule == "placeholder"]
     assert found == again

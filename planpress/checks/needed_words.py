@@ -65,13 +65,57 @@ def may_match(pattern: str, folded_text: str) -> bool:
     return words is None or any(map(folded_text.__contains__, words))  # map: no Python frame per word
 
 
-def needed_word_sets(pattern: str) -> tuple[frozenset[str], ...]:
-    """Every set of case-folded words the parts of `pattern` need: a match holds a word of each set (of a
-    sequence, each part is needed). Empty when nothing is certain. For a search that finds all words at once."""
+def needed_alternatives(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """What a match of `pattern` holds, as alternatives: a match holds, for one of them at least, a word of each
+    of its sets (of a sequence, each part is needed; of alternatives, one). For a search that finds all the
+    words at once, where requiring more costs nothing. ((),) when nothing is certain."""
     try:
-        return tuple(_sets_in_sequence(parser.parse(pattern)))
+        return tuple(tuple(sets) for sets in _alternatives_in_sequence(parser.parse(pattern)))
     except Exception:  # a construct this does not know: nothing certain
-        return ()
+        return ((),)
+
+
+MOST_CONDITIONS = 16
+"""The most alternatives followed; beyond, alternatives are merged into one set of words (any of them)."""
+
+
+def _alternatives_in_sequence(items) -> list[list[frozenset[str]]]:
+    found: list[list[frozenset[str]]] = [[]]
+    runs = {""}
+
+    def flush() -> None:
+        nonlocal runs
+        if all(runs):
+            word_set = frozenset(run.casefold() for run in runs)
+            for sets in found:
+                sets.append(word_set)
+        runs = {""}
+
+    for op, value in items:
+        texts = _finite(op, value)
+        if texts is not None and len(runs) * len(texts) <= MOST_ALTERNATIVES:
+            runs = {run + text for run in runs for text in texts}
+            continue
+        flush()
+        item = _item_alternatives(op, value)
+        if len(found) * len(item) > MOST_CONDITIONS:  # too many: the item's words, any of them, instead
+            item = [_item_sets(op, value)]
+        found = [sets + more for sets in found for more in item]
+    flush()
+    return found
+
+
+def _item_alternatives(op, value) -> list[list[frozenset[str]]]:
+    if op is codes.SUBPATTERN:
+        return _alternatives_in_sequence(value[-1])
+    if op is codes.BRANCH:
+        return [sets for branch in value[1] for sets in _alternatives_in_sequence(branch)]
+    if op in _REPEATS:
+        least, _, item = value
+        return _alternatives_in_sequence(item) if least >= 1 else [[]]
+    if getattr(codes, "ATOMIC_GROUP", None) is op:
+        return _alternatives_in_sequence(value)
+    return [[]]
 
 
 def _in_sequence(items) -> frozenset[str] | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from planpress.checks.needed_words import WordFinder, needed_word_sets
+from planpress.checks.needed_words import WordFinder, needed_alternatives
 from planpress.checks.references import markdown_blocks
 from planpress.errors import Finding, Location
 from planpress.load.content import PlanContent, SchemeDoc, SectionDoc
@@ -83,23 +83,35 @@ def find_placeholders(text: str, patterns: list[PlaceholderPattern], look_in: st
 
 
 class _Prepared:
-    """A pack's patterns for one place (any text, or headings), each with its regex and the sets of words it
-    cannot match without (needed_words.py), and one finder of all those words."""
+    """A pack's patterns for one place (any text, or headings), each with its regex and the words it cannot
+    match without (needed_words.py: alternatives, each of sets of words), and one finder of all those words."""
 
     def __init__(self, patterns: list[PlaceholderPattern], look_in: str) -> None:
         self.patterns = patterns
-        self.entries = [(p, p.regex(), needed_word_sets(p.pattern)) for p in patterns if p.look_in == look_in]
-        self._finder = WordFinder(word for _, _, sets in self.entries for words in sets for word in words)
-        self._always = [entry for entry in self.entries if not entry[2]]
+        self.entries = [(p, p.regex(), needed_alternatives(p.pattern)) for p in patterns if p.look_in == look_in]
+        self._finder = WordFinder(word for _, _, alternatives in self.entries
+                                  for sets in alternatives for words in sets for word in words)
+        self._always = [entry for entry in self.entries if any(not sets for sets in entry[2])]
+        self._always_ids = {id(entry) for entry in self._always}
 
     def worth_trying(self, folded_text: str, among: list | None = None) -> list:
-        """The entries (of `among`, or all) that may match the text whose casefold() is `folded_text`: a word of
-        each of their sets is in it. Regular expressions are costly; finding the words is not."""
+        """The entries (of `among`, or all) that may match the text whose casefold() is `folded_text`: for one of
+        their alternatives, a word of each set is in it. Regular expressions are costly; finding words is not."""
         present = self._finder.words_in(folded_text)
         if not present:  # most short values
-            return self._always if among is None else [entry for entry in among if not entry[2]]
-        return [entry for entry in (self.entries if among is None else among)
-                if all(not present.isdisjoint(words) for words in entry[2])]
+            return self._always if among is None else [entry for entry in among if id(entry) in self._always_ids]
+        return [entry for entry in (self.entries if among is None else among) if _holds_one(present, entry[2])]
+
+
+def _holds_one(present: set[str], alternatives: tuple[tuple[frozenset[str], ...], ...]) -> bool:
+    """Whether, for one of the alternatives, a word of each of its sets is present (loops: the quickest here)."""
+    for sets in alternatives:
+        for words in sets:
+            if present.isdisjoint(words):
+                break
+        else:
+            return True
+    return False
 
 
 _PREPARED: dict[tuple[int, str], _Prepared] = {}

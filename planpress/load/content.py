@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from planpress.errors import Finding, Location
+from planpress.side_by_side import Job, cores, run_side_by_side
 from planpress.load import models as m
 from planpress.load.pack import Pack, PackPart, PackSection
 from planpress.load.author_markdown import too_deep
@@ -90,6 +91,8 @@ class PlanContent:
     """Every YAML document read (data files and front matter), by file, for checks that scan text."""
     figures_cache: object = field(default=None, repr=False, compare=False)
     """The derived figures, worked out once (planpress.figures.compute); the content is not changed after loading."""
+    read_ahead: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """While the plan loads, its files already read side by side (_read_ahead), by file; empty after."""
     sentences_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     """The prose read as sentences, by (file, line, text), for the several rules that read them: not passed on by
     dataclasses.replace, so a copy with its text rendered reads its own."""
@@ -139,6 +142,7 @@ def load_content(root: Path) -> tuple[PlanContent, list[Finding]]:
         content.broken_files.add(PLAN_FILE)
         return content, findings
     content.plan = _validated(plan_doc, content.models.plan, findings, content)
+    content.read_ahead = _read_ahead(root, _files_to_read(root, content))
     for name, spec in content.pack.data.files.items():
         if not spec.required and not (root / spec.file).is_file():
             content.data[name] = None
@@ -147,7 +151,56 @@ def load_content(root: Path) -> tuple[PlanContent, list[Finding]]:
     content.sections = _load_sections(root, content.pack, findings, content)
     content.schemes = _load_schemes(root, content, findings)
     content.progress = _load_progress(root, findings, content)
+    content.read_ahead = {}
     return content, findings
+
+
+READ_SIDE_BY_SIDE = 200
+"""From this many files, the plan's files are read on all the machine's cores (below it, a fork costs more)."""
+
+
+def _files_to_read(root: Path, content: PlanContent) -> list[str]:
+    """The plan's files the loaders below will read, by their names under the plan's folder."""
+    data = [spec.file for spec in content.pack.data.files.values()]
+    folders = [(SECTIONS_DIR, "*.md"), (content.schemes_folder(), "*.md"), (content.progress_folder(), "*.y*ml")]
+    listed = [f"{folder}/{path.name}" for folder, pattern in folders if folder
+              for path in sorted((root / folder).glob(pattern))]
+    return [file for file in data if (root / file).is_file()] + listed
+
+
+def _read_ahead(root: Path, files: list[str]) -> dict[str, YamlDoc | MarkdownFile | YamlProblem]:
+    """A long plan's files read (and their YAML parsed) side by side, the largest first across the cores; the
+    loaders then take each from here. Nothing for a plan of fewer files."""
+    if len(files) < READ_SIDE_BY_SIDE:
+        return {}
+    by_size = sorted(files, key=lambda file: -(root / file).stat().st_size)
+    shares = [by_size[start::cores()] for start in range(cores())]
+    jobs = [Job("reading the plan", lambda share=share: {file: _parsed(root, file) for file in share})
+            for share in shares if share]
+    return {file: read for done in run_side_by_side(jobs) for file, read in done.items()}
+
+
+def _parsed(root: Path, file: str) -> YamlDoc | MarkdownFile | YamlProblem:
+    """A file read and parsed: YAML, or Markdown with its front matter (the text checked); else the problem."""
+    try:
+        text = _read_content(root, root / file, file)
+        if not file.endswith(".md"):
+            return parse_yaml(text, file)
+        md = parse_markdown(text, file)
+        _check_text(md)
+        return md
+    except YamlProblem as problem:
+        return problem
+
+
+def _read(content: PlanContent, file: str) -> YamlDoc | MarkdownFile:
+    """A file as _parsed reads it, from the files read ahead when it is there; raises YamlProblem."""
+    read = content.read_ahead.get(file)
+    if read is None:
+        read = _parsed(content.root, file)
+    if isinstance(read, YamlProblem):
+        raise read
+    return read
 
 
 def _read_yaml(root: Path, file: str, findings: list[Finding], content: PlanContent) -> YamlDoc | None:
@@ -158,7 +211,7 @@ def _read_yaml(root: Path, file: str, findings: list[Finding], content: PlanCont
         content.broken_files.add(file)
         return None
     try:
-        doc = parse_yaml(_read_content(root, path, file), file)
+        doc = _read(content, file)
         content.sources[file] = doc
         return doc
     except YamlProblem as problem:
@@ -261,8 +314,7 @@ def _load_markdown(root: Path, folder: str, findings: list[Finding],
     for path in _listed(root, folder, "*.md", findings, content):
         file = f"{folder}/{path.name}"
         try:
-            md = parse_markdown(_read_content(root, path, file), file)
-            _check_text(md)
+            md = _read(content, file)
             files.append(md)
             content.sources[file] = md.front
         except YamlProblem as problem:
