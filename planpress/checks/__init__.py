@@ -27,21 +27,22 @@ def rule_findings(content: PlanContent) -> list[Finding]:
 def all_findings(content: PlanContent) -> tuple[list[Finding], list[Finding]]:
     """The structural findings and the rules', found side by side on the machine's cores (side_by_side.py).
 
-    On a long plan the unfinished-text check is the longest: each half of the plan's files is a job of its
-    own (every one of its findings is about one file). The jobs' weights, measured on a plan of 10,000
+    On a long plan the unfinished-text check and the rules that read the prose's sentences take the longest:
+    each half of the plan's files is a job of its own for the first (every one of its findings is about one
+    file), and the second are a job apart from the other rules. The weights, measured on a plan of 10,000
     schemes, start the longest first."""
-    halves = [_half(content, 0), _half(content, 1)]
-
-    def the_rules() -> list[Finding]:
+    def the_other_rules() -> list[Finding]:
         return [f for family in CORE_RULES if family is not unfinished.check for f in family(content)] \
-            + run_selected(content, blocking=False)
+            + run_selected(content, blocking=False, reads_prose=False)
 
-    structural, rules, *unfinished_halves = run_side_by_side([
+    structural, prose, others, *unfinished_halves = run_side_by_side([
         Job("the structural checks", lambda: structural_findings(content), weight=6),
-        Job("the plan's rules", the_rules, weight=17),
-        *(Job("the unfinished-text check", lambda half=half: list(unfinished.check(half)), weight=10)
-          for half in halves)])
-    return structural, [f for found in (*unfinished_halves, rules) for f in found]
+        Job("the rules that read the prose", lambda: run_selected(content, blocking=False, reads_prose=True),
+            weight=11),
+        Job("the plan's other rules", the_other_rules, weight=4),
+        *(Job("the unfinished-text check", lambda half=half: list(unfinished.check(half)), weight=9.5)
+          for half in (_half(content, 0), _half(content, 1)))])
+    return structural, [f for found in (*unfinished_halves, prose, others) for f in found]
 
 
 def _half(content: PlanContent, which: int) -> PlanContent:

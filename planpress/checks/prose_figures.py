@@ -77,7 +77,7 @@ class QuotedFiguresParams(Record):
 # --- number-format -----------------------------------------------------------------------------
 
 
-@rule_family("number-format", NumberFormatParams)
+@rule_family("number-format", NumberFormatParams, reads_prose=True)
 def number_format(content: PlanContent, params: NumberFormatParams) -> Iterator[Finding]:
     yield from malformed_numbers(sentences(content), params)
 
@@ -157,7 +157,7 @@ class Stated:
     """The word naming a change (reduction, rise), or "" for a share (310 of 2,480)."""
 
 
-@rule_family("stated-percentages", PercentagesParams)
+@rule_family("stated-percentages", PercentagesParams, reads_prose=True)
 def stated_percentages(content: PlanContent, params: PercentagesParams) -> Iterator[Finding]:
     yield from wrong_percentages(sentences(content), params)
 
@@ -297,7 +297,7 @@ class Mention:
         return Location(self.sentence.file, self.sentence.line_at(self.number.start))
 
 
-@rule_family("same-figure", SameFigureParams)
+@rule_family("same-figure", SameFigureParams, reads_prose=True)
 def same_figure(content: PlanContent, params: SameFigureParams) -> Iterator[Finding]:
     yield from differing_figures(sentences(content), params)
 
@@ -374,7 +374,7 @@ def _as_named(mention: Mention) -> str:
 # --- quoted-figures ----------------------------------------------------------------------------
 
 
-@rule_family("quoted-figures", QuotedFiguresParams)
+@rule_family("quoted-figures", QuotedFiguresParams, reads_prose=True)
 def quoted_figures(content: PlanContent, params: QuotedFiguresParams) -> Iterator[Finding]:
     if content.plan is None or content.data.get("finance") is None:
         return

@@ -43,6 +43,9 @@ class Family:
     """The name those figures go by in prose and layouts."""
     blocking: bool = False
     """Its errors stop every build (the outputs cannot be put together), not only a final one."""
+    reads_prose: bool = False
+    """It reads every sentence of the prose (planpress.checks.prose_numbers): on a long plan, the costliest
+    kind of rule, so such families run together, apart from the others, sharing the sentences once read."""
 
 
 FAMILIES: dict[str, Family] = {}
@@ -54,10 +57,11 @@ BUILTIN_MODULES = ("planpress.checks.money", "planpress.checks.plan_rules", "pla
                    "planpress.checks.accessibility")
 
 
-def rule_family(name: str, params: type[Record] = NoParams, blocking: bool = False) -> Callable:
+def rule_family(name: str, params: type[Record] = NoParams, blocking: bool = False,
+                reads_prose: bool = False) -> Callable:
     """Register `check(content, params)` as the family `name`."""
     def register(check: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        FAMILIES[name] = Family(name, check, params, blocking=blocking)
+        FAMILIES[name] = Family(name, check, params, blocking=blocking, reads_prose=reads_prose)
         return check
     return register
 
@@ -85,11 +89,12 @@ def selected(content) -> list[tuple[Family, Record]]:
     return [(FAMILIES[name], params) for name, params in content.models.rule_params.items() if name in FAMILIES]
 
 
-def run_selected(content, blocking: bool) -> list[Finding]:
-    """The findings of the pack's families that block every build (or of those that do not)."""
+def run_selected(content, blocking: bool, reads_prose: bool | None = None) -> list[Finding]:
+    """The findings of the pack's families that block every build (or of those that do not); of those that read
+    the prose's sentences, or of the others, when `reads_prose` is given."""
     found: list[Finding] = []
     for family, params in selected(content):
-        if family.blocking == blocking:
+        if family.blocking == blocking and reads_prose in (None, family.reads_prose):
             found += _run(family, params, content)
     return found
 
