@@ -162,3 +162,16 @@ def test_draft_mark_is_drawn_in_front_of_the_charts(files):
     watermark = content.find(b" 110 Tf")  # DRAFT is the page's only 110 pt text (plan.typ)
     fills = [m.start() for m in re.finditer(rb"\bf\*?\s", content)]  # the chart's bars and ground
     assert watermark != -1 and fills and watermark > max(fills)
+
+
+def test_libreoffice_lays_out_a_copy_whose_pictures_are_blank_and_all_else_the_same(files, tmp_path):
+    from planpress.targets.documents.pages import _BLANK_PNG, _without_pictures
+
+    copy = _without_pictures(files["docx"], tmp_path / "layout" / "plan.docx")
+    with zipfile.ZipFile(files["docx"]) as original, zipfile.ZipFile(copy) as laid_out:
+        assert original.namelist() == laid_out.namelist()
+        pictures = [name for name in original.namelist() if name.startswith("word/media/") and name.endswith(".png")]
+        assert len(pictures) >= 5  # the charts
+        for name in original.namelist():
+            expected = _BLANK_PNG if name in pictures else original.read(name)
+            assert laid_out.read(name) == expected, name

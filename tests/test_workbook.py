@@ -17,7 +17,8 @@ from libreoffice_profile import recalculating_profile
 from planpress.build import check_plan
 from planpress.errors import BuildError, ContentErrors
 from planpress.figures import compute
-from planpress.targets.workbook import load_workbook_spec, make_workbook
+from planpress.targets.workbook import make_workbook
+from planpress.targets.workbook_spec import load_workbook_spec
 
 
 @pytest.fixture(scope="module")

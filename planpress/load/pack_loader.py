@@ -285,7 +285,7 @@ def _error_line(error: Exception, path: Path) -> int:
 def _read_workbook(root: Path, folder: Path, findings: list[Finding]) -> m.Record | None:
     """A pack's workbook.yaml is read with the pack, so `check` reports its mistakes, not only a build."""
     from planpress.errors import ContentErrors
-    from planpress.targets.workbook import SPEC_FILE, load_workbook_spec
+    from planpress.targets.workbook_spec import SPEC_FILE, load_workbook_spec
 
     try:
         return load_workbook_spec(folder, _shown(root, folder / SPEC_FILE))

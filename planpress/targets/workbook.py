@@ -36,20 +36,17 @@ from openpyxl.worksheet.header_footer import _HeaderFooterPart
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planpress.collaborate.version import VersionStamp, version_stamp
-from planpress.errors import BuildError, ContentErrors, Finding
+from planpress.errors import BuildError
 from planpress.figures import Figures, compute
 from planpress.load.content import PlanContent
 from planpress.load.models import Record
-from planpress.load.validate import validate
-from planpress.load.yamlsource import YamlProblem, parse_yaml, read_text
 from planpress.render import long_date
 from planpress.render.context import layout_context
 from planpress.targets import BuildContext, Target
 from planpress.targets.workbook_spec import REFERENCE, Amounts, Block, Column, DetailRow, Sheet, WorkbookSpec, \
-    check_spec, compiled
+    compiled
 from planpress.targets.workbook_values import Evaluator, FormulaError, store_values
 
-SPEC_FILE = "workbook.yaml"
 FONT, SIZE = "Arial", 10
 """One font and size for every cell, headers included: the documents' house font (LibreOffice
 shows Liberation Sans, which has Arial's widths)."""
@@ -129,30 +126,6 @@ def stamp_rows(stamp: VersionStamp) -> list[tuple[str, str]]:
                 ("Content date", long_date(stamp.date) if stamp.date else "unknown")]
     return [("Commit", stamp.commit), ("Commit date", long_date(stamp.date)),
             ("Uncommitted changes", "YES: built from changes not yet committed" if stamp.dirty else "none")]
-
-
-def load_workbook_spec(pack_dir: Path, file: str | None = None) -> WorkbookSpec | None:
-    """The workbook the pack in `pack_dir` declares, or None if it has no workbook.yaml.
-
-    Findings name the file `file`, by default its path from the project (a pack lives in
-    <project>/templates/<pack>). Any mistake in it raises ContentErrors.
-    """
-    path = pack_dir / SPEC_FILE
-    if not path.is_file():
-        return None
-    if file is None:
-        file = "/".join(path.parts[-3:]) if path.parts[-3:-2] == ("templates",) else str(path)
-    findings: list[Finding] = []
-    try:
-        doc = parse_yaml(read_text(path, file), file)
-    except YamlProblem as problem:
-        raise ContentErrors([problem.finding]) from None
-    spec = validate(WorkbookSpec, doc, findings)
-    if spec is not None:
-        findings += check_spec(spec)
-    if spec is None or findings:
-        raise ContentErrors(findings)
-    return spec
 
 
 # --- evaluating ------------------------------------------------------------------------

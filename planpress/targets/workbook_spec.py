@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Literal
 
 import jinja2
 from pydantic import Field
 
-from planpress.errors import Finding, closest
+from planpress.errors import ContentErrors, Finding, closest
 from planpress.load.models import Record
+from planpress.load.validate import validate
+from planpress.load.yamlsource import YamlProblem, parse_yaml, read_text
 from planpress.render import long_date, money, number
 from planpress.targets.workbook_values import problem as formula_problem
 
@@ -400,3 +403,30 @@ def jinja_fields(spec: WorkbookSpec) -> Iterator[tuple[Record, tuple, str, bool]
             for key in ("year_header", "header", "total_label", "all_years_label"):
                 if getattr(sheet.amounts, key) is not None:
                     yield sheet.amounts, (key,), getattr(sheet.amounts, key), True
+
+
+SPEC_FILE = "workbook.yaml"
+
+
+def load_workbook_spec(pack_dir: Path, file: str | None = None) -> WorkbookSpec | None:
+    """The workbook the pack in `pack_dir` declares, or None if it has no workbook.yaml.
+
+    Findings name the file `file`, by default its path from the project (a pack lives in
+    <project>/templates/<pack>). Any mistake in it raises ContentErrors.
+    """
+    path = pack_dir / SPEC_FILE
+    if not path.is_file():
+        return None
+    if file is None:
+        file = "/".join(path.parts[-3:]) if path.parts[-3:-2] == ("templates",) else str(path)
+    findings: list[Finding] = []
+    try:
+        doc = parse_yaml(read_text(path, file), file)
+    except YamlProblem as problem:
+        raise ContentErrors([problem.finding]) from None
+    spec = validate(WorkbookSpec, doc, findings)
+    if spec is not None:
+        findings += check_spec(spec)
+    if spec is None or findings:
+        raise ContentErrors(findings)
+    return spec

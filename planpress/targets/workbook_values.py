@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is worked out, not by `check` reading the spec
+    from openpyxl import Workbook
 
 
 class FormulaError(str):
@@ -200,6 +202,8 @@ class Evaluator:
         where = where.replace("$", "").upper()
         if ":" not in where:
             return self.cell(title, where)
+        from openpyxl.utils import get_column_letter, range_boundaries
+
         low_col, low_row, high_col, high_row = range_boundaries(where)
         return _Range(self.cell(title, f"{get_column_letter(c)}{r}")
                       for r in range(low_row, high_row + 1) for c in range(low_col, high_col + 1))

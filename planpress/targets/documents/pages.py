@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,10 +44,11 @@ def bookmark_pages(docx: Path) -> dict[str, int] | None:
 
     with tempfile.TemporaryDirectory(prefix="planpress-pages-") as scratch:
         folder = Path(scratch)
+        copy = _without_pictures(docx, folder / "layout" / docx.name)
         early = _claim_early()
-        pdf = _laid_out(program, early or folder / "profile", docx, folder)
+        pdf = _laid_out(program, early or folder / "profile", copy, folder)
         if pdf is None and early is not None:  # the early one was gone: start one of our own
-            pdf = _laid_out(program, folder / "profile", docx, folder)
+            pdf = _laid_out(program, folder / "profile", copy, folder)
         if pdf is None:
             return None
         reader = PdfReader(str(pdf))
@@ -55,6 +59,28 @@ def bookmark_pages(docx: Path) -> dict[str, int] | None:
             except Exception:  # a destination pypdf cannot place: that entry keeps no number
                 continue
         return pages
+
+
+def _without_pictures(docx: Path, copy: Path) -> Path:
+    """A copy of the Word file whose PNG pictures are each one blank pixel: the pages fall the same (a picture's
+    size on the page is set in the document, not by its pixels), and LibreOffice lays it out in two thirds of
+    the time, as it no longer decodes and re-encodes every chart."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            blank = item.filename.startswith("word/media/") and item.filename.lower().endswith(".png")
+            target.writestr(item, _BLANK_PNG if blank else source.read(item))
+    return copy
+
+
+def _png(width: int, height: int, pixels: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b"")
+
+
+_BLANK_PNG = _png(1, 1, b"\x00" * 5)  # one row: its filter byte, then one transparent pixel
 
 
 def _laid_out(program: str, profile: Path, docx: Path, folder: Path) -> Path | None:
