@@ -309,31 +309,24 @@ end
 -- nothing unsafe reaches Word; a link to a heading the document does not have would stop Typst.
 local SAFE_SCHEMES = { http = true, https = true, mailto = true, tel = true }
 
-local function followable_links(doc)
-  local ids, raw = {}, {}
-  local function has_id(el) if el.identifier ~= "" then ids[el.identifier] = true end end
-  local function raw_text(el) table.insert(raw, el.text) end
-  doc:walk({ Header = has_id, Div = has_id, Span = has_id, Table = has_id, Figure = has_id,
-    CodeBlock = has_id, Code = has_id, Image = has_id, Link = has_id,
-    RawBlock = raw_text, RawInline = raw_text })
-  local raw_code = table.concat(raw, "\n")
-  return doc:walk({ Link = function(l)
-    local anchor = l.target:match("^#(.+)$")
-    if anchor then
-      if ids[anchor] or raw_code:find(anchor, 1, true) then return nil end
-      return l.content
-    end
-    local scheme = l.target:match("^(%a[%w+.-]*):")
-    if scheme and SAFE_SCHEMES[scheme:lower()] then return nil end
-    return l.content
-  end })
+local function followable(target, ids, raw_code)
+  local anchor = target:match("^#(.+)$")
+  if anchor then
+    return ids[anchor] or raw_code:find(anchor, 1, true) ~= nil
+  end
+  local scheme = target:match("^(%a[%w+.-]*):")
+  return scheme ~= nil and SAFE_SCHEMES[scheme:lower()] == true
 end
 
 -- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
 -- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
 -- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
-local function consistent_headings(doc)
-  local previous, seen = 0, {}
+-- One walk, in document order, does this and notes every id, raw text and link target as it goes;
+-- only if a link then leads nowhere is the document walked again to make such links text. (Each
+-- walk marshals the document into Lua, the filter's main cost; an element returned is read back,
+-- so one left as it is returns nil.)
+local function headings_and_links(doc)
+  local previous, seen, raw, targets = 0, {}, {}, {}
   local function unique(el)
     if el.identifier == "" then return nil end
     local id, n = el.identifier, 1
@@ -342,13 +335,28 @@ local function consistent_headings(doc)
     if id ~= el.identifier then el.identifier = id; return el end
   end
   local function header(h)
-    if h.level > previous + 1 then h.level = previous + 1 end
+    local level = h.level
+    if level > previous + 1 then h.level = previous + 1 end
     previous = h.level
-    unique(h)
-    return h
+    if unique(h) or h.level ~= level then return h end
   end
-  return doc:walk({ traverse = "topdown", Header = header, Div = unique, Span = unique, Table = unique,
-    Figure = unique, CodeBlock = unique, Code = unique, Image = unique, Link = unique })
+  local function link(l)
+    table.insert(targets, l.target)
+    return unique(l)
+  end
+  local function raw_text(el) table.insert(raw, el.text) end
+  doc = doc:walk({ traverse = "topdown", Header = header, Div = unique, Span = unique, Table = unique,
+    Figure = unique, CodeBlock = unique, Code = unique, Image = unique, Link = link,
+    RawBlock = raw_text, RawInline = raw_text })
+  local raw_code = table.concat(raw, "\n")
+  for _, target in ipairs(targets) do
+    if not followable(target, seen, raw_code) then
+      return doc:walk({ Link = function(l)
+        if not followable(l.target, seen, raw_code) then return l.content end
+      end })
+    end
+  end
+  return doc
 end
 
 -- Word styles are the house style's: an author's own (custom-style="...") is not kept.
@@ -432,8 +440,7 @@ return {
   { Meta = read_link_anchors },
   { Div = shift_headings },
   { Link = link },
-  { Pandoc = consistent_headings },
-  { Pandoc = followable_links },
+  { Pandoc = headings_and_links },
   { Table = aligned_columns },
   { Div = row_headers },
   { Blocks = landscape_lead_in },
