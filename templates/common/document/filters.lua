@@ -208,6 +208,10 @@ local function typst_landscape_tables(div)
   end
 end
 
+local function typst_plan_div(div)
+  return typst_div(typst_landscape_tables(div) or div)
+end
+
 -- Both writers: a column the Markdown left without an alignment (an author's table, |---|)
 -- is aligned by what it holds: figures (money, counts, percentages) to the right, where their
 -- digits line up, and anything else to the left; never centred (Typst's figure would centre it).
@@ -248,12 +252,17 @@ local function figures_column(tbl, i)
 end
 
 local function aligned_columns(tbl)
-  for i, spec in ipairs(tbl.colspecs) do
+  local specs, changed = tbl.colspecs, false
+  for i, spec in ipairs(specs) do
     if spec[1] == "AlignDefault" or spec[1] == "AlignCenter" then
-      tbl.colspecs[i] = { figures_column(tbl, i) and "AlignRight" or "AlignLeft", spec[2] }
+      specs[i] = { figures_column(tbl, i) and "AlignRight" or "AlignLeft", spec[2] }
+      changed = true
     end
   end
-  return tbl
+  if changed then  -- a table left as it was is not read back
+    tbl.colspecs = specs
+    return tbl
+  end
 end
 
 -- Word: the cover is the plan's own (the cover div), so pandoc's title block is not wanted;
@@ -396,16 +405,26 @@ local function words(blocks)
   return n
 end
 
+local function is_landscape(block)
+  return block.t == "Div" and block.classes:includes("landscape")
+end
+
 local function landscape_lead_in(blocks)
+  -- Most lists of blocks have no landscape part: left as they are, they are not read back.
+  local any = false
+  for _, block in ipairs(blocks) do
+    if is_landscape(block) then any = true; break end
+  end
+  if not any then return nil end
   local out = pandoc.Blocks({})
   for _, block in ipairs(blocks) do
-    if block.t == "Div" and block.classes:includes("landscape") then
+    if is_landscape(block) then
       -- The blocks since the last heading (of any level); then, if only a level-1 heading and a
       -- little text are before that, those too (the level-1 heading starts a page anyway).
       local start = nil
       for i = #out, 1, -1 do
         local b = out[i]
-        if b.t == "Table" or b.t == "Figure" or (b.t == "Div" and b.classes:includes("landscape"))
+        if b.t == "Table" or b.t == "Figure" or is_landscape(b)
           or (b.t == "Para" and #b.content == 1 and b.content[1].t == "Image") then break end
         if b.t == "Header" then
           start = i
@@ -427,25 +446,32 @@ local function landscape_lead_in(blocks)
   return out
 end
 
-local function div(el)
-  if FORMAT == "docx" then
-    return docx_div(el)
-  elseif FORMAT == "typst" then
-    return typst_div(el)
-  end
+-- The passes. Each pass is at least one walk of the whole document, with its elements marshalled
+-- into Lua (pandoc walks a table's inline functions over the document, then its block functions,
+-- then Blocks, Meta, Pandoc; children before their parents), so functions that need not see each
+-- other's work share a pass, and each returns nil for an element it leaves as it is.
+
+-- The plan's own divs: no author's style; headings under a scheme part pushed down; row headers.
+local function plan_div(el)
+  local styled = no_custom_style(el)
+  local shifted = shift_headings(styled or el)
+  local headed = row_headers(shifted or styled or el)
+  return headed or shifted or styled
 end
 
 return {
-  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image, Div = no_custom_style, Span = no_custom_style },
+  -- First, as the links below need it: where a kind of item is sent to one heading.
   { Meta = read_link_anchors },
-  { Div = shift_headings },
-  { Link = link },
+  -- Safety first (inline functions run before any block function, and a table's cells before the
+  -- table), then what the plan's classes and links mean; columns aligned before the row headers.
+  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image, Span = no_custom_style, Link = link,
+    Table = aligned_columns, Div = plan_div },
+  -- Once every link has its target: heading levels, ids, links that lead nowhere.
   { Pandoc = headings_and_links },
-  { Table = aligned_columns },
-  { Div = row_headers },
+  -- Once heading levels are right: what leads into a landscape part goes with it.
   { Blocks = landscape_lead_in },
-  FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
-    Meta = typst_meta, Math = typst_math } or {},
-  { Div = div },
-  FORMAT == "docx" and { Meta = docx_meta, Image = docx_image } or {},
+  -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
+  FORMAT == "typst" and { Image = typst_image, Math = typst_math, Table = typst_table, Meta = typst_meta,
+    Div = typst_plan_div } or {},
+  FORMAT == "docx" and { Meta = docx_meta, Image = docx_image, Div = docx_div } or {},
 }
