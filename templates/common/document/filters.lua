@@ -277,8 +277,10 @@ end
 -- Word: charts as PNG (written beside each SVG), which every Word reader shows; pandoc's
 -- embedded SVG is an empty box in LibreOffice and in Word before 2016.
 local function docx_image(img)
-  img.src = img.src:gsub("%.svg$", ".png")
-  return img
+  if img.src:match("%.svg$") then
+    img.src = img.src:gsub("%.svg$", ".png")
+    return img
+  end
 end
 
 -- Safety, before anything else: nothing in the document as read is passed to a writer as its own
@@ -307,9 +309,11 @@ local function outside(src)
     or src == ".." or src:match("^%.%./") or src:match("/%.%./") or src:match("/%.%.$")
 end
 
-local function safe_image(img)
-  if outside(img.src) then
-    return img.caption
+-- Word styles are the house style's: an author's own (custom-style="...") is not kept.
+local function no_custom_style(el)
+  if el.attributes["custom-style"] then
+    el.attributes["custom-style"] = nil
+    return el
   end
 end
 
@@ -330,10 +334,13 @@ end
 -- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
 -- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
 -- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
--- One walk, in document order, does this and notes every id, raw text and link target as it goes;
--- only if a link then leads nowhere is the document walked again to make such links text. (Each
--- walk marshals the document into Lua, the filter's main cost; an element returned is read back,
--- so one left as it is returns nil.)
+--
+-- One walk, in document order, does this, and with it the work on inline elements: raw code shown
+-- as code, pictures from outside dropped (for their caption), an author's style taken off a span,
+-- links between parts of the plan given their anchor, Word's charts as PNG; as it goes it notes
+-- every id, raw text and link target, and only if a link then leads nowhere is the document walked
+-- again to make such links text. (Each walk marshals the document into Lua, the filter's main
+-- cost; an element returned is read back, so one left as it is returns nil.)
 local function headings_and_links(doc)
   local previous, seen, raw, targets = 0, {}, {}, {}
   local function unique(el)
@@ -349,14 +356,34 @@ local function headings_and_links(doc)
     previous = h.level
     if unique(h) or h.level ~= level then return h end
   end
-  local function link(l)
+  local function span(el)
+    local styled = no_custom_style(el)
+    return unique(el) or styled
+  end
+  local function to_anchor(l)
+    local linked = link(l)
     table.insert(targets, l.target)
-    return unique(l)
+    return unique(l) or linked
   end
   local function raw_text(el) table.insert(raw, el.text) end
-  doc = doc:walk({ traverse = "topdown", Header = header, Div = unique, Span = unique, Table = unique,
-    Figure = unique, CodeBlock = unique, Code = unique, Image = unique, Link = link,
-    RawBlock = raw_text, RawInline = raw_text })
+  local function inline_raw(el)
+    local code = raw_inline(el)
+    if code then return code end
+    raw_text(el)
+  end
+  local walk
+  local function picture(img)
+    if outside(img.src) then
+      -- Its caption in its place; a walk does not go into what a function returns, so this one does.
+      return img.caption:walk(walk)
+    end
+    local png = FORMAT == "docx" and docx_image(img)
+    return unique(img) or png or nil
+  end
+  walk = { traverse = "topdown", Header = header, Div = unique, Span = span, Table = unique,
+    Figure = unique, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
+    RawBlock = raw_text, RawInline = inline_raw }
+  doc = doc:walk(walk)
   local raw_code = table.concat(raw, "\n")
   for _, target in ipairs(targets) do
     if not followable(target, seen, raw_code) then
@@ -366,14 +393,6 @@ local function headings_and_links(doc)
     end
   end
   return doc
-end
-
--- Word styles are the house style's: an author's own (custom-style="...") is not kept.
-local function no_custom_style(el)
-  if el.attributes["custom-style"] then
-    el.attributes["custom-style"] = nil
-    return el
-  end
 end
 
 -- Both writers: a label/value table (a div of class row-headers around it: plan details, a scheme's
@@ -462,16 +481,15 @@ end
 return {
   -- First, as the links below need it: where a kind of item is sent to one heading.
   { Meta = read_link_anchors },
-  -- Safety first (inline functions run before any block function, and a table's cells before the
-  -- table), then what the plan's classes and links mean; columns aligned before the row headers.
-  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image, Span = no_custom_style, Link = link,
-    Table = aligned_columns, Div = plan_div },
-  -- Once every link has its target: heading levels, ids, links that lead nowhere.
+  -- Raw code first (a table's cells are walked before the table), then what the plan's divs mean;
+  -- columns aligned before the row headers.
+  { RawBlock = raw_block, Table = aligned_columns, Div = plan_div },
+  -- Once headings are shifted: the inline work, heading levels, ids, links that lead nowhere.
   { Pandoc = headings_and_links },
   -- Once heading levels are right: what leads into a landscape part goes with it.
   { Blocks = landscape_lead_in },
   -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
   FORMAT == "typst" and { Image = typst_image, Math = typst_math, Table = typst_table, Meta = typst_meta,
     Div = typst_plan_div } or {},
-  FORMAT == "docx" and { Meta = docx_meta, Image = docx_image, Div = docx_div } or {},
+  FORMAT == "docx" and { Meta = docx_meta, Div = docx_div } or {},
 }
