@@ -52,7 +52,7 @@ See [the risks](section:risks), [a scheme](scheme:PE 1/b), [the figures](metric:
 [share](\\\\\\\\fs\\\\x.docx), [file](file://fs/x), [ftp](ftp://files.example/x),
 [gone](#nowhere), [here](#section-vision), [raw one](#in-raw-code) and [draft](drafts/x.docx).
 
-Raw: <b>html</b> and $\\alpha + \\beta$ and a formula $$E = mc^2$$.
+Raw: <b>html</b> <a id="html-anchor"></a> [to raw HTML](#html-anchor) and $\\alpha + \\beta$ and a formula $$E = mc^2$$.
 
 <div class="html">Some HTML</div>
 
@@ -156,4 +156,34 @@ More short text.
 :::
 
 Afterwards.
+
+# Odd corners {{#odd}}
+
+![Caption with [a span]{{#odd}} and [a link](section:risks) and [gone](#gone-too)](https://example.org/y.png)
+
+| Cell | Raw |
+|---|---|
+| `<w:t>1</w:t>`{{=openxml}} | 2 |
+| ![A picture](charts/chart.svg) | 3 |
+| <b>4</b> | 5 |
+
+[H [inner]{{#odd}}]{{#odd}}
+
+## Heading with [a span]{{#odd}} inside
+
+::: {{.shift-headings .row-headers custom-style="Quote"}}
+## Shifted in a styled div
+
+| Label | Value |
+|---|---|
+| One | 1 |
+:::
+
+::: landscape
+::: landscape
+| Nested | Landscape |
+|---|---|
+| a | b |
+:::
+:::
 """
