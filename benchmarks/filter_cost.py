@@ -139,7 +139,7 @@ def measure(filters: list[Path], runs: int) -> None:
 
 def save_outputs(lua: Path, folder: Path) -> None:
     """Word and Typst output of every reference document, made with `lua`, into `folder`."""
-    from filter_cases import CASES, RAW_READER
+    from filter_cases import CASES, CASES_AT_TOP, RAW_READER
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="planpress-filter-") as scratch:
@@ -151,9 +151,10 @@ def save_outputs(lua: Path, folder: Path) -> None:
                 pandoc(pdf, "typst", str(folder / f"{plan}-{name}.typ"), style, lua, metadata)
         cases = Path(scratch) / "cases"
         (cases / "charts").mkdir(parents=True)
-        (cases / "plan.md").write_text(CASES, encoding="utf-8")
         style = house_style(ROOT)
-        for label, reader in (("cases", READER), ("cases-raw", RAW_READER)):
+        for label, text, reader in (("cases", CASES, READER), ("cases-raw", CASES, RAW_READER),
+                                    ("cases-at-top", CASES_AT_TOP, READER)):
+            (cases / "plan.md").write_text(text, encoding="utf-8")
             pandoc(cases, "docx", str(folder / f"{label}.docx"), style, lua, reader=reader)
             pandoc(cases, "typst", str(folder / f"{label}.typ"), style, lua, reader=reader)
     print(f"wrote {len(list(folder.iterdir()))} files into {folder}")

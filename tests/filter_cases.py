@@ -10,6 +10,19 @@ from planpress.targets.documents.pandoc import READER
 
 RAW_READER = READER.replace("-raw_attribute", "+raw_attribute")
 
+# A landscape part in a list: the filter looks at every list of blocks, not only the top level's and divs'.
+IN_A_LIST = """- An item
+
+  ### Lead-in in a list
+
+  ::: landscape
+  | In | List |
+  |---|---|
+  | 3 | 4 |
+  :::
+
+"""
+
 LEAD_IN = " ".join(["word"] * 260)  # more than the filter takes onto a landscape page
 
 CASES = f"""---
@@ -179,7 +192,19 @@ Afterwards.
 | One | 1 |
 :::
 
+::: wrapper
+## Lead-in in a div
+
+A few words.
+
 ::: landscape
+| In | Div |
+|---|---|
+| 1 | 2 |
+:::
+:::
+
+{IN_A_LIST}::: landscape
 ::: landscape
 | Nested | Landscape |
 |---|---|
@@ -187,3 +212,6 @@ Afterwards.
 :::
 :::
 """
+
+# The same without the landscape part in a list.
+CASES_AT_TOP = CASES.replace(IN_A_LIST, "")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from filter_cases import CASES, RAW_READER
+from filter_cases import CASES, CASES_AT_TOP, RAW_READER
 from planpress.targets.documents.pandoc import READER, pandoc_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,9 +37,9 @@ def made(tmp_path_factory) -> dict[str, str]:
     (folder / "charts").mkdir()
     (folder / "charts" / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     (folder / "charts" / "chart.png").write_bytes(PNG)
-    (folder / "plan.md").write_text(CASES, encoding="utf-8")
     found = {}
-    for label, reader in (("", READER), ("raw ", RAW_READER)):
+    for label, text, reader in (("", CASES, READER), ("raw ", CASES, RAW_READER), ("at top ", CASES_AT_TOP, READER)):
+        (folder / "plan.md").write_text(text, encoding="utf-8")
         _pandoc(folder, "typst", "plan.typ", reader)
         found[f"{label}typst"] = (folder / "plan.typ").read_text(encoding="utf-8")
         _pandoc(folder, "docx", "plan.docx", reader)
@@ -63,8 +63,12 @@ def test_a_short_lead_in_goes_onto_the_landscape_page_and_a_long_one_stays(made)
     # Back to a level-one heading, which starts a page anyway.
     assert "#page(flipped: true)[#landscape.update(true)\n= A level-one heading\n" in typ
     assert "#landscape.update(true)\n== Long lead-in" not in typ and "== Long lead-in" in typ
+    # In a div and in a list too; in a div also when no landscape part is anywhere but in divs.
+    assert "#page(flipped: true)[#landscape.update(true)\n== Lead-in in a div\n" in typ
+    assert "#page(flipped: true)[#landscape.update(true)\n  === Lead-in in a list\n" in typ
+    assert "#page(flipped: true)[#landscape.update(true)\n== Lead-in in a div\n" in made["at top typst"]
     docx = made["docx"]
-    assert docx.count('w:val="PlanpressLandscapeStart"') == docx.count('w:val="PlanpressLandscapeEnd"') == 6
+    assert docx.count('w:val="PlanpressLandscapeStart"') == docx.count('w:val="PlanpressLandscapeEnd"') == 8
     assert docx.index("PlanpressLandscapeStart") < docx.index(">Before the wide table<")
 
 

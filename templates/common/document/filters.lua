@@ -465,6 +465,46 @@ local function landscape_lead_in(blocks)
   return out
 end
 
+-- A walk of every list of blocks (a Blocks function) costs more than the rest of this work: a
+-- table's every cell is one. The plan's landscape parts are at the top level or in divs, so the
+-- first pass counts every one there is, and when the top level and its divs hold them all, only
+-- those lists are looked at (each div's own before the list around it, as a Blocks walk would).
+local LANDSCAPE_PARTS = 0
+
+local function parts_in(blocks)
+  local n = 0
+  for _, block in ipairs(blocks) do
+    if block.t == "Div" then
+      n = n + (is_landscape(block) and 1 or 0) + parts_in(block.content)
+    end
+  end
+  return n
+end
+
+local function lead_ins_in(blocks)
+  local changed = false
+  for i, block in ipairs(blocks) do
+    if block.t == "Div" then
+      local content = lead_ins_in(block.content)
+      if content then
+        block.content = content
+        blocks[i], changed = block, true
+      end
+    end
+  end
+  return landscape_lead_in(blocks) or (changed and blocks or nil)
+end
+
+local function lead_ins(doc)
+  if LANDSCAPE_PARTS == 0 then return nil end
+  if parts_in(doc.blocks) ~= LANDSCAPE_PARTS then  -- some elsewhere (a list, a table, a note)
+    return doc:walk({ Blocks = landscape_lead_in })
+  end
+  local blocks = lead_ins_in(doc.blocks)
+  if blocks then doc.blocks = blocks end
+  return doc
+end
+
 -- The passes. Each pass is at least one walk of the whole document, with its elements marshalled
 -- into Lua (pandoc walks a table's inline functions over the document, then its block functions,
 -- then Blocks, Meta, Pandoc; children before their parents), so functions that need not see each
@@ -472,6 +512,7 @@ end
 
 -- The plan's own divs: no author's style; headings under a scheme part pushed down; row headers.
 local function plan_div(el)
+  if is_landscape(el) then LANDSCAPE_PARTS = LANDSCAPE_PARTS + 1 end
   local styled = no_custom_style(el)
   local shifted = shift_headings(styled or el)
   local headed = row_headers(shifted or styled or el)
@@ -487,7 +528,7 @@ return {
   -- Once headings are shifted: the inline work, heading levels, ids, links that lead nowhere.
   { Pandoc = headings_and_links },
   -- Once heading levels are right: what leads into a landscape part goes with it.
-  { Blocks = landscape_lead_in },
+  { Pandoc = lead_ins },
   -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
   FORMAT == "typst" and { Image = typst_image, Math = typst_math, Table = typst_table, Meta = typst_meta,
     Div = typst_plan_div } or {},
