@@ -331,70 +331,6 @@ local function followable(target, ids, raw_code)
   return scheme ~= nil and SAFE_SCHEMES[scheme:lower()] == true
 end
 
--- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
--- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
--- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
---
--- One walk, in document order, does this, and with it the work on inline elements: raw code shown
--- as code, pictures from outside dropped (for their caption), an author's style taken off a span,
--- links between parts of the plan given their anchor, Word's charts as PNG; as it goes it notes
--- every id, raw text and link target, and only if a link then leads nowhere is the document walked
--- again to make such links text. (Each walk marshals the document into Lua, the filter's main
--- cost; an element returned is read back, so one left as it is returns nil.)
-local function headings_and_links(doc)
-  local previous, seen, raw, targets = 0, {}, {}, {}
-  local function unique(el)
-    if el.identifier == "" then return nil end
-    local id, n = el.identifier, 1
-    while seen[id] do n = n + 1; id = el.identifier .. "-" .. n end
-    seen[id] = true
-    if id ~= el.identifier then el.identifier = id; return el end
-  end
-  local function header(h)
-    local level = h.level
-    if level > previous + 1 then h.level = previous + 1 end
-    previous = h.level
-    if unique(h) or h.level ~= level then return h end
-  end
-  local function span(el)
-    local styled = no_custom_style(el)
-    return unique(el) or styled
-  end
-  local function to_anchor(l)
-    local linked = link(l)
-    table.insert(targets, l.target)
-    return unique(l) or linked
-  end
-  local function raw_text(el) table.insert(raw, el.text) end
-  local function inline_raw(el)
-    local code = raw_inline(el)
-    if code then return code end
-    raw_text(el)
-  end
-  local walk
-  local function picture(img)
-    if outside(img.src) then
-      -- Its caption in its place; a walk does not go into what a function returns, so this one does.
-      return img.caption:walk(walk)
-    end
-    local png = FORMAT == "docx" and docx_image(img)
-    return unique(img) or png or nil
-  end
-  walk = { traverse = "topdown", Header = header, Div = unique, Span = span, Table = unique,
-    Figure = unique, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
-    RawBlock = raw_text, RawInline = inline_raw }
-  doc = doc:walk(walk)
-  local raw_code = table.concat(raw, "\n")
-  for _, target in ipairs(targets) do
-    if not followable(target, seen, raw_code) then
-      return doc:walk({ Link = function(l)
-        if not followable(l.target, seen, raw_code) then return l.content end
-      end })
-    end
-  end
-  return doc
-end
-
 -- Both writers: a label/value table (a div of class row-headers around it: plan details, a scheme's
 -- summary) names each row in its first cell, which is set bold as a header of its row.
 local function row_headers(el)
@@ -505,11 +441,6 @@ local function lead_ins(doc)
   return doc
 end
 
--- The passes. Each pass is at least one walk of the whole document, with its elements marshalled
--- into Lua (pandoc walks a table's inline functions over the document, then its block functions,
--- then Blocks, Meta, Pandoc; children before their parents), so functions that need not see each
--- other's work share a pass, and each returns nil for an element it leaves as it is.
-
 -- The plan's own divs: no author's style; headings under a scheme part pushed down; row headers.
 local function plan_div(el)
   if is_landscape(el) then LANDSCAPE_PARTS = LANDSCAPE_PARTS + 1 end
@@ -519,14 +450,93 @@ local function plan_div(el)
   return headed or shifted or styled
 end
 
+-- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
+-- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
+-- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
+--
+-- One walk, in document order (a div before what it holds), does this and all the work before it:
+-- the plan's divs (so a scheme part's headings are shifted before their levels are made right),
+-- raw code shown as code, pictures from outside dropped for their caption, an author's style taken
+-- off, links between parts of the plan given their anchor, columns aligned, Word's charts as PNG.
+-- As it goes it notes every id, raw text and link target; only if a link then leads nowhere is the
+-- document walked again, to make such links text. (Each walk marshals the document into Lua, the
+-- filter's main cost; an element returned is read back, so one left as it is returns nil.)
+local function plan_walk(doc)
+  local previous, seen, raw, targets = 0, {}, {}, {}
+  local function unique(el)
+    if el.identifier == "" then return nil end
+    local id, n = el.identifier, 1
+    while seen[id] do n = n + 1; id = el.identifier .. "-" .. n end
+    seen[id] = true
+    if id ~= el.identifier then el.identifier = id; return el end
+  end
+  local function header(h)
+    local level = h.level
+    if level > previous + 1 then h.level = previous + 1 end
+    previous = h.level
+    if unique(h) or h.level ~= level then return h end
+  end
+  local function span(el)
+    local styled = no_custom_style(el)
+    return unique(el) or styled
+  end
+  local function to_anchor(l)
+    local linked = link(l)
+    table.insert(targets, l.target)
+    return unique(l) or linked
+  end
+  local function raw_text(el) table.insert(raw, el.text) end
+  local function block_raw(el)
+    local code = raw_block(el)
+    if code then return code end
+    raw_text(el)
+  end
+  local function div(el)
+    local changed = plan_div(el)
+    return unique(changed or el) or changed
+  end
+  local function tbl(el)
+    local aligned = aligned_columns(el)
+    return unique(aligned or el) or aligned
+  end
+  local function inline_raw(el)
+    local code = raw_inline(el)
+    if code then return code end
+    raw_text(el)
+  end
+  local walk
+  local function picture(img)
+    if outside(img.src) then
+      -- Its caption in its place; a walk does not go into a list a function returns, so this one does.
+      return img.caption:walk(walk)
+    end
+    local png = FORMAT == "docx" and docx_image(img)
+    return unique(img) or png or nil
+  end
+  walk = { traverse = "topdown", Header = header, Div = div, Span = span, Table = tbl,
+    Figure = unique, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
+    RawBlock = block_raw, RawInline = inline_raw }
+  doc = doc:walk(walk)
+  local raw_code = table.concat(raw, "\n")
+  for _, target in ipairs(targets) do
+    if not followable(target, seen, raw_code) then
+      return doc:walk({ Link = function(l)
+        if not followable(l.target, seen, raw_code) then return l.content end
+      end })
+    end
+  end
+  return doc
+end
+
+-- The passes. Each is at least one walk of the whole document with its elements marshalled into
+-- Lua (a table of functions is walked once for its inline functions, once for its block functions,
+-- then Blocks, Meta, Pandoc; children before their parents), hence so few; the work that needs a
+-- document's order or its ids is done in plan_walk's own walk.
 return {
   -- First, as the links below need it: where a kind of item is sent to one heading.
   { Meta = read_link_anchors },
-  -- Raw code first (a table's cells are walked before the table), then what the plan's divs mean;
-  -- columns aligned before the row headers.
-  { RawBlock = raw_block, Table = aligned_columns, Div = plan_div },
-  -- Once headings are shifted: the inline work, heading levels, ids, links that lead nowhere.
-  { Pandoc = headings_and_links },
+  -- In one walk: what the plan's divs mean, raw code, pictures, links, columns, heading levels, ids.
+  { Pandoc = plan_walk },
   -- Once heading levels are right: what leads into a landscape part goes with it.
   { Pandoc = lead_ins },
   -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
