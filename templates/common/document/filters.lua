@@ -208,6 +208,7 @@ local function typst_landscape_tables(div)
   end
 end
 
+-- Typst: a landscape part's tables sized for its width before the div becomes Typst's code.
 local function typst_plan_div(div)
   return typst_div(typst_landscape_tables(div) or div)
 end
@@ -402,8 +403,8 @@ local function landscape_lead_in(blocks)
 end
 
 -- A walk of every list of blocks (a Blocks function) costs more than the rest of this work: a
--- table's every cell is one. The plan's landscape parts are at the top level or in divs, so the
--- first pass counts every one there is, and when the top level and its divs hold them all, only
+-- table's every cell is one. The plan's landscape parts are at the top level or in divs, so
+-- plan_walk counts every one there is, and when the top level and its divs hold them all, only
 -- those lists are looked at (each div's own before the list around it, as a Blocks walk would).
 local LANDSCAPE_PARTS = 0
 
