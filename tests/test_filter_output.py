@@ -153,3 +153,15 @@ def test_pictures_and_formulas_are_written_for_each_writer(made):
     assert '#image("charts/chart.svg", alt: "A chart", width: 100%)' in typ
     assert '#{ set math.equation(alt: "E = mc^2"); [' in typ
     assert made["media"].endswith(".png") and ".svg" not in made["media"]  # Word has the chart's PNG
+
+
+def test_a_documents_pictures_are_written_for_typst_when_all_are_figures_alone(tmp_path):
+    """The usual case (charts, each a figure of its own, and no formula) is written without a walk of
+    every inline element; a picture beside text, or a formula, takes that walk (the cases above)."""
+    (tmp_path / "plan.md").write_text('# Charts\n\n![Spending "by" area](charts/a b.svg)\n\nText.\n\n'
+                                      "![Second](charts/b.svg){#fig-b}\n", encoding="utf-8")
+    _pandoc(tmp_path, "typst", "plan.typ")
+    typ = (tmp_path / "plan.typ").read_text(encoding="utf-8")
+    assert '#image("charts/a b.svg", alt: "Spending “by” area", width: 100%)' in typ
+    assert '#image("charts/b.svg", alt: "Second", width: 100%)' in typ
+    assert "#figure(" in typ and "<fig-b>" in typ

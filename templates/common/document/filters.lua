@@ -442,6 +442,35 @@ local function lead_ins(doc)
   return doc
 end
 
+-- Typst's pictures and formulas are written by typst_image and typst_math, which would take a walk of
+-- every inline element of their own; but most pictures are a figure's alone (a chart), and most
+-- plans have no formula, so plan_walk counts them, and when every picture is a figure's alone and
+-- there is no formula, each figure's picture is written by a function on figures, in the walk of
+-- blocks the Typst pass makes anyway.
+local PICTURES, PICTURES_ALONE, FORMULAS = 0, 0, 0
+
+local function picture_alone(fig)
+  local only = #fig.content == 1 and fig.content[1]
+  if only and only.t == "Plain" and #only.content == 1 and only.content[1].t == "Image" then
+    return only.content[1]
+  end
+end
+
+local function typst_figure(fig)
+  fig.content[1].content[1] = typst_image(picture_alone(fig))
+  return fig
+end
+
+local function typst_pass(doc)
+  local filter = { Table = typst_table, Meta = typst_meta, Div = typst_plan_div }
+  if PICTURES == PICTURES_ALONE and FORMULAS == 0 then
+    filter.Figure = typst_figure
+  else
+    filter.Image, filter.Math = typst_image, typst_math
+  end
+  return doc:walk(filter)
+end
+
 -- The plan's own divs: no author's style; headings under a scheme part pushed down; row headers.
 local function plan_div(el)
   if is_landscape(el) then LANDSCAPE_PARTS = LANDSCAPE_PARTS + 1 end
@@ -511,12 +540,18 @@ local function plan_walk(doc)
       -- Its caption in its place; a walk does not go into a list a function returns, so this one does.
       return img.caption:walk(walk)
     end
+    PICTURES = PICTURES + 1
     local png = FORMAT == "docx" and docx_image(img)
     return unique(img) or png or nil
   end
+  local function figure(fig)
+    if picture_alone(fig) and not outside(picture_alone(fig).src) then PICTURES_ALONE = PICTURES_ALONE + 1 end
+    return unique(fig)
+  end
+  local function formula() FORMULAS = FORMULAS + 1 end
   walk = { traverse = "topdown", Header = header, Div = div, Span = span, Table = tbl,
-    Figure = unique, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
-    RawBlock = block_raw, RawInline = inline_raw }
+    Figure = figure, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
+    RawBlock = block_raw, RawInline = inline_raw, Math = formula }
   doc = doc:walk(walk)
   local raw_code = table.concat(raw, "\n")
   for _, target in ipairs(targets) do
@@ -541,7 +576,6 @@ return {
   -- Once heading levels are right: what leads into a landscape part goes with it.
   { Pandoc = lead_ins },
   -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
-  FORMAT == "typst" and { Image = typst_image, Math = typst_math, Table = typst_table, Meta = typst_meta,
-    Div = typst_plan_div } or {},
+  FORMAT == "typst" and { Pandoc = typst_pass } or {},
   FORMAT == "docx" and { Meta = docx_meta, Div = docx_div } or {},
 }
