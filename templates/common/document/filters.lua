@@ -208,6 +208,11 @@ local function typst_landscape_tables(div)
   end
 end
 
+-- Typst: a landscape part's tables sized for its width before the div becomes Typst's code.
+local function typst_plan_div(div)
+  return typst_div(typst_landscape_tables(div) or div)
+end
+
 -- Both writers: a column the Markdown left without an alignment (an author's table, |---|)
 -- is aligned by what it holds: figures (money, counts, percentages) to the right, where their
 -- digits line up, and anything else to the left; never centred (Typst's figure would centre it).
@@ -248,12 +253,17 @@ local function figures_column(tbl, i)
 end
 
 local function aligned_columns(tbl)
-  for i, spec in ipairs(tbl.colspecs) do
+  local specs, changed = tbl.colspecs, false
+  for i, spec in ipairs(specs) do
     if spec[1] == "AlignDefault" or spec[1] == "AlignCenter" then
-      tbl.colspecs[i] = { figures_column(tbl, i) and "AlignRight" or "AlignLeft", spec[2] }
+      specs[i] = { figures_column(tbl, i) and "AlignRight" or "AlignLeft", spec[2] }
+      changed = true
     end
   end
-  return tbl
+  if changed then  -- a table left as it was is not read back
+    tbl.colspecs = specs
+    return tbl
+  end
 end
 
 -- Word: the cover is the plan's own (the cover div), so pandoc's title block is not wanted;
@@ -268,8 +278,10 @@ end
 -- Word: charts as PNG (written beside each SVG), which every Word reader shows; pandoc's
 -- embedded SVG is an empty box in LibreOffice and in Word before 2016.
 local function docx_image(img)
-  img.src = img.src:gsub("%.svg$", ".png")
-  return img
+  if img.src:match("%.svg$") then
+    img.src = img.src:gsub("%.svg$", ".png")
+    return img
+  end
 end
 
 -- Safety, before anything else: nothing in the document as read is passed to a writer as its own
@@ -298,9 +310,11 @@ local function outside(src)
     or src == ".." or src:match("^%.%./") or src:match("/%.%./") or src:match("/%.%.$")
 end
 
-local function safe_image(img)
-  if outside(img.src) then
-    return img.caption
+-- Word styles are the house style's: an author's own (custom-style="...") is not kept.
+local function no_custom_style(el)
+  if el.attributes["custom-style"] then
+    el.attributes["custom-style"] = nil
+    return el
   end
 end
 
@@ -309,54 +323,13 @@ end
 -- nothing unsafe reaches Word; a link to a heading the document does not have would stop Typst.
 local SAFE_SCHEMES = { http = true, https = true, mailto = true, tel = true }
 
-local function followable_links(doc)
-  local ids, raw = {}, {}
-  local function has_id(el) if el.identifier ~= "" then ids[el.identifier] = true end end
-  local function raw_text(el) table.insert(raw, el.text) end
-  doc:walk({ Header = has_id, Div = has_id, Span = has_id, Table = has_id, Figure = has_id,
-    CodeBlock = has_id, Code = has_id, Image = has_id, Link = has_id,
-    RawBlock = raw_text, RawInline = raw_text })
-  local raw_code = table.concat(raw, "\n")
-  return doc:walk({ Link = function(l)
-    local anchor = l.target:match("^#(.+)$")
-    if anchor then
-      if ids[anchor] or raw_code:find(anchor, 1, true) then return nil end
-      return l.content
-    end
-    local scheme = l.target:match("^(%a[%w+.-]*):")
-    if scheme and SAFE_SCHEMES[scheme:lower()] then return nil end
-    return l.content
-  end })
-end
-
--- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
--- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
--- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
-local function consistent_headings(doc)
-  local previous, seen = 0, {}
-  local function unique(el)
-    if el.identifier == "" then return nil end
-    local id, n = el.identifier, 1
-    while seen[id] do n = n + 1; id = el.identifier .. "-" .. n end
-    seen[id] = true
-    if id ~= el.identifier then el.identifier = id; return el end
+local function followable(target, ids, raw_code)
+  local anchor = target:match("^#(.+)$")
+  if anchor then
+    return ids[anchor] or raw_code:find(anchor, 1, true) ~= nil
   end
-  local function header(h)
-    if h.level > previous + 1 then h.level = previous + 1 end
-    previous = h.level
-    unique(h)
-    return h
-  end
-  return doc:walk({ traverse = "topdown", Header = header, Div = unique, Span = unique, Table = unique,
-    Figure = unique, CodeBlock = unique, Code = unique, Image = unique, Link = unique })
-end
-
--- Word styles are the house style's: an author's own (custom-style="...") is not kept.
-local function no_custom_style(el)
-  if el.attributes["custom-style"] then
-    el.attributes["custom-style"] = nil
-    return el
-  end
+  local scheme = target:match("^(%a[%w+.-]*):")
+  return scheme ~= nil and SAFE_SCHEMES[scheme:lower()] == true
 end
 
 -- Both writers: a label/value table (a div of class row-headers around it: plan details, a scheme's
@@ -388,16 +361,26 @@ local function words(blocks)
   return n
 end
 
+local function is_landscape(block)
+  return block.t == "Div" and block.classes:includes("landscape")
+end
+
 local function landscape_lead_in(blocks)
+  -- Most lists of blocks have no landscape part: left as they are, they are not read back.
+  local any = false
+  for _, block in ipairs(blocks) do
+    if is_landscape(block) then any = true; break end
+  end
+  if not any then return nil end
   local out = pandoc.Blocks({})
   for _, block in ipairs(blocks) do
-    if block.t == "Div" and block.classes:includes("landscape") then
+    if is_landscape(block) then
       -- The blocks since the last heading (of any level); then, if only a level-1 heading and a
       -- little text are before that, those too (the level-1 heading starts a page anyway).
       local start = nil
       for i = #out, 1, -1 do
         local b = out[i]
-        if b.t == "Table" or b.t == "Figure" or (b.t == "Div" and b.classes:includes("landscape"))
+        if b.t == "Table" or b.t == "Figure" or is_landscape(b)
           or (b.t == "Para" and #b.content == 1 and b.content[1].t == "Image") then break end
         if b.t == "Header" then
           start = i
@@ -419,26 +402,180 @@ local function landscape_lead_in(blocks)
   return out
 end
 
-local function div(el)
-  if FORMAT == "docx" then
-    return docx_div(el)
-  elseif FORMAT == "typst" then
-    return typst_div(el)
+-- A walk of every list of blocks (a Blocks function) costs more than the rest of this work: a
+-- table's every cell is one. The plan's landscape parts are at the top level or in divs, so
+-- plan_walk counts every one there is, and when the top level and its divs hold them all, only
+-- those lists are looked at (each div's own before the list around it, as a Blocks walk would).
+local LANDSCAPE_PARTS = 0
+
+local function parts_in(blocks)
+  local n = 0
+  for _, block in ipairs(blocks) do
+    if block.t == "Div" then
+      n = n + (is_landscape(block) and 1 or 0) + parts_in(block.content)
+    end
+  end
+  return n
+end
+
+local function lead_ins_in(blocks)
+  local changed = false
+  for i, block in ipairs(blocks) do
+    if block.t == "Div" then
+      local content = lead_ins_in(block.content)
+      if content then
+        block.content = content
+        blocks[i], changed = block, true
+      end
+    end
+  end
+  return landscape_lead_in(blocks) or (changed and blocks or nil)
+end
+
+local function lead_ins(doc)
+  if LANDSCAPE_PARTS == 0 then return nil end
+  if parts_in(doc.blocks) ~= LANDSCAPE_PARTS then  -- some elsewhere (a list, a table, a note)
+    return doc:walk({ Blocks = landscape_lead_in })
+  end
+  local blocks = lead_ins_in(doc.blocks)
+  if blocks then doc.blocks = blocks end
+  return doc
+end
+
+-- Typst's pictures and formulas are written by typst_image and typst_math, which would take a walk of
+-- every inline element of their own; but most pictures are a figure's alone (a chart), and most
+-- plans have no formula, so plan_walk counts them, and when every picture is a figure's alone and
+-- there is no formula, each figure's picture is written by a function on figures, in the walk of
+-- blocks the Typst pass makes anyway.
+local PICTURES, PICTURES_ALONE, FORMULAS = 0, 0, 0
+
+local function picture_alone(fig)
+  local only = #fig.content == 1 and fig.content[1]
+  if only and only.t == "Plain" and #only.content == 1 and only.content[1].t == "Image" then
+    return only.content[1]
   end
 end
 
+local function typst_figure(fig)
+  fig.content[1].content[1] = typst_image(picture_alone(fig))
+  return fig
+end
+
+local function typst_pass(doc)
+  local filter = { Table = typst_table, Meta = typst_meta, Div = typst_plan_div }
+  if PICTURES == PICTURES_ALONE and FORMULAS == 0 then
+    filter.Figure = typst_figure
+  else
+    filter.Image, filter.Math = typst_image, typst_math
+  end
+  return doc:walk(filter)
+end
+
+-- The plan's own divs: no author's style; headings under a scheme part pushed down; row headers.
+local function plan_div(el)
+  if is_landscape(el) then LANDSCAPE_PARTS = LANDSCAPE_PARTS + 1 end
+  local styled = no_custom_style(el)
+  local shifted = shift_headings(styled or el)
+  local headed = row_headers(shifted or styled or el)
+  return headed or shifted or styled
+end
+
+-- The accessible PDF (PDF/UA-1) needs heading levels that go down one at a time, and Typst a
+-- label used once: an author's "######" under a "##" becomes "###", and an id used again (an
+-- author's {#scheme-s1} beside the plan's own) is made unique, so links go to the first.
+--
+-- One walk, in document order (a div before what it holds), does this and all the work before it:
+-- the plan's divs (so a scheme part's headings are shifted before their levels are made right),
+-- raw code shown as code, pictures from outside dropped for their caption, an author's style taken
+-- off, links between parts of the plan given their anchor, columns aligned, Word's charts as PNG.
+-- As it goes it notes every id, raw text and link target; only if a link then leads nowhere is the
+-- document walked again, to make such links text. (Each walk marshals the document into Lua, the
+-- filter's main cost; an element returned is read back, so one left as it is returns nil.)
+local function plan_walk(doc)
+  local previous, seen, raw, targets = 0, {}, {}, {}
+  local function unique(el)
+    if el.identifier == "" then return nil end
+    local id, n = el.identifier, 1
+    while seen[id] do n = n + 1; id = el.identifier .. "-" .. n end
+    seen[id] = true
+    if id ~= el.identifier then el.identifier = id; return el end
+  end
+  local function header(h)
+    local level = h.level
+    if level > previous + 1 then h.level = previous + 1 end
+    previous = h.level
+    if unique(h) or h.level ~= level then return h end
+  end
+  local function span(el)
+    local styled = no_custom_style(el)
+    return unique(el) or styled
+  end
+  local function to_anchor(l)
+    local linked = link(l)
+    table.insert(targets, l.target)
+    return unique(l) or linked
+  end
+  local function raw_text(el) table.insert(raw, el.text) end
+  local function block_raw(el)
+    local code = raw_block(el)
+    if code then return code end
+    raw_text(el)
+  end
+  local function div(el)
+    local changed = plan_div(el)
+    return unique(changed or el) or changed
+  end
+  local function tbl(el)
+    local aligned = aligned_columns(el)
+    return unique(aligned or el) or aligned
+  end
+  local function inline_raw(el)
+    local code = raw_inline(el)
+    if code then return code end
+    raw_text(el)
+  end
+  local walk
+  local function picture(img)
+    if outside(img.src) then
+      -- Its caption in its place; a walk does not go into a list a function returns, so this one does.
+      return img.caption:walk(walk)
+    end
+    PICTURES = PICTURES + 1
+    local png = FORMAT == "docx" and docx_image(img)
+    return unique(img) or png or nil
+  end
+  local function figure(fig)
+    if picture_alone(fig) and not outside(picture_alone(fig).src) then PICTURES_ALONE = PICTURES_ALONE + 1 end
+    return unique(fig)
+  end
+  local function formula() FORMULAS = FORMULAS + 1 end
+  walk = { traverse = "topdown", Header = header, Div = div, Span = span, Table = tbl,
+    Figure = figure, CodeBlock = unique, Code = unique, Image = picture, Link = to_anchor,
+    RawBlock = block_raw, RawInline = inline_raw, Math = formula }
+  doc = doc:walk(walk)
+  local raw_code = table.concat(raw, "\n")
+  for _, target in ipairs(targets) do
+    if not followable(target, seen, raw_code) then
+      return doc:walk({ Link = function(l)
+        if not followable(l.target, seen, raw_code) then return l.content end
+      end })
+    end
+  end
+  return doc
+end
+
+-- The passes. Each is at least one walk of the whole document with its elements marshalled into
+-- Lua (a table of functions is walked once for its inline functions, once for its block functions,
+-- then Blocks, Meta, Pandoc; children before their parents), hence so few; the work that needs a
+-- document's order or its ids is done in plan_walk's own walk.
 return {
-  { RawBlock = raw_block, RawInline = raw_inline, Image = safe_image, Div = no_custom_style, Span = no_custom_style },
+  -- First, as the links below need it: where a kind of item is sent to one heading.
   { Meta = read_link_anchors },
-  { Div = shift_headings },
-  { Link = link },
-  { Pandoc = consistent_headings },
-  { Pandoc = followable_links },
-  { Table = aligned_columns },
-  { Div = row_headers },
-  { Blocks = landscape_lead_in },
-  FORMAT == "typst" and { Image = typst_image, Table = typst_table, Div = typst_landscape_tables,
-    Meta = typst_meta, Math = typst_math } or {},
-  { Div = div },
-  FORMAT == "docx" and { Meta = docx_meta, Image = docx_image } or {},
+  -- In one walk: what the plan's divs mean, raw code, pictures, links, columns, heading levels, ids.
+  { Pandoc = plan_walk },
+  -- Once heading levels are right: what leads into a landscape part goes with it.
+  { Pandoc = lead_ins },
+  -- Last, per writer: a table's cells (and a picture) made before the div around it is turned into code.
+  FORMAT == "typst" and { Pandoc = typst_pass } or {},
+  FORMAT == "docx" and { Meta = docx_meta, Div = docx_div } or {},
 }
