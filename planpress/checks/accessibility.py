@@ -42,19 +42,35 @@ TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".txt", ".csv", ".json", ".svg", ".html
 def site_sources_hash(root: Path, record_file: str) -> str:
     """A fingerprint of what the website is made from that the plan's authors write: every file in
     content/ (but the audit record itself, which a test writes) and mkdocs.yml. Line endings do not count."""
-    digest = hashlib.sha256()
     record = (root / record_file).resolve() if record_file else None
     files = [p for p in sorted((root / "content").rglob("*")) if p.is_file()]
     if (root / "mkdocs.yml").is_file():
         files.append(root / "mkdocs.yml")
+    files = [path for path in files if not any(part.startswith(".") for part in path.relative_to(root).parts)
+             and not (record is not None and path.name == record.name and path.resolve() == record)]
+    # Asked by the check and again by the figures, each time a plan is checked: the files are read again only
+    # when one of them has changed (its size or time), which on a long plan saves reading all of content/.
+    stamps = tuple((str(path), *_stamp(path)) for path in files)
+    if _LAST_HASH.get("stamps") != stamps:
+        _LAST_HASH.update(stamps=stamps, hash=_hash_of(root, files))
+    return _LAST_HASH["hash"]
+
+
+_LAST_HASH: dict[str, object] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _hash_of(root: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
     for path in files:
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or path.resolve() == record:
-            continue
         data = path.read_bytes()
         if path.suffix.lower() in TEXT_SUFFIXES:
             data = data.replace(b"\r\n", b"\n")
-        digest.update(relative.as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
     return "sha256:" + digest.hexdigest()
 
 

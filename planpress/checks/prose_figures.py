@@ -178,6 +178,8 @@ def wrong_percentages(found: Iterable[Sentence], params: PercentagesParams) -> I
 
 def _stated(sentence: Sentence, hedges: set[str]) -> Iterator[Stated]:
     numbers = sentence.numbers()
+    if len(numbers) < 3 or not any(number.percent for number in numbers):
+        return  # every pattern below reads a percentage and two other figures: most sentences have neither
     shape = _shape(sentence.text, numbers)
 
     def number(index: str) -> Number:

@@ -169,15 +169,32 @@ def _files_to_read(root: Path, content: PlanContent) -> list[str]:
 
 
 def _read_ahead(root: Path, files: list[str]) -> dict[str, YamlDoc | MarkdownFile | YamlProblem]:
-    """A long plan's files read (and their YAML parsed) side by side, the largest first across the cores; the
-    loaders then take each from here. Nothing for a plan of fewer files."""
+    """A long plan's files read (and their YAML parsed) side by side on the machine's cores; the loaders then
+    take each from here. Nothing for a plan of fewer files."""
     if len(files) < READ_SIDE_BY_SIDE:
         return {}
-    by_size = sorted(files, key=lambda file: -(root / file).stat().st_size)
-    shares = [by_size[start::cores()] for start in range(cores())]
     jobs = [Job("reading the plan", lambda share=share: {file: _parsed(root, file) for file in share})
-            for share in shares if share]
+            for share in _shares(root, files, cores()) if share]
     return {file: read for done in run_side_by_side(jobs) for file, read in done.items()}
+
+
+MARKDOWN_COST = 1 / 20
+"""What a byte of a Markdown file costs to read, against a byte of YAML (only its front matter is YAML)."""
+
+
+def _shares(root: Path, files: list[str], count: int) -> list[list[str]]:
+    """The files in `count` shares of about the same cost: each, the costliest first, to the share costing least
+    so far (one data file of a long plan can cost as much as thousands of descriptions)."""
+    def cost(file: str) -> float:
+        return (root / file).stat().st_size * (MARKDOWN_COST if file.endswith(".md") else 1)
+
+    shares: list[list[str]] = [[] for _ in range(count)]
+    totals = [0.0] * count
+    for file in sorted(files, key=cost, reverse=True):
+        least = totals.index(min(totals))
+        shares[least].append(file)
+        totals[least] += cost(file)
+    return shares
 
 
 def _parsed(root: Path, file: str) -> YamlDoc | MarkdownFile | YamlProblem:

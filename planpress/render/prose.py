@@ -351,9 +351,12 @@ class _Clock:
 def _render_doc(doc: SectionDoc | SchemeDoc, env: SandboxedEnvironment, names: dict,
                 findings: list[Finding], clock: _Clock) -> SectionDoc | SchemeDoc:
     intro = _render(doc.intro, Location(doc.file, doc.intro_line), env, names, findings, clock)
-    parts = [dataclasses.replace(part, markdown=_render(part.markdown, Location(doc.file, part.body_line),
-                                                        env, names, findings, clock))
+    texts = [_render(part.markdown, Location(doc.file, part.body_line), env, names, findings, clock)
              for part in doc.parts]
+    if intro is doc.intro and all(text is part.markdown for text, part in zip(texts, doc.parts)):
+        return doc  # nothing to fill in (most descriptions): not copied
+    parts = [part if text is part.markdown else dataclasses.replace(part, markdown=text)
+             for text, part in zip(texts, doc.parts)]
     return dataclasses.replace(doc, intro=intro, parts=parts)
 
 
