@@ -47,21 +47,13 @@ def site_sources_hash(root: Path, record_file: str) -> str:
     if (root / "mkdocs.yml").is_file():
         files.append(root / "mkdocs.yml")
     files = [path for path in files if not any(part.startswith(".") for part in path.relative_to(root).parts)
-             and not (record is not None and path.name == record.name and path.resolve() == record)]
-    # Asked by the check and again by the figures, each time a plan is checked: the files are read again only
-    # when one of them has changed (its size or time), which on a long plan saves reading all of content/.
-    stamps = tuple((str(path), *_stamp(path)) for path in files)
-    if _LAST_HASH.get("stamps") != stamps:
-        _LAST_HASH.update(stamps=stamps, hash=_hash_of(root, files))
-    return _LAST_HASH["hash"]
+             and not _is_record(path, record)]
+    return _hash_of(root, files)
 
 
-_LAST_HASH: dict[str, object] = {}
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_size, status.st_mtime_ns
+def _is_record(path: Path, record: Path | None) -> bool:
+    # Resolved only when it may be the record (its name, or a link): resolving every file of a long plan is slow.
+    return record is not None and (path.name == record.name or path.is_symlink()) and path.resolve() == record
 
 
 def _hash_of(root: Path, files: list[Path]) -> str:
