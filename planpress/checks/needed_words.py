@@ -20,6 +20,7 @@ skipped wrongly. A pattern with nothing certain to look for (None) always runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import ahocorasick
@@ -81,28 +82,32 @@ MOST_CONDITIONS = 16
 
 def _alternatives_in_sequence(items) -> list[list[frozenset[str]]]:
     found: list[list[frozenset[str]]] = [[]]
+    for part in _parts(items):
+        if isinstance(part, frozenset):
+            found = [sets + [part] for sets in found]
+            continue
+        item = _item_alternatives(*part)
+        if len(found) * len(item) > MOST_CONDITIONS:  # too many: the item's words, any of them, instead
+            item = [_item_sets(*part)]
+        found = [sets + more for sets in found for more in item]
+    return found
+
+
+def _parts(items) -> Iterator[frozenset[str] | tuple]:
+    """A sequence's parts: the words of each run of characters in a row (a few alternatives: "in the", "by the"),
+    and every other item as (op, value)."""
     runs = {""}
-
-    def flush() -> None:
-        nonlocal runs
-        if all(runs):
-            word_set = frozenset(run.casefold() for run in runs)
-            for sets in found:
-                sets.append(word_set)
-        runs = {""}
-
     for op, value in items:
         texts = _finite(op, value)
         if texts is not None and len(runs) * len(texts) <= MOST_ALTERNATIVES:
             runs = {run + text for run in runs for text in texts}
             continue
-        flush()
-        item = _item_alternatives(op, value)
-        if len(found) * len(item) > MOST_CONDITIONS:  # too many: the item's words, any of them, instead
-            item = [_item_sets(op, value)]
-        found = [sets + more for sets in found for more in item]
-    flush()
-    return found
+        if all(runs):
+            yield frozenset(run.casefold() for run in runs)
+        runs = {""}
+        yield op, value
+    if all(runs):
+        yield frozenset(run.casefold() for run in runs)
 
 
 def _item_alternatives(op, value) -> list[list[frozenset[str]]]:
@@ -124,24 +129,8 @@ def _in_sequence(items) -> frozenset[str] | None:
 
 
 def _sets_in_sequence(items) -> list[frozenset[str]]:
-    found: list[frozenset[str]] = []
-    runs = {""}  # the texts the parts read so far in a row can be (a few alternatives: "in the", "by the")
-
-    def flush() -> None:
-        nonlocal runs
-        if all(runs):
-            found.append(frozenset(run.casefold() for run in runs))
-        runs = {""}
-
-    for op, value in items:
-        texts = _finite(op, value)
-        if texts is not None and len(runs) * len(texts) <= MOST_ALTERNATIVES:
-            runs = {run + text for run in runs for text in texts}
-            continue
-        flush()
-        found.extend(_item_sets(op, value))
-    flush()
-    return found
+    return [words for part in _parts(items)
+            for words in ([part] if isinstance(part, frozenset) else _item_sets(*part))]
 
 
 def _usefulness(words: frozenset[str]) -> tuple[bool, int, int]:
