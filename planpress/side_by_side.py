@@ -32,9 +32,11 @@ class Job:
     name: str
     """What the job makes, for messages ("the Word file")."""
     run: Callable[[], list[str]]
-    """Write the job's files; return their paths relative to output/."""
+    """Write the job's files; return their paths relative to output/ (or, for a part of `check`, its answer)."""
     weight: float = 1.0
     """About how long it takes, relative to the others: the heaviest start first."""
+    part_of_check: bool = False
+    """It reads or checks the plan, rather than making an output: its name says what ("the plan's rules")."""
 
 
 JOBS_SETTING = "PLANPRESS_JOBS"
@@ -136,6 +138,10 @@ class _Runner:
         try:
             kind, value = pickle.loads(sent)
         except Exception:  # the child died before it could answer (killed, out of memory)
+            if job.part_of_check:
+                raise BuildError(f"Checking the plan ({job.name}) stopped unexpectedly (exit status "
+                                 f"{_exit_code(status)}). Check again; if it happens again, set {JOBS_SETTING}=1 to "
+                                 "check in one process and see why.") from None
             raise BuildError(f"Making {job.name} stopped unexpectedly (exit status {_exit_code(status)}). "
                              "Build again; if it happens again, build that output alone to see why.") from None
         if kind == "error":

@@ -171,6 +171,11 @@ JOBS_SCRIPT = textwrap.dedent("""
             run_side_by_side([Job("the Word file", lambda: os._exit(9)), Job("other", lambda: ["x"])], at_once=2)
         except BuildError as error:
             print("raised:", error)
+        try:
+            run_side_by_side([Job("the plan's rules", lambda: os._exit(9), part_of_check=True),
+                              Job("other", lambda: ["x"], part_of_check=True)], at_once=2)
+        except BuildError as error:
+            print("raised:", error)
 """)
 
 
@@ -201,6 +206,7 @@ def test_a_failing_job_raises_its_error_and_stops_the_others_with_their_tools(tm
 def test_a_job_that_dies_is_named(tmp_path: Path):
     said = run_jobs_script(tmp_path, "killed")
     assert "raised: Making the Word file stopped unexpectedly (exit status 9)" in said
+    assert "raised: Checking the plan (the plan's rules) stopped unexpectedly (exit status 9). Check again" in said
 
 
 def test_the_command_line_knows_every_target_by_name():

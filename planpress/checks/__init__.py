@@ -36,12 +36,12 @@ def all_findings(content: PlanContent) -> tuple[list[Finding], list[Finding]]:
             + run_selected(content, blocking=False, reads_prose=False)
 
     structural, prose, others, *unfinished_halves = run_side_by_side([
-        Job("the structural checks", lambda: structural_findings(content), weight=6),
+        Job("the structural checks", lambda: structural_findings(content), weight=6, part_of_check=True),
         Job("the rules that read the prose", lambda: run_selected(content, blocking=False, reads_prose=True),
-            weight=11),
-        Job("the plan's other rules", the_other_rules, weight=4),
-        *(Job("the unfinished-text check", lambda half=half: list(unfinished.check(half)), weight=9.5)
-          for half in (_half(content, 0), _half(content, 1)))])
+            weight=11, part_of_check=True),
+        Job("the plan's other rules", the_other_rules, weight=4, part_of_check=True),
+        *(Job("the unfinished-text check", lambda half=half: list(unfinished.check(half)), weight=9.5,
+              part_of_check=True) for half in (_half(content, 0), _half(content, 1)))])
     return structural, [f for found in (*unfinished_halves, prose, others) for f in found]
 
 

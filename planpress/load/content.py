@@ -173,8 +173,8 @@ def _read_ahead(root: Path, files: list[str]) -> dict[str, YamlDoc | MarkdownFil
     take each from here. Nothing for a plan of fewer files."""
     if len(files) < READ_SIDE_BY_SIDE:
         return {}
-    jobs = [Job("reading the plan", lambda share=share: {file: _parsed(root, file) for file in share})
-            for share in _shares(root, files, cores()) if share]
+    jobs = [Job("reading its files", lambda share=share: {file: _parsed(root, file) for file in share},
+                part_of_check=True) for share in _shares(root, files, cores()) if share]
     return {file: read for done in run_side_by_side(jobs) for file, read in done.items()}
 
 
