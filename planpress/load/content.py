@@ -185,16 +185,21 @@ MARKDOWN_COST = 1 / 20
 def _shares(root: Path, files: list[str], count: int) -> list[list[str]]:
     """The files in `count` shares of about the same cost: each, the costliest first, to the share costing least
     so far (one data file of a long plan can cost as much as thousands of descriptions)."""
-    def cost(file: str) -> float:
-        return (root / file).stat().st_size * (MARKDOWN_COST if file.endswith(".md") else 1)
-
+    costs = {file: _size(root / file) * (MARKDOWN_COST if file.endswith(".md") else 1) for file in files}
     shares: list[list[str]] = [[] for _ in range(count)]
     totals = [0.0] * count
-    for file in sorted(files, key=cost, reverse=True):
+    for file in sorted(files, key=costs.__getitem__, reverse=True):
         least = totals.index(min(totals))
         shares[least].append(file)
-        totals[least] += cost(file)
+        totals[least] += costs[file]
     return shares
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was listed: reading it will say so
+        return 0
 
 
 def _parsed(root: Path, file: str) -> YamlDoc | MarkdownFile | YamlProblem:
