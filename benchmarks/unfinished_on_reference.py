@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from planpress.checks.unfinished import (  # noqa: E402
-    _alike_prompt, _empty_rows, _sentences, find_placeholders, prompt_words, template_prompts)
+    PromptIndex, _alike_prompt, _empty_rows, _sentences, find_placeholders, prompt_words, template_prompts)
 from planpress.errors import Location  # noqa: E402
 from planpress.load.content import load_content  # noqa: E402
 
@@ -24,7 +24,7 @@ REFERENCE = Path("/work/shared/reference")
 
 def hits(text: str, pack) -> list[tuple[int, str, str]]:
     """(line, what was found, why) for every placeholder and every template prompt in `text`."""
-    prompts = template_prompts(pack)
+    prompts = PromptIndex(template_prompts(pack))
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         cells = line.replace("\t", " | ")

@@ -20,10 +20,6 @@ def structural_findings(content: PlanContent) -> list[Finding]:
     return [f for family in CORE_STRUCTURAL for f in family(content)] + run_selected(content, blocking=True)
 
 
-def rule_findings(content: PlanContent) -> list[Finding]:
-    return all_findings(content)[1]
-
-
 def all_findings(content: PlanContent) -> tuple[list[Finding], list[Finding]]:
     """The structural findings and the rules', found side by side on the machine's cores (side_by_side.py).
 
@@ -53,4 +49,5 @@ def _half(content: PlanContent, which: int) -> PlanContent:
 
 def run_checks(content: PlanContent) -> list[Finding]:
     """Every finding of every rule family (without the prose, which planpress.build renders)."""
-    return structural_findings(content) + rule_findings(content)
+    structural, rules = all_findings(content)
+    return structural + rules

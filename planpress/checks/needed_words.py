@@ -11,11 +11,13 @@ pattern as Python's own parser reads it, so a pack's new pattern gets the same s
 - of alternatives, every one must give words (the match holds one of their words);
 - a part repeated at least once gives its own words; optional parts, character classes,
   anchors and look-arounds give none (and end a run of characters);
-- of the parts of a sequence, the one with the fewest words that prose seldom holds is taken (a
-  word of five letters or more, or with a sign such as "?" or "£").
+- of a sequence, every part's words are needed (needed_alternatives, which keeps alternatives
+  apart: "Add a ..." or "Ask ...") or, for one set alone (needed_words), the part with the fewest
+  words that prose seldom holds (a word of five letters or more, or with a sign such as "?" or "£").
 
-Words are compared case-folded on both sides, so a pattern that ignores case (or not) is never
-skipped wrongly. A pattern with nothing certain to look for (None) always runs.
+The check finds every pattern's words in a paragraph at once (WordFinder) and tries only the
+patterns whose words it holds. Words are compared case-folded on both sides, so a pattern that
+ignores case (or not) is never skipped wrongly. A pattern with nothing certain to look for always runs.
 """
 
 from __future__ import annotations
@@ -58,12 +60,6 @@ class WordFinder:
 
     def words_in(self, folded_text: str) -> set[str]:
         return set() if self._empty else {word for _, word in self._automaton.iter(folded_text)}
-
-
-def may_match(pattern: str, folded_text: str) -> bool:
-    """False only when `pattern` cannot match the text whose casefold() is `folded_text`."""
-    words = needed_words(pattern)
-    return words is None or any(map(folded_text.__contains__, words))  # map: no Python frame per word
 
 
 def needed_alternatives(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:

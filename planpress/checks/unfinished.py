@@ -49,7 +49,7 @@ def check(content: PlanContent) -> Iterator[Finding]:
     if content.pack is None:
         return
     patterns = content.pack.placeholders
-    prompts = template_prompts(content.pack)
+    prompts = PromptIndex(template_prompts(content.pack))
     for doc in content.sources.values():
         yield from _yaml_placeholders(doc, patterns)
         yield from _yaml_prompts(doc, prompts)
@@ -92,14 +92,13 @@ class _Prepared:
         self._finder = WordFinder(word for _, _, alternatives in self.entries
                                   for sets in alternatives for words in sets for word in words)
         self._always = [entry for entry in self.entries if any(not sets for sets in entry[2])]
-        self._always_ids = {id(entry) for entry in self._always}
 
     def worth_trying(self, folded_text: str, among: list | None = None) -> list:
         """The entries (of `among`, or all) that may match the text whose casefold() is `folded_text`: for one of
         their alternatives, a word of each set is in it. Regular expressions are costly; finding words is not."""
         present = self._finder.words_in(folded_text)
-        if not present:  # most short values
-            return self._always if among is None else [entry for entry in among if id(entry) in self._always_ids]
+        if not present and among is None:  # most short values
+            return self._always
         return [entry for entry in (self.entries if among is None else among) if _holds_one(present, entry[2])]
 
 
@@ -250,7 +249,7 @@ def template_prompts(pack) -> list[Prompt]:
     return list(prompts.values())
 
 
-def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: list[Prompt], skip: set[int]) -> Iterator[Finding]:
+def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: PromptIndex, skip: set[int]) -> Iterator[Finding]:
     """Sentences of the template's prompts left in the text, as written or slightly edited, in a table too."""
     for text, first_line in markdown_blocks(doc):
         for index, line in enumerate(without_comments(text).split("\n")):
@@ -259,12 +258,12 @@ def _prompts_left(doc: SectionDoc | SchemeDoc, prompts: list[Prompt], skip: set[
                 yield from _prompt_findings(line, where, prompts)
 
 
-def _yaml_prompts(doc: YamlDoc, prompts: list[Prompt]) -> Iterator[Finding]:
+def _yaml_prompts(doc: YamlDoc, prompts: PromptIndex) -> Iterator[Finding]:
     for path, value in _strings(doc.data, ()):
         yield from _prompt_findings(value, doc.at(path), prompts)
 
 
-def _prompt_findings(text: str, where: Location, prompts: list[Prompt]) -> Iterator[Finding]:
+def _prompt_findings(text: str, where: Location, prompts: PromptIndex) -> Iterator[Finding]:
     for sentence in _sentences(text):
         prompt = _alike_prompt(prompt_words(sentence), prompts)
         if prompt:
@@ -274,19 +273,18 @@ def _prompt_findings(text: str, where: Location, prompts: list[Prompt]) -> Itera
             return  # one finding a line is enough
 
 
-def _alike_prompt(words: tuple[str, ...], prompts: list[Prompt]) -> str | None:
+def _alike_prompt(words: tuple[str, ...], prompts: PromptIndex) -> str | None:
     """The prompt these words are (nearly) the same as, compared word by word; None if none is."""
     if len(words) < PROMPT_MIN_WORDS:
         return None
     distinct = frozenset(words)
     repeated = len(words) - len(distinct)
-    index = _prompt_index(prompts)
     # No prompt can share more words than the sentence has of all the prompts' words together: most sentences
     # are ruled out by that alone, with one intersection.
-    if 2 * (len(distinct & index.vocabulary) + repeated) < PROMPT_LIKENESS * (len(words) + index.shortest):
+    if 2 * (len(distinct & prompts.vocabulary) + repeated) < PROMPT_LIKENESS * (len(words) + prompts.shortest):
         return None
     matcher = None
-    for prompt, shared in index.shared_words(distinct):
+    for prompt, shared in prompts.shared_words(distinct):
         # The most words the two can share: each shared word, and each repeat of one. The cheap bound
         # first; difflib's exact count only for the few prompts that pass it.
         if 2 * (shared + repeated) < PROMPT_LIKENESS * (len(words) + len(prompt.words)):
@@ -298,8 +296,9 @@ def _alike_prompt(words: tuple[str, ...], prompts: list[Prompt]) -> str | None:
     return None
 
 
-class _PromptIndex:
-    """The prompts by word, so that a sentence is compared only with the prompts it shares words with."""
+class PromptIndex:
+    """The template's prompts (template_prompts), indexed by word, so that a sentence is compared only with the
+    prompts it shares words with: every sentence of the plan is compared."""
 
     def __init__(self, prompts: list[Prompt]) -> None:
         self.prompts = prompts
@@ -317,19 +316,6 @@ class _PromptIndex:
             for number in self._having[word]:
                 shared[number] = shared.get(number, 0) + 1
         return [(self.prompts[number], shared[number]) for number in sorted(shared)]
-
-
-_INDEXES: dict[int, _PromptIndex] = {}
-
-
-def _prompt_index(prompts: list[Prompt]) -> _PromptIndex:
-    """The index of a list of prompts, made once for the list (every sentence of the plan asks for it)."""
-    kept = _INDEXES.get(id(prompts))
-    if kept is None or kept.prompts is not prompts:
-        if len(_INDEXES) > 8:
-            _INDEXES.clear()
-        kept = _INDEXES[id(prompts)] = _PromptIndex(prompts)
-    return kept
 
 
 def _sentences(text: str) -> list[str]:
